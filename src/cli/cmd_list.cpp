@@ -1,0 +1,56 @@
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "runtime/lifecycle.hpp"
+#include "sys/error.hpp"
+#include "sys/log.hpp"
+
+namespace islet::cli {
+
+Command list_command() {
+    Command c;
+    c.name = "list";
+    c.summary = "lists containers started by islet with the given root";
+    c.flags = {
+        {"format", 'f', Kind::string, "select one of: table or json", "value", "table"},
+        {"quiet", 'q', Kind::boolean, "display only container IDs"},
+    };
+    c.min_args = c.max_args = 0;
+    c.run = [](Invocation& inv) {
+        std::string format = inv.str("format");
+        if (format != "table" && format != "json") throw sys::Error("invalid format option");
+        std::vector<std::string> problems;
+        // A missing explicit --root is an error; a missing default lists nothing.
+        if (!inv.globals.root.empty() && ::access(inv.globals.root.c_str(), F_OK) != 0)
+            sys::throw_errno("open", inv.globals.root);
+        auto views = runtime::list_containers(inv.root(), problems);
+        for (auto& p : problems) log::warning(p);
+        if (inv.flag("quiet")) {
+            for (auto& v : views) std::cout << v.id << "\n";
+            return 0;
+        }
+        if (format == "json") {
+            std::cout << spec::list_document(views) << "\n";
+            return 0;
+        }
+        // Tab-aligned like Go's tabwriter (minwidth 12, padding 1).
+        std::vector<std::vector<std::string>> rows = {{"ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER"}};
+        for (auto& v : views)
+            rows.push_back({v.id, std::to_string(v.pid), v.status, v.bundle, v.created, v.owner});
+        std::vector<size_t> width(6, 0);
+        for (auto& r : rows)
+            for (size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
+        for (auto& r : rows) {
+            std::string line;
+            for (size_t i = 0; i < r.size(); ++i) {
+                line += r[i];
+                if (i + 1 < r.size()) line += std::string(std::max<size_t>(12, width[i] + 1) - r[i].size(), ' ');
+            }
+            std::cout << line << "\n";
+        }
+        return 0;
+    };
+    return c;
+}
+
+}  // namespace islet::cli

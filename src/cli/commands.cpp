@@ -1,0 +1,30 @@
+#include "cli/commands.hpp"
+
+#include <unistd.h>
+
+#include <climits>
+
+#include "sys/error.hpp"
+#include "sys/strings.hpp"
+
+namespace islet::cli {
+
+const std::vector<Command>& all_commands() {
+    static const std::vector<Command> kCommands = {
+        checkpoint_command(), create_command(), delete_command(), kill_command(),   list_command(),
+        pause_command(),      restore_command(), resume_command(), run_command(),   spec_command(),
+        start_command(),      state_command(),   features_command(),
+    };
+    return kCommands;
+}
+
+std::string absolute_path(const std::string& given) {
+    if (!given.empty() && given.front() == '/') return sys::clean_path(given);
+    char cwd[PATH_MAX];
+    if (!::getcwd(cwd, sizeof cwd)) sys::throw_errno("getcwd");
+    return sys::clean_path(std::string(cwd) + "/" + given);
+}
+
+std::string absolute_bundle(const std::string& given) { return absolute_path(given.empty() ? "." : given); }
+
+}  // namespace islet::cli

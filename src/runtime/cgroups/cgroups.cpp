@@ -1,0 +1,359 @@
+// Applies: linux.cgroupsPath
+#include "runtime/cgroups/cgroups.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include "sys/error.hpp"
+#include "sys/strings.hpp"
+#include "sys/syscalls.hpp"
+
+namespace islet::runtime::cgroups {
+namespace {
+
+std::string read_trim(const std::string& path) {
+    auto s = sys::read_file_if_exists(path);
+    return s ? std::string(sys::trim(*s)) : std::string();
+}
+
+std::vector<pid_t> read_procs(const std::string& dir) {
+    std::vector<pid_t> out;
+    auto text = sys::read_file_if_exists(dir + "/cgroup.procs");
+    if (!text) return out;
+    for (auto& line : sys::split(*text, '\n'))
+        if (auto n = sys::parse_int(sys::trim(line))) out.push_back(static_cast<pid_t>(*n));
+    return out;
+}
+
+// The freezer to use: v1 "freezer" when present (hybrid, v1), else v2.
+std::optional<std::pair<std::string, bool>> freezer_dir(const spec::CgroupRecord& cg) {
+    for (auto& [name, dir] : cg.dirs)
+        if (name == "freezer" || sys::starts_with(name, "freezer,") || name.find(",freezer") != std::string::npos)
+            return std::make_pair(dir, false);
+    if (auto it = cg.dirs.find("unified"); it != cg.dirs.end()) return std::make_pair(it->second, true);
+    return std::nullopt;
+}
+
+bool exists(const std::string& p) {
+    struct stat st {};
+    return ::stat(p.c_str(), &st) == 0;
+}
+
+}  // namespace
+
+const char* layout_name(Layout l) {
+    switch (l) {
+        case Layout::none: return "none";
+        case Layout::v1: return "v1";
+        case Layout::hybrid: return "hybrid";
+        case Layout::v2: return "v2";
+    }
+    return "none";
+}
+
+bool Hierarchy::has(const std::string& c) const {
+    return std::find(controllers.begin(), controllers.end(), c) != controllers.end();
+}
+
+const Hierarchy* Host::unified() const {
+    for (auto& h : hierarchies)
+        if (h.v2) return &h;
+    return nullptr;
+}
+
+const Hierarchy* Host::v1(const std::string& controller) const {
+    for (auto& h : hierarchies)
+        if (!h.v2 && h.has(controller)) return &h;
+    return nullptr;
+}
+
+const Hierarchy* Host::for_controller(const std::string& controller) const {
+    if (auto* h = v1(controller)) return h;
+    if (auto* u = unified(); u && u->has(controller)) return u;
+    return nullptr;
+}
+
+Host parse_host(const std::string& mountinfo, const std::string& unified_controllers) {
+    Host host;
+    std::set<std::string> seen_mounts;
+    for (auto& line : sys::split(mountinfo, '\n')) {
+        // id parent major:minor root mountpoint options [optional...] - fstype source superopts
+        auto dash = line.find(" - ");
+        if (dash == std::string::npos) continue;
+        auto left = sys::split(line.substr(0, dash), ' ');
+        auto right = sys::split(line.substr(dash + 3), ' ');
+        if (left.size() < 5 || right.size() < 3) continue;
+        const std::string& fstype = right[0];
+        if (fstype != "cgroup" && fstype != "cgroup2") continue;
+        if (!seen_mounts.insert(left[4]).second) continue;
+        Hierarchy h;
+        h.root = left[3];
+        h.mount = left[4];
+        h.v2 = fstype == "cgroup2";
+        if (h.v2) {
+            h.name = "unified";
+            for (auto& c : sys::split(std::string(sys::trim(unified_controllers)), ' '))
+                if (!c.empty()) h.controllers.push_back(c);
+        } else {
+            std::vector<std::string> names;
+            for (auto& opt : sys::split(right[2], ',')) {
+                static const std::set<std::string> kNotControllers = {
+                    "rw", "ro", "relatime", "noatime", "nosuid", "nodev", "noexec", "clone_children", "noprefix",
+                    "xattr", "cpuset_v2_mode", "nsdelegate"};
+                if (kNotControllers.count(opt) || sys::starts_with(opt, "release_agent=")) continue;
+                names.push_back(opt);
+                if (!sys::starts_with(opt, "name=")) h.controllers.push_back(opt);
+            }
+            if (names.empty()) continue;
+            h.name = sys::join(names, ",");
+        }
+        host.hierarchies.push_back(std::move(h));
+    }
+    bool v1 = false, v2 = false;
+    for (auto& h : host.hierarchies) (h.v2 ? v2 : v1) = true;
+    host.layout = v1 && v2 ? Layout::hybrid : v1 ? Layout::v1 : v2 ? Layout::v2 : Layout::none;
+    return host;
+}
+
+Host detect() {
+    std::string mountinfo = sys::read_file("/proc/self/mountinfo");
+    // Find the unified mount first to read its controllers.
+    Host probe = parse_host(mountinfo, "");
+    std::string controllers;
+    if (auto* u = probe.unified()) controllers = read_trim(u->mount + "/cgroup.controllers");
+    return parse_host(mountinfo, controllers);
+}
+
+std::string expand_slice(const std::string& slice) {
+    const std::string suffix = ".slice";
+    if (slice.size() <= suffix.size() || slice.compare(slice.size() - suffix.size(), suffix.size(), suffix) != 0)
+        throw sys::Error("invalid slice name \"" + slice + "\": it must end in .slice");
+    if (slice == "-.slice") return "/";
+    std::string base = slice.substr(0, slice.size() - suffix.size());
+    if (base.find('/') != std::string::npos || base.front() == '-' || base.back() == '-' ||
+        base.find("--") != std::string::npos)
+        throw sys::Error("invalid slice name \"" + slice + "\"");
+    std::string path, prefix;
+    for (auto& part : sys::split(base, '-')) {
+        prefix += (prefix.empty() ? "" : "-") + part;
+        path += "/" + prefix + suffix;
+    }
+    return path;
+}
+
+std::string container_path(const std::optional<std::string>& cgroups_path, const std::string& id, bool systemd) {
+    if (systemd) {
+        std::string spec = cgroups_path && !cgroups_path->empty() ? *cgroups_path : "system.slice:islet:" + id;
+        auto parts = sys::split(spec, ':');
+        if (parts.size() != 3)
+            throw sys::Error("expected cgroupsPath to be of format \"slice:prefix:name\" for systemd cgroups, got \"" +
+                             spec + "\" instead");
+        std::string slice = parts[0].empty() ? "system.slice" : parts[0];
+        std::string unit = parts[2];
+        // A name that is already a unit ("x.slice"/"x.scope") is used as is.
+        if (!sys::ends_with(unit, ".scope") && !sys::ends_with(unit, ".slice"))
+            unit = (parts[1].empty() ? "" : parts[1] + "-") + unit + ".scope";
+        if (unit.find('/') != std::string::npos) throw sys::Error("invalid systemd unit name \"" + unit + "\"");
+        std::string base = expand_slice(slice);
+        return (base == "/" ? "" : base) + "/" + unit;
+    }
+    if (!cgroups_path || cgroups_path->empty()) return "/" + id;
+    const std::string& p = *cgroups_path;
+    if (p.front() == '/') return sys::clean_path(p);
+    // Relative: cleaned as if rooted at "/" so ".." cannot climb out of
+    // islet's own cgroup, then kept relative.
+    std::string cleaned = sys::clean_path("/" + p);
+    return cleaned == "/" ? "" : cleaned.substr(1);
+}
+
+std::map<std::string, std::string> parse_self_cgroup(const std::string& text, const Host& host) {
+    std::map<std::string, std::string> out;
+    for (auto& line : sys::split(text, '\n')) {
+        // hierarchy-id:controllers:path
+        auto first = line.find(':');
+        if (first == std::string::npos) continue;
+        auto second = line.find(':', first + 1);
+        if (second == std::string::npos) continue;
+        std::string ctrls = line.substr(first + 1, second - first - 1);
+        std::string path = line.substr(second + 1);
+        if (ctrls.empty()) {
+            out["unified"] = path;
+            continue;
+        }
+        for (auto& h : host.hierarchies)
+            if (!h.v2 && h.name == ctrls) out[h.name] = path;
+    }
+    return out;
+}
+
+std::map<std::string, std::string> plan_dirs(const Host& host, const std::string& path,
+                                             const std::map<std::string, std::string>& self) {
+    std::map<std::string, std::string> dirs;
+    const bool relative = path.empty() || path.front() != '/';
+    for (auto& h : host.hierarchies) {
+        std::string within = path;
+        if (relative) {
+            auto it = self.find(h.name);
+            std::string base = it != self.end() ? it->second : "/";
+            within = sys::clean_path(base + "/" + path);
+        }
+        // In a cgroup namespace the mount's root is not "/": paths from
+        // /proc/self/cgroup are relative to the namespace root already.
+        dirs[h.name] = sys::clean_path(h.mount + "/" + within);
+    }
+    return dirs;
+}
+
+void create_dirs(const Host& host, const std::map<std::string, std::string>& dirs) {
+    for (auto& h : host.hierarchies) {
+        auto it = dirs.find(h.name);
+        if (it == dirs.end()) continue;
+        const std::string& dir = it->second;
+        if (!h.v2 && h.has("cpuset")) {
+            // Walk down from the mount, copying cpuset.cpus/mems into every new
+            // level: the kernel leaves them empty and then refuses tasks.
+            std::string cur = h.mount;
+            std::string rest = dir.substr(h.mount.size());
+            for (auto& part : sys::split(rest, '/')) {
+                if (part.empty()) continue;
+                std::string next = cur + "/" + part;
+                sys::mkdir_all(next, 0755);
+                for (const char* f : {"cpuset.cpus", "cpuset.mems"}) {
+                    if (read_trim(next + "/" + f).empty()) {
+                        std::string parent = read_trim(cur + "/" + f);
+                        if (!parent.empty()) sys::write_file(next + "/" + f, parent);
+                    }
+                }
+                cur = next;
+            }
+        } else {
+            sys::mkdir_all(dir, 0755);
+        }
+        auto procs = read_procs(dir);
+        if (!procs.empty())
+            throw sys::Error("container's cgroup is not empty: " + std::to_string(procs.size()) +
+                             " process(es) found");
+    }
+    spec::CgroupRecord probe;
+    probe.dirs = dirs;
+    if (frozen(probe)) throw sys::Error("container's cgroup unexpectedly frozen");
+}
+
+void join(const std::map<std::string, std::string>& dirs, pid_t pid, const std::string& skip) {
+    const std::string p = std::to_string(pid);
+    for (auto& [name, dir] : dirs) {
+        if (name == skip) continue;
+        try {
+            sys::write_file(dir + "/cgroup.procs", p);
+        } catch (sys::Error& e) {
+            e.add_context("join cgroup " + name);
+            throw;
+        }
+    }
+}
+
+sys::UniqueFd open_dir(const std::string& dir) { return sys::open_path(dir, O_RDONLY | O_DIRECTORY); }
+
+std::vector<pid_t> pids(const spec::CgroupRecord& cg) {
+    std::set<pid_t> all;
+    for (auto& [name, dir] : cg.dirs)
+        for (pid_t p : read_procs(dir)) all.insert(p);
+    return {all.begin(), all.end()};
+}
+
+bool frozen(const spec::CgroupRecord& cg) {
+    auto f = freezer_dir(cg);
+    if (!f) return false;
+    if (f->second) return read_trim(f->first + "/cgroup.freeze") == "1";
+    std::string st = read_trim(f->first + "/freezer.state");
+    return st == "FROZEN" || st == "FREEZING";
+}
+
+void freeze(const spec::CgroupRecord& cg) {
+    auto f = freezer_dir(cg);
+    if (!f) throw sys::Error("cannot freeze: the container has no freezer cgroup");
+    if (f->second) {
+        sys::write_file(f->first + "/cgroup.freeze", "1");
+        // Wait until the kernel reports the whole subtree frozen.
+        for (int i = 0; i < 1000; ++i) {
+            auto ev = sys::read_file_if_exists(f->first + "/cgroup.events");
+            if (!ev || ev->find("frozen 1") != std::string::npos) return;
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        return;
+    }
+    for (int i = 0; i < 1000; ++i) {
+        sys::write_file(f->first + "/freezer.state", "FROZEN");
+        if (read_trim(f->first + "/freezer.state") == "FROZEN") return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    sys::write_file(f->first + "/freezer.state", "THAWED");
+    throw sys::Error("unable to freeze the container's cgroup");
+}
+
+void thaw(const spec::CgroupRecord& cg) {
+    auto f = freezer_dir(cg);
+    if (!f) return;
+    if (f->second)
+        sys::write_file(f->first + "/cgroup.freeze", "0");
+    else
+        sys::write_file(f->first + "/freezer.state", "THAWED");
+}
+
+void kill_all(const spec::CgroupRecord& cg, int sig) {
+    if (cg.dirs.empty()) return;
+    auto f = freezer_dir(cg);
+    const bool can_freeze = f && exists(f->first);
+    bool was_frozen = can_freeze && frozen(cg);
+    if (can_freeze && !was_frozen) {
+        try {
+            freeze(cg);
+        } catch (const sys::Error&) {
+            // Signal anyway: a best-effort sweep beats none.
+        }
+    }
+    for (pid_t p : pids(cg)) ::kill(p, sig);
+    // SIGKILL is delivered only once the task runs again: thaw (also when it
+    // was paused before: a killed paused container must die).
+    if (can_freeze && (sig == SIGKILL || !was_frozen)) thaw(cg);
+}
+
+void destroy(const spec::CgroupRecord& cg) {
+    if (cg.dirs.empty()) return;
+    // v2 cgroup.kill kills the whole subtree atomically (Linux 5.14+).
+    if (auto it = cg.dirs.find("unified"); it != cg.dirs.end() && exists(it->second + "/cgroup.kill")) {
+        try {
+            sys::write_file(it->second + "/cgroup.kill", "1");
+        } catch (const sys::Error&) {
+        }
+    }
+    for (int round = 0; round < 200; ++round) {
+        auto left = pids(cg);
+        if (left.empty()) break;
+        if (round % 20 == 0) kill_all(cg, SIGKILL);
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    std::string failed;
+    for (auto& [name, dir] : cg.dirs) {
+        if (!cg.owned) continue;
+        for (int i = 0; i < 100; ++i) {
+            if (::rmdir(dir.c_str()) == 0 || errno == ENOENT) break;
+            if (errno != EBUSY) {
+                failed = sys::describe_errno("remove cgroup", dir, errno);
+                break;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+            if (i == 99) failed = sys::describe_errno("remove cgroup", dir, EBUSY);
+        }
+    }
+    if (!failed.empty()) throw sys::Error(failed);
+}
+
+}  // namespace islet::runtime::cgroups

@@ -1,0 +1,60 @@
+// Applies: linux.resources.devices
+#include "runtime/cgroups/devices.hpp"
+
+#include "sys/error.hpp"
+#include "sys/syscalls.hpp"
+
+namespace islet::runtime::cgroups {
+namespace {
+
+std::string num(long n) { return n < 0 ? "*" : std::to_string(n); }
+
+// runc's AllowedDevices: what any container may use whatever its config says.
+const std::vector<DeviceRule>& default_allowed() {
+    static const std::vector<DeviceRule> kRules = {
+        {true, 'c', -1, -1, "m"},  {true, 'b', -1, -1, "m"},    // mknod of any node
+        {true, 'c', 1, 3, "rwm"},  {true, 'c', 1, 8, "rwm"},    // null, random
+        {true, 'c', 1, 7, "rwm"},  {true, 'c', 5, 0, "rwm"},    // full, tty
+        {true, 'c', 1, 5, "rwm"},  {true, 'c', 1, 9, "rwm"},    // zero, urandom
+        {true, 'c', 136, -1, "rwm"}, {true, 'c', 5, 2, "rwm"},  // pts/*, ptmx
+        {true, 'c', 5, 1, "rwm"},                               // console
+    };
+    return kRules;
+}
+
+}  // namespace
+
+std::string DeviceRule::v1_text() const {
+    return std::string(1, type) + " " + num(major) + ":" + num(minor) + " " + access;
+}
+
+std::vector<DeviceRule> device_rules(const std::vector<spec::DeviceCgroup>& config_rules) {
+    std::vector<DeviceRule> out;
+    for (auto& r : config_rules) {
+        DeviceRule d;
+        d.allow = r.allow;
+        d.type = r.type.empty() ? 'a' : r.type[0];
+        d.major = r.major ? static_cast<long>(*r.major) : -1;
+        d.minor = r.minor ? static_cast<long>(*r.minor) : -1;
+        d.access = r.access.empty() ? "rwm" : r.access;
+        out.push_back(d);
+    }
+    for (auto& d : default_allowed()) out.push_back(d);
+    return out;
+}
+
+void apply_devices_v1(const std::string& dir, const std::vector<DeviceRule>& rules) {
+    for (auto& r : rules) {
+        // "a" rules reset the whole list in v1; the kernel wants "a" alone.
+        std::string text = r.type == 'a' ? "a" : r.v1_text();
+        if (r.type == 'a' && r.access != "rwm" && !r.access.empty()) text = r.v1_text();
+        try {
+            sys::write_file(dir + (r.allow ? "/devices.allow" : "/devices.deny"), text);
+        } catch (sys::Error& e) {
+            e.add_context("device cgroup rule \"" + r.v1_text() + "\"");
+            throw;
+        }
+    }
+}
+
+}  // namespace islet::runtime::cgroups

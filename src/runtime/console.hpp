@@ -1,0 +1,23 @@
+// The container's terminal. Init side (after pivot_root) and exec side.
+//
+// Applies: process.terminal, process.consoleSize
+//
+// The pty comes from the container's own devpts (/dev/pts/ptmx, checked to
+// be a devpts ptmx device), the peer from TIOCGPTPEER (no path lookup:
+// CVE-2025-52565). The master goes to the --console-socket in one sendmsg
+// with one SCM_RIGHTS fd and a non-empty payload (RUNC-CONTRACT.md §3.7).
+#pragma once
+
+#include <sys/types.h>
+
+#include "spec/model.hpp"
+#include "sys/fd.hpp"
+
+namespace islet::runtime::init {
+
+// Makes a pty, sends its master over console_fd, makes the peer the
+// controlling terminal and stdio (owned by uid:gid). With bind_console, the
+// peer is also bound over /dev/console (the init; exec does not).
+void setup_console(int console_fd, const spec::Process& process, bool bind_console);
+
+}  // namespace islet::runtime::init

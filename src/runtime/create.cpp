@@ -1,0 +1,444 @@
+// The runtime process's side of `create`, as a flat list of steps.
+#include "runtime/create.hpp"
+
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "hooks/hooks.hpp"
+#include "runtime/capabilities.hpp"
+#include "runtime/cgroups/cgroups.hpp"
+#include "runtime/cgroups/devices.hpp"
+#include "runtime/exec_stub.hpp"
+#include "runtime/idmap.hpp"
+#include "runtime/init_context.hpp"
+#include "runtime/mount_options.hpp"
+#include "runtime/namespaces.hpp"
+#include "runtime/pid_file.hpp"
+#include "runtime/rootfs.hpp"
+#include "runtime/state_store.hpp"
+#include "runtime/sync.hpp"
+#include "runtime/test_hooks.hpp"
+#include "spec/parse.hpp"
+#include "spec/validate.hpp"
+#include "sys/error.hpp"
+#include "sys/fdpass.hpp"
+#include "sys/log.hpp"
+#include "sys/proc.hpp"
+#include "sys/strings.hpp"
+#include "sys/syscalls.hpp"
+
+namespace islet::runtime {
+namespace {
+
+constexpr std::size_t kMaxConfigBytes = 64u << 20;
+
+// Undoes a half-made container unless committed (SECURITY.md §3: a failed
+// create leaves the environment as if it had never been attempted).
+struct Rollback {
+    const ContainerDir* dir = nullptr;
+    spec::CgroupRecord cgroup;
+    bool cgroup_made = false;
+    pid_t child = 0;  // our child (the init, or the intermediate process)
+    int pidfd = -1;
+    bool committed = false;
+
+    ~Rollback() {
+        if (committed) return;
+        if (child > 0) {
+            if (pidfd >= 0)
+                sys::pidfd_send_signal_raw(pidfd, SIGKILL);
+            else
+                ::kill(child, SIGKILL);
+            while (::waitpid(child, nullptr, 0) < 0 && errno == EINTR) {
+            }
+        }
+        if (cgroup_made) {
+            try {
+                cgroups::destroy(cgroup);
+            } catch (const sys::Error& e) {
+                log::debug("rollback: " + e.message());
+            }
+        }
+        if (dir) {
+            try {
+                dir->remove();
+            } catch (const sys::Error& e) {
+                log::debug("rollback: " + e.message());
+            }
+        }
+    }
+};
+
+sys::UniqueFd connect_unix(const std::string& path, const char* what) {
+    sockaddr_un addr{};
+    if (path.size() >= sizeof addr.sun_path) throw sys::Error(std::string(what) + " path too long: " + path);
+    addr.sun_family = AF_UNIX;
+    std::memcpy(addr.sun_path, path.c_str(), path.size());
+    int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) sys::throw_errno("socket");
+    sys::UniqueFd s(fd);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0)
+        sys::throw_errno(std::string("connect to the ") + what, path);
+    return s;
+}
+
+// Checks that need the host or the runtime's tables, reported together.
+void host_checks(const spec::Config& c, const CreateOptions& o) {
+    std::vector<spec::Problem> problems;
+    for (size_t i = 0; i < c.mounts.size(); ++i) {
+        const auto& m = c.mounts[i];
+        MountOptions mo = parse_mount_options(m.options, m.type);
+        if (mo.bind && !mo.data.empty())
+            problems.push_back({"/mounts/" + std::to_string(i) + "/options",
+                                "bind mounts cannot have any filesystem-specific options applied (" +
+                                    mo.data_string() + ")"});
+        if (!m.destination.empty() && m.destination.front() != '/')
+            log::warning("mount destination " + m.destination + " is not absolute; it is taken from /");
+    }
+    const spec::Linux& l = *c.linux;
+    if (o.no_pivot && (l.rootfs_propagation == "rprivate" || l.rootfs_propagation == "private"))
+        problems.push_back({"/linux/rootfsPropagation",
+                            "rootfsPropagation " + l.rootfs_propagation + " is not safe without pivot_root"});
+    if (!c.hostname.empty() && !l.find_namespace("uts"))
+        problems.push_back({"/hostname", "unable to set hostname without a private UTS namespace"});
+    if (!c.domainname.empty() && !l.find_namespace("uts"))
+        problems.push_back({"/domainname", "unable to set domainname without a private UTS namespace"});
+    if (!c.mounts.empty() && !l.find_namespace("mount"))
+        problems.push_back({"/mounts", "mounts need a mount namespace (add one to linux.namespaces)"});
+    if (l.resources) {
+        const auto& r = *l.resources;
+        auto unsupported = [&](const char* ptr) {
+            problems.push_back({ptr, "not supported yet: islet applies only linux.resources.devices so far"});
+        };
+        if (r.memory) unsupported("/linux/resources/memory");
+        if (r.cpu) unsupported("/linux/resources/cpu");
+        if (r.pids) unsupported("/linux/resources/pids");
+        if (r.block_io) unsupported("/linux/resources/blockIO");
+        if (!r.hugepage_limits.empty()) unsupported("/linux/resources/hugepageLimits");
+        if (r.network) unsupported("/linux/resources/network");
+        if (!r.rdma.empty()) unsupported("/linux/resources/rdma");
+        if (!r.unified.empty()) unsupported("/linux/resources/unified");
+    }
+    if (l.seccomp) problems.push_back({"/linux/seccomp", "not supported yet"});
+    if (!l.sysctl.empty()) problems.push_back({"/linux/sysctl", "not supported yet"});
+    if (!l.time_offsets.empty()) problems.push_back({"/linux/timeOffsets", "not supported yet"});
+    if (l.personality) problems.push_back({"/linux/personality", "not supported yet"});
+    if (l.memory_policy) problems.push_back({"/linux/memoryPolicy", "not supported yet"});
+    if (!l.mount_label.empty()) problems.push_back({"/linux/mountLabel", "not supported yet"});
+    if (c.process) {
+        const auto& p = *c.process;
+        if (!p.apparmor_profile.empty()) problems.push_back({"/process/apparmorProfile", "not supported yet"});
+        if (!p.selinux_label.empty()) problems.push_back({"/process/selinuxLabel", "not supported yet"});
+        if (p.scheduler) problems.push_back({"/process/scheduler", "not supported yet"});
+        if (p.io_priority) problems.push_back({"/process/ioPriority", "not supported yet"});
+        if (p.exec_cpu_affinity) problems.push_back({"/process/execCPUAffinity", "not supported yet"});
+        if (p.terminal && o.detach && o.console_socket.empty())
+            throw sys::Error("cannot allocate tty if runc will detach without setting console socket");
+    }
+    if (!o.console_socket.empty() && !(c.process && c.process->terminal && o.detach))
+        throw sys::Error("cannot use console socket if runc will not detach or allocate tty");
+    spec::throw_problems("config.json", problems);
+}
+
+// fds 3.. that pass into the container: LISTEN_FDS for us, then --preserve-fds.
+int preserved_fd_count(const CreateOptions& o, std::vector<std::string>& env) {
+    int listen = 0;
+    const char* lpid = std::getenv("LISTEN_PID");
+    const char* lfds = std::getenv("LISTEN_FDS");
+    if (lpid && lfds && sys::parse_int(lpid) == ::getpid()) {
+        if (auto n = sys::parse_int(lfds); n && *n > 0) listen = static_cast<int>(*n);
+    }
+    if (listen > 0) {
+        env.push_back("LISTEN_FDS=" + std::to_string(listen));
+        env.push_back("LISTEN_PID=1");
+    }
+    const int total = listen + o.preserve_fds;
+    for (int i = 0; i < o.preserve_fds; ++i) {
+        int fd = 3 + listen + i;
+        if (::fcntl(fd, F_GETFD) < 0)
+            throw sys::Error("unable to stat preserved-fd " + std::to_string(i) + " (of " +
+                             std::to_string(o.preserve_fds) + "): " + sys::describe_errno("fstat", "", errno));
+    }
+    return total;
+}
+
+spec::StateView hook_view(const spec::ContainerRecord& r, const char* status, pid_t pid) {
+    spec::StateView v;
+    v.id = r.id;
+    v.status = status;
+    v.pid = pid;
+    v.bundle = r.bundle;
+    v.annotations = r.annotations;
+    return v;
+}
+
+// The container root's host uid/gid, for the fifo's owner.
+std::pair<uid_t, gid_t> container_root_ids(const spec::Linux& l) {
+    auto map0 = [](const std::vector<spec::IdMapping>& maps) -> unsigned {
+        for (auto& m : maps)
+            if (m.container_id == 0) return m.host_id;
+        return 0;
+    };
+    return {map0(l.uid_mappings), map0(l.gid_mappings)};
+}
+
+}  // namespace
+
+std::string read_config_text(const std::string& bundle) {
+    const std::string path = bundle + "/config.json";
+    sys::UniqueFd f;
+    try {
+        f = sys::open_path(path, O_RDONLY);
+    } catch (const sys::Error& e) {
+        throw sys::Error("failed to load config.json: " + e.message(), e.code());
+    }
+    struct stat st = sys::fstat_fd(f.get(), path);
+    if (!S_ISREG(st.st_mode)) throw sys::Error(path + ": not a regular file");
+    if (static_cast<std::size_t>(st.st_size) > kMaxConfigBytes)
+        throw sys::Error(path + ": document is " + std::to_string(st.st_size) + " bytes, larger than the " +
+                         std::to_string(kMaxConfigBytes) + "-byte limit");
+    return sys::read_all(f.get());
+}
+
+Created create_container(const CreateOptions& o) {
+    // 1. Input: id, config, host checks. Nothing is touched yet.
+    validate_container_id(o.id);
+    const std::string text = read_config_text(o.bundle);
+    spec::Config config = spec::parse_config(text, "config.json");
+    spec::throw_problems("config.json", spec::validate_config(config));
+    host_checks(config, o);
+    const spec::Linux& linux = *config.linux;
+    const std::string rootfs = host::resolve_rootfs(o.bundle, config.root->path);
+    const ns::Plan plan = ns::plan(linux);
+
+    InitContext ctx;
+    ctx.config = &config;
+    ctx.process = config.process ? &*config.process : nullptr;
+    ctx.id = o.id;
+    ctx.bundle = o.bundle;
+    ctx.rootfs = rootfs;
+    ctx.ns_plan = plan;
+    ctx.no_pivot = o.no_pivot;
+    ctx.no_new_keyring = o.no_new_keyring;
+    ctx.rootless = o.rootless;
+    ctx.host_hooks = !config.hooks.prestart.empty() || !config.hooks.create_runtime.empty();
+    if (ctx.process) ctx.env = ctx.process->env;
+    ctx.preserved_fds = preserved_fd_count(o, ctx.env);
+    if (ctx.process) {
+        const int last_cap = kernel_last_cap();
+        CapPlan caps = plan_capabilities(ctx.process->capabilities, last_cap);
+        if (!caps.unknown.empty())
+            log::warning("ignoring unknown or unavailable capabilities: " + sys::join(caps.unknown, ", "));
+    }
+
+    // 2. The cgroup plan (pure), before the record that names it.
+    ctx.cgroup_host = cgroups::detect();
+    spec::CgroupRecord cg;
+    cg.manager = o.systemd_cgroup ? "systemd" : "cgroupfs";
+    cg.path = cgroups::container_path(linux.cgroups_path, o.id, o.systemd_cgroup);
+    auto self = cgroups::parse_self_cgroup(sys::read_file("/proc/self/cgroup"), ctx.cgroup_host);
+    cg.dirs = cgroups::plan_dirs(ctx.cgroup_host, cg.path, self);
+
+    // 3. The state directory and the "creating" record: from here on,
+    //    `delete --force` can always undo what follows.
+    StateRoot root = StateRoot::open(o.root, true);
+    ContainerDir dir = ContainerDir::create(root, o.id);
+    Rollback rb;
+    rb.dir = &dir;
+    spec::ContainerRecord record;
+    record.id = o.id;
+    record.creator_pid = ::getpid();
+    record.bundle = o.bundle;
+    record.rootfs = rootfs;
+    record.created = spec::rfc3339_nano_now();
+    record.annotations = config.annotations;
+    record.cgroup = cg;
+    record.private_pid_ns = plan.new_pid() || linux.find_namespace("pid") != nullptr;
+    record.rootless = o.rootless;
+    dir.write_config(text);
+    dir.write_record(record);
+    test_hooks::pause_at("after-state-dir");
+
+    // 4. cgroups: made (empty, not frozen), device rules applied.
+    try {
+        rb.cgroup = cg;
+        rb.cgroup_made = true;
+        cgroups::create_dirs(ctx.cgroup_host, cg.dirs);
+        if (const auto* dev = ctx.cgroup_host.v1("devices")) {
+            auto rules = cgroups::device_rules(linux.resources ? linux.resources->devices
+                                                               : std::vector<spec::DeviceCgroup>{});
+            cgroups::apply_devices_v1(cg.dirs.at(dev->name), rules);
+        } else if (linux.resources && !linux.resources->devices.empty() &&
+                   ctx.cgroup_host.layout == cgroups::Layout::v2) {
+            throw sys::Error("device cgroup rules on a cgroup v2 host are not supported yet");
+        }
+    } catch (sys::Error& e) {
+        const bool denied = e.code() == EACCES || e.code() == EPERM || e.code() == EROFS;
+        if (!(o.rootless && denied)) {
+            e.add_context("cgroups");
+            throw;
+        }
+        // Rootless without cgroup access (podman on v1): run without cgroups.
+        cgroups::destroy(cg);
+        rb.cgroup_made = false;
+        cg.dirs.clear();
+        cg.manager = "none";
+        record.cgroup = cg;
+        dir.write_record(record);
+    }
+    ctx.cgroup_dirs = cg.dirs;
+    test_hooks::pause_at("after-cgroup");
+
+    // 5. What the init inherits: barrier, host /proc, console, exec stub.
+    const auto [root_uid, root_gid] = container_root_ids(linux);
+    if (::mkfifoat(dir.fd(), "exec.fifo", 0622) < 0) sys::throw_errno("mkfifo", dir.exec_fifo_path());
+    ::fchmodat(dir.fd(), "exec.fifo", 0622, 0);
+    if (::fchownat(dir.fd(), "exec.fifo", root_uid, root_gid, 0) < 0) sys::throw_errno("chown", dir.exec_fifo_path());
+    sys::UniqueFd fifo = sys::open_at(dir.fd(), "exec.fifo", O_PATH);
+    sys::UniqueFd host_proc = sys::open_path("/proc", O_PATH | O_DIRECTORY);
+    // The init sends the pty master to console_for_init: the caller's
+    // --console-socket, or (foreground run) a socket pair whose other end
+    // islet keeps to proxy the terminal.
+    sys::UniqueFd console_for_init, console_ours;
+    const bool proxy_tty = ctx.process && ctx.process->terminal && !o.detach && o.console_socket.empty();
+    if (!o.console_socket.empty()) {
+        console_for_init = connect_unix(o.console_socket, "console socket");
+    } else if (proxy_tty) {
+        int sv[2];
+        if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) sys::throw_errno("socketpair");
+        console_ours.reset(sv[0]);
+        console_for_init.reset(sv[1]);
+    }
+    sys::UniqueFd stub = host::make_exec_stub();
+    sys::UniqueFd unified;
+    if (auto it = cg.dirs.find("unified"); it != cg.dirs.end()) unified = cgroups::open_dir(it->second);
+    auto [host_sock, init_sock] = sys::seqpacket_pair();
+    ctx.sync_fd = init_sock.get();
+    ctx.fifo_fd = fifo.get();
+    ctx.host_proc_fd = host_proc.get();
+    ctx.console_fd = console_for_init.get();
+    ctx.stub_fd = stub.get();
+
+    // 6. One clone3: new namespaces, straight into the unified cgroup. Joined
+    //    namespaces are entered by this process around the call. All signals
+    //    are blocked so the init starts with none pending its own handlers.
+    sigset_t all, old;
+    sigfillset(&all);
+    ::sigprocmask(SIG_SETMASK, &all, &old);
+    int pidfd = -1;
+    long pid = -1;
+    int clone_err = 0;
+    bool into_cgroup = false;
+    {
+        ns::HostJoins joins(plan);
+        clone_args args{};
+        args.flags = CLONE_PIDFD | plan.clone_flags;
+        args.pidfd = reinterpret_cast<std::uint64_t>(&pidfd);
+        args.exit_signal = SIGCHLD;
+        if (unified) {
+            args.flags |= CLONE_INTO_CGROUP;
+            args.cgroup = static_cast<std::uint64_t>(unified.get());
+        }
+        pid = ::syscall(SYS_clone3, &args, sizeof args);
+        if (pid < 0 && unified && (errno == EINVAL || errno == EOPNOTSUPP || errno == E2BIG)) {
+            args.flags &= ~static_cast<std::uint64_t>(CLONE_INTO_CGROUP);
+            args.cgroup = 0;
+            pid = ::syscall(SYS_clone3, &args, sizeof args);
+        } else if (pid >= 0 && unified) {
+            into_cgroup = true;
+        }
+        if (pid == 0) init_main(ctx);  // never returns
+        clone_err = errno;
+        joins.restore();
+    }
+    ::sigprocmask(SIG_SETMASK, &old, nullptr);
+    if (pid < 0) sys::throw_errno_code(clone_err, "clone3");
+    rb.child = static_cast<pid_t>(pid);
+    rb.pidfd = pidfd;
+    sys::UniqueFd owned_pidfd(pidfd);
+    init_sock.reset();
+    console_for_init.reset();
+
+    // 7. Identity and cgroups of the init, then let it go.
+    if (plan.new_user()) host::write_id_maps(static_cast<pid_t>(pid), linux.uid_mappings, linux.gid_mappings);
+    cgroups::join(cg.dirs, static_cast<pid_t>(pid), into_cgroup ? "unified" : "");
+    sync::send(host_sock.get(), sync::Type::go);
+
+    // 8. Serve the init until it is ready.
+    pid_t init_pid = static_cast<pid_t>(pid);
+    for (;;) {
+        sync::Message m;
+        try {
+            m = sync::recv(host_sock.get());
+        } catch (const sys::Error&) {
+            int status = 0;
+            ::waitpid(rb.child, &status, 0);
+            rb.child = 0;
+            throw sys::Error("unable to start container process: the container's init exited during setup" +
+                             std::string(WIFSIGNALED(status) ? " (killed by " + std::string(::strsignal(WTERMSIG(status))) + ")" : ""));
+        }
+        if (m.type == sync::Type::ready) break;
+        if (m.type == sync::Type::error) throw sys::Error("unable to start container process: " + m.payload);
+        if (m.type == sync::Type::exec_pid) {
+            // Joined user namespace with a new pid namespace: the real init is
+            // the intermediate's CLONE_PARENT child (ours).
+            auto n = sys::parse_int(m.payload);
+            if (!n) throw sys::Error("sync: bad pid from the init");
+            while (::waitpid(rb.child, nullptr, 0) < 0 && errno == EINTR) {
+            }
+            init_pid = static_cast<pid_t>(*n);
+            rb.child = init_pid;
+            owned_pidfd = sys::pidfd_open(init_pid);
+            rb.pidfd = owned_pidfd.get();
+            continue;
+        }
+        if (m.type == sync::Type::hooks) {
+            std::string state = spec::hook_state_document(hook_view(record, "creating", init_pid));
+            hooks::run_phase(config.hooks.prestart, "prestart", state);
+            hooks::run_phase(config.hooks.create_runtime, "createRuntime", state);
+            sync::send(host_sock.get(), sync::Type::hooks_done);
+            continue;
+        }
+        throw sys::Error(std::string("sync: unexpected message ") + sync::type_name(m.type));
+    }
+
+    // 9. Record, pid file, go-ahead. The init is now "created".
+    auto st = sys::read_proc_stat(init_pid);
+    if (!st) throw sys::Error("unable to start container process: the container's init vanished");
+    record.phase = "created";
+    record.pid = init_pid;
+    record.start_time = st->start_time;
+    for (const auto& type : spec::namespace_types()) {
+        const spec::Namespace* n = linux.find_namespace(type);
+        if (!n) continue;
+        record.namespaces[type] =
+            n->path.empty() ? "/proc/" + std::to_string(init_pid) + "/ns/" + ns::proc_name(type) : n->path;
+    }
+    dir.write_record(record);
+    if (!o.pid_file.empty()) write_pid_file(o.pid_file, init_pid);
+    if (!o.pidfd_socket.empty()) {
+        sys::UniqueFd s = connect_unix(o.pidfd_socket, "pidfd socket");
+        sys::send_fd(s.get(), owned_pidfd.get(), "pidfd");
+    }
+    sync::send(host_sock.get(), sync::Type::ack);
+
+    Created out;
+    out.pid = init_pid;
+    out.pidfd = std::move(owned_pidfd);
+    out.record = record;
+    if (proxy_tty) out.pty_master = sys::recv_fd(console_ours.get()).first;
+    rb.committed = true;
+    return out;
+}
+
+}  // namespace islet::runtime

@@ -1,0 +1,59 @@
+// What the container's init gets from the runtime. Shared by both sides:
+// the runtime fills it before clone3; the init receives it as a copy of the
+// runtime's memory (clone3 without CLONE_VM), plus the descriptors named here,
+// which are inherited. Nothing is serialised, so nothing can be misparsed.
+#pragma once
+
+#include <sys/types.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "runtime/cgroups/cgroups.hpp"
+#include "runtime/namespaces.hpp"
+#include "spec/model.hpp"
+#include "sys/fd.hpp"
+
+namespace islet::runtime {
+
+struct InitContext {
+    // --- inputs ---------------------------------------------------------
+    const spec::Config* config = nullptr;
+    const spec::Process* process = nullptr;  // nullptr: the config has no process
+    std::string id;
+    std::string bundle;  // absolute
+    std::string rootfs;  // absolute, symlink-free host path
+    ns::Plan ns_plan;
+    bool no_pivot = false;
+    bool no_new_keyring = false;
+    bool host_hooks = false;  // the runtime has prestart/createRuntime hooks to run mid-setup
+    bool rootless = false;
+    // For the cgroup filesystem mount: the host layout and the container's
+    // directories (hierarchy name -> host path).
+    cgroups::Host cgroup_host;
+    std::map<std::string, std::string> cgroup_dirs;
+    std::vector<std::string> env;  // the final environment of the process
+    int preserved_fds = 0;         // fds 3 .. 3+n-1 pass through (LISTEN_FDS + --preserve-fds)
+    std::string notify_socket_dir;  // <state>/notify to bind at /run/notify, or empty
+
+    // --- descriptors inherited from the runtime (-1 when absent) ---------
+    int sync_fd = -1;       // the init's end of the sync socket pair
+    int fifo_fd = -1;       // O_PATH to <state>/exec.fifo (the start barrier)
+    int host_proc_fd = -1;  // O_PATH to the host's /proc: reopens the fifo after pivot_root
+    int console_fd = -1;    // connected --console-socket (terminal only)
+    int stub_fd = -1;       // sealed memfd of the exec stub
+
+    // --- state the init builds as it goes --------------------------------
+    sys::UniqueFd rootfd;        // the bind-mounted rootfs (before pivot_root), then "/"
+    // O_PATH to the host's /dev/null, opened by the init in its own mount
+    // namespace (open_tree only clones mounts of the caller's namespace).
+    sys::UniqueFd devnull;
+    std::string exec_path;       // args[0] resolved on the container's PATH
+};
+
+// The init's entry point after clone3. Never returns: it execs the process
+// or reports its error over the sync socket and exits.
+[[noreturn]] void init_main(InitContext& ctx) noexcept;
+
+}  // namespace islet::runtime

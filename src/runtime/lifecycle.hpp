@@ -1,0 +1,36 @@
+// Operations on an existing container: state, list, start, kill, delete,
+// pause, resume. Host side.
+//
+// Status is never cached: it is recomputed from the live init on every call
+// (RUNC-CONTRACT.md §3.2): "paused" if the cgroup is frozen, else "stopped" if
+// the recorded pid is gone, a zombie, or has another start time (pid reuse),
+// else "created" while the exec fifo exists, else "running". Errors use runc's
+// words, which clients match (RUNC-CONTRACT.md §4.3).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "spec/record.hpp"
+
+namespace islet::runtime {
+
+spec::StateView container_state(const std::string& root, const std::string& id);
+
+// Every container under root; entries that fail to load are reported
+// through `problems` and skipped. A missing root lists nothing.
+std::vector<spec::StateView> list_containers(const std::string& root, std::vector<std::string>& problems);
+
+void start_container(const std::string& root, const std::string& id);
+
+void kill_container(const std::string& root, const std::string& id, int sig, bool all);
+
+void delete_container(const std::string& root, const std::string& id, bool force);
+
+void pause_container(const std::string& root, const std::string& id);
+void resume_container(const std::string& root, const std::string& id);
+
+// The status word for a record (exposed for `run` and tests).
+std::string compute_status(const spec::ContainerRecord& r, bool has_fifo);
+
+}  // namespace islet::runtime

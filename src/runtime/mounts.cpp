@@ -1,0 +1,250 @@
+// Applies: mounts
+#include "runtime/mounts.hpp"
+
+#include <fcntl.h>
+#include <linux/mount.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include <set>
+
+#include "runtime/mount_options.hpp"
+#include "sys/error.hpp"
+#include "sys/log.hpp"
+#include "sys/path.hpp"
+#include "sys/strings.hpp"
+#include "sys/syscalls.hpp"
+
+namespace islet::runtime::init {
+namespace {
+
+// Files under /proc an engine may mount over (lxcfs); anything else inside
+// /proc would hide what the kernel reports (CVE-2019-16884 class).
+const std::set<std::string> kProcAllowed = {
+    "/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo",  "/proc/stat",    "/proc/swaps",
+    "/proc/uptime",  "/proc/loadavg",   "/proc/slabinfo", "/proc/net/dev", "/proc/sys/kernel/ns_last_pid",
+    "/proc/sys/crypto/fips_enabled",
+};
+
+std::string describe(const spec::Mount& m) {
+    return "mount " + (m.source.empty() ? m.type : m.source) + " to " + m.destination +
+           (m.type.empty() ? "" : " (type " + m.type + ")");
+}
+
+// runc's checkProcMount and its /proc,/sys symlink checks, on the unresolved path.
+void check_proc_sys(const InitContext& ctx, const spec::Mount& m, const std::string& dest) {
+    const bool is_proc = dest == "/proc" || sys::starts_with(dest, "/proc/");
+    if (is_proc) {
+        if (dest == "/proc") {
+            if (m.type != "proc")
+                throw sys::Error(describe(m) + ": /proc cannot be mounted because it is not of type proc");
+        } else if (!kProcAllowed.count(dest)) {
+            throw sys::Error(describe(m) + ": " + dest + " cannot be mounted because it is inside /proc");
+        }
+    }
+    if ((dest == "/proc" && m.type == "proc") || (dest == "/sys" && m.type == "sysfs")) {
+        struct stat st {};
+        if (::fstatat(ctx.rootfd.get(), dest.c_str() + 1, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode))
+            throw sys::Error(describe(m) + ": filesystem \"" + m.type + "\" must be mounted on ordinary directory");
+    }
+}
+
+void refuse_top_of_rootfs(const InitContext& ctx, int dest_fd, const spec::Mount& m) {
+    struct stat a = sys::fstat_fd(dest_fd, m.destination);
+    struct stat b = sys::fstat_fd(ctx.rootfd.get(), ctx.rootfs);
+    if (a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+        throw sys::Error(describe(m) + ": mountpoint " + m.destination + " is on the top of rootfs");
+}
+
+void set_attrs(int tree, const MountOptions& o, const std::string& what) {
+    const unsigned long per_mount = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NODIRATIME | MS_NOATIME |
+                                    MS_STRICTATIME | MS_RELATIME | 256 /* MS_NOSYMFOLLOW */;
+    mount_attr attr{};
+    attr.attr_set = ms_to_mount_attr(o.flags & per_mount);
+    attr.attr_clr = ms_to_mount_attr(o.clear & per_mount) & ~MOUNT_ATTR__ATIME;
+    if (attr.attr_set & MOUNT_ATTR__ATIME) attr.attr_clr |= MOUNT_ATTR__ATIME;
+    if (o.clear & (MS_NOATIME | MS_STRICTATIME | MS_RELATIME)) attr.attr_clr |= MOUNT_ATTR__ATIME;
+    if (attr.attr_set || attr.attr_clr) sys::mount_setattr(tree, "", AT_EMPTY_PATH, attr, what);
+    if (o.rec_attr_set || o.rec_attr_clr) {
+        mount_attr rec{};
+        rec.attr_set = o.rec_attr_set;
+        rec.attr_clr = o.rec_attr_clr;
+        if (rec.attr_set & MOUNT_ATTR__ATIME) rec.attr_clr |= MOUNT_ATTR__ATIME;
+        sys::mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, rec, what + " (recursive options)");
+    }
+}
+
+void set_propagation(int mnt, const MountOptions& o, const std::string& what) {
+    for (unsigned long p : o.propagation) {
+        mount_attr attr{};
+        attr.propagation = p & ~static_cast<unsigned long>(MS_REC);
+        sys::mount_setattr(mnt, "", AT_EMPTY_PATH | ((p & MS_REC) ? AT_RECURSIVE : 0), attr,
+                           what + " (propagation " + describe_ms_flags(p) + ")");
+    }
+}
+
+// The kernel's fs_context log: "e tmpfs: Bad value for 'mode'".
+std::string fs_log(int fsfd) {
+    std::string out;
+    char buf[512];
+    for (int i = 0; i < 8; ++i) {
+        ssize_t n = ::read(fsfd, buf, sizeof buf - 1);
+        if (n <= 0) break;
+        std::string line(buf, static_cast<size_t>(n));
+        if (line.size() > 2 && line[1] == ' ') line = line.substr(2);
+        out += (out.empty() ? "" : "; ") + std::string(sys::trim(line));
+    }
+    return out;
+}
+
+// A new filesystem instance as a detached mount.
+sys::UniqueFd make_fs(const std::string& type, const std::string& source, const MountOptions& o,
+                      const std::string& what) {
+    sys::UniqueFd fs = sys::fsopen(type);
+    auto fail = [&](int err, const std::string& step) {
+        std::string log = fs_log(fs.get());
+        throw sys::Error(what + ": " + sys::describe_errno(step, "", err) + (log.empty() ? "" : " (" + log + ")"),
+                         err);
+    };
+    if (!source.empty()) {
+        int r = sys::fsconfig_raw(fs.get(), FSCONFIG_SET_STRING, "source", source.c_str(), 0);
+        if (r < 0) fail(-r, "set source");
+    }
+    for (const auto& d : o.data) {
+        auto eq = d.find('=');
+        int r = eq == std::string::npos
+                    ? sys::fsconfig_raw(fs.get(), FSCONFIG_SET_FLAG, d.c_str(), nullptr, 0)
+                    : sys::fsconfig_raw(fs.get(), FSCONFIG_SET_STRING, d.substr(0, eq).c_str(),
+                                        d.substr(eq + 1).c_str(), 0);
+        if (r < 0) fail(-r, "option " + d);
+    }
+    if (o.flags & MS_RDONLY) {
+        int r = sys::fsconfig_raw(fs.get(), FSCONFIG_SET_FLAG, "ro", nullptr, 0);
+        if (r < 0) fail(-r, "option ro");
+    }
+    int r = sys::fsconfig_raw(fs.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0);
+    if (r < 0) fail(-r, "create the filesystem");
+    const unsigned long per_mount = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NODIRATIME | MS_NOATIME |
+                                    MS_STRICTATIME | MS_RELATIME;
+    return sys::fsmount(fs.get(), static_cast<unsigned>(ms_to_mount_attr(o.flags & per_mount)), what);
+}
+
+std::string absolute_source(const InitContext& ctx, const std::string& source) {
+    if (source.empty() || source.front() == '/') return source;
+    return ctx.bundle + "/" + source;
+}
+
+void bind_mount(InitContext& ctx, const spec::Mount& m, const std::string& dest, const MountOptions& o) {
+    const std::string what = describe(m);
+    const std::string source = absolute_source(ctx, m.source);
+    struct stat st {};
+    if (::stat(source.c_str(), &st) < 0) {
+        int err = errno;
+        throw sys::Error(what + ": " + sys::describe_errno("stat", source, err), err);
+    }
+    if (o.idmap || !m.uid_mappings.empty())
+        throw sys::Error(what + ": id-mapped mounts are not supported yet");
+    sys::UniqueFd dest_fd = sys::with_context(what, [&] {
+        return sys::mkdir_in_root(ctx.rootfd.get(), dest,
+                                  S_ISDIR(st.st_mode) ? sys::CreateLast::directory : sys::CreateLast::file);
+    });
+    refuse_top_of_rootfs(ctx, dest_fd.get(), m);
+    sys::UniqueFd tree = sys::with_context(
+        what, [&] { return sys::open_tree(AT_FDCWD, source, OPEN_TREE_CLONE | (o.recursive ? AT_RECURSIVE : 0)); });
+    set_attrs(tree.get(), o, what);
+    sys::move_mount(tree.get(), "", dest_fd.get(), "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH, what);
+    set_propagation(tree.get(), o, what);
+}
+
+void fs_mount(InitContext& ctx, const spec::Mount& m, const std::string& dest, const MountOptions& o) {
+    const std::string what = describe(m);
+    if (o.tmpcopyup) throw sys::Error(what + ": the tmpcopyup option is not supported yet");
+    sys::UniqueFd dest_fd = sys::with_context(
+        what, [&] { return sys::mkdir_in_root(ctx.rootfd.get(), dest, sys::CreateLast::directory); });
+    refuse_top_of_rootfs(ctx, dest_fd.get(), m);
+    sys::UniqueFd mnt = make_fs(m.type, m.source, o, what);
+    set_attrs(mnt.get(), MountOptions{.rec_attr_set = o.rec_attr_set, .rec_attr_clr = o.rec_attr_clr}, what);
+    sys::move_mount(mnt.get(), "", dest_fd.get(), "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH, what);
+    set_propagation(mnt.get(), o, what);
+}
+
+// type "cgroup": islet builds the hierarchy view itself (runc's way): a
+// tmpfs with one sub-mount per host hierarchy, a fresh cgroup filesystem when
+// the container has its own cgroup namespace, else a bind of its own cgroup
+// directory; read-only when asked (CVE-2023-25809 class).
+void cgroup_mount(InitContext& ctx, const spec::Mount& m, const std::string& dest, const MountOptions& o) {
+    const std::string what = describe(m);
+    const auto& host = ctx.cgroup_host;
+    if (host.layout == cgroups::Layout::none) return;  // nothing to show
+    const bool own_ns = ctx.config->linux->find_namespace("cgroup") != nullptr;
+    const unsigned long sub_flags = (o.flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY)) | MS_RELATIME;
+    auto hierarchy_mount = [&](const cgroups::Hierarchy& h) -> sys::UniqueFd {
+        MountOptions sub;
+        sub.flags = sub_flags;
+        if (own_ns) {
+            if (h.v2) return make_fs("cgroup2", "cgroup2", sub, what);
+            sub.data = sys::split(h.name, ',');
+            return make_fs("cgroup", "cgroup", sub, what);
+        }
+        auto it = ctx.cgroup_dirs.find(h.name);
+        std::string src = it != ctx.cgroup_dirs.end() ? it->second : h.mount;
+        sys::UniqueFd tree = sys::open_tree(AT_FDCWD, src, OPEN_TREE_CLONE);
+        set_attrs(tree.get(), sub, what);
+        return tree;
+    };
+    sys::UniqueFd dest_fd = sys::with_context(
+        what, [&] { return sys::mkdir_in_root(ctx.rootfd.get(), dest, sys::CreateLast::directory); });
+    if (host.layout == cgroups::Layout::v2) {
+        sys::UniqueFd mnt = hierarchy_mount(*host.unified());
+        sys::move_mount(mnt.get(), "", dest_fd.get(), "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH, what);
+        return;
+    }
+    MountOptions tmpfs;
+    tmpfs.flags = o.flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC);
+    tmpfs.data = {"mode=755"};
+    sys::UniqueFd top = make_fs("tmpfs", "tmpfs", tmpfs, what);
+    for (const auto& h : host.hierarchies) {
+        std::string base = h.mount.substr(h.mount.find_last_of('/') + 1);
+        if (::mkdirat(top.get(), base.c_str(), 0755) < 0 && errno != EEXIST) sys::throw_errno("mkdir", dest + "/" + base);
+        sys::UniqueFd sub_dir = sys::open_at(top.get(), base, O_PATH | O_DIRECTORY | O_NOFOLLOW);
+        sys::UniqueFd mnt = hierarchy_mount(h);
+        sys::move_mount(mnt.get(), "", sub_dir.get(), "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH,
+                        what + " (" + h.name + ")");
+        // Co-mounted controllers ("cpu,cpuacct") get one symlink per name.
+        if (base.find(',') != std::string::npos)
+            for (auto& c : sys::split(base, ','))
+                if (::symlinkat(base.c_str(), top.get(), c.c_str()) < 0 && errno != EEXIST)
+                    sys::throw_errno("symlink", dest + "/" + c);
+    }
+    if (o.flags & MS_RDONLY) {
+        mount_attr ro{};
+        ro.attr_set = MOUNT_ATTR_RDONLY;
+        sys::mount_setattr(top.get(), "", AT_EMPTY_PATH, ro, what + " (read-only)");
+    }
+    sys::move_mount(top.get(), "", dest_fd.get(), "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH, what);
+}
+
+}  // namespace
+
+void attach(int tree_fd, int dest_fd, const std::string& what) {
+    sys::move_mount(tree_fd, "", dest_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH, what);
+}
+
+void apply_mounts(InitContext& ctx) {
+    for (const auto& m : ctx.config->mounts) {
+        // A relative destination is taken from "/" (deprecated; runc warns).
+        std::string dest = sys::clean_path(m.destination.front() == '/' ? m.destination : "/" + m.destination);
+        MountOptions o = parse_mount_options(m.options, m.type);
+        check_proc_sys(ctx, m, dest);
+        if (m.type == "cgroup" && !o.bind)
+            cgroup_mount(ctx, m, dest, o);
+        else if (o.bind)
+            bind_mount(ctx, m, dest, o);
+        else
+            fs_mount(ctx, m, dest, o);
+    }
+}
+
+}  // namespace islet::runtime::init

@@ -1,0 +1,22 @@
+// The config's mounts. Init side, before pivot_root.
+//
+// Applies: mounts
+//
+// Every destination is resolved inside the rootfs (sys/path.hpp), created if
+// missing, and the mount lands on that fd: bind mounts with open_tree +
+// mount_setattr + move_mount, filesystems with fsopen/fsconfig/fsmount +
+// move_mount. No path string is resolved a second time (CVE-2021-30465,
+// CVE-2025-52881 class).
+#pragma once
+
+#include "runtime/init_context.hpp"
+
+namespace islet::runtime::init {
+
+void apply_mounts(InitContext& ctx);
+
+// Mounts a detached mount (tree) onto destination inside the rootfs and
+// applies propagation. Shared with devices, masked paths and the console.
+void attach(int tree_fd, int dest_fd, const std::string& what);
+
+}  // namespace islet::runtime::init

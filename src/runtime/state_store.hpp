@@ -1,0 +1,84 @@
+// The state store: <root>/<id>/ between commands. Host side.
+//
+// Layout (docs/ARCHITECTURE.md "State"):
+//   <root>/            0700, owned by islet's euid
+//   <root>/<id>/       0711; mkdirat() of it is the point where a create wins
+//   <root>/<id>/state.json   the ContainerRecord, 0600, temp + fsync + rename
+//   <root>/<id>/config.json  the validated config as given at create, 0600
+//   <root>/<id>/exec.fifo    the start barrier, only while `created`
+// A flock on the <id> directory serialises the commands that read then write
+// state (create, start, kill, delete, pause, resume, update). Nobody holds it
+// while blocking on the container (RUNC-CONTRACT.md §5).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "spec/record.hpp"
+#include "sys/fd.hpp"
+
+namespace islet::runtime {
+
+// runc's rules plus an explicit length cap: [A-Za-z0-9_+.-]+, not "." or "..",
+// at most 255 bytes (NAME_MAX). Throws sys::Error with runc's messages.
+void validate_container_id(const std::string& id);
+
+// The default --root (RUNC-CONTRACT.md §1.2): a pure function of euid, user
+// namespace and XDG_RUNTIME_DIR, so every later command finds the state.
+std::string default_state_root();
+
+class StateRoot {
+public:
+    // Opens the root; with create, makes it (mkdir -p, 0700). Refuses a root
+    // that is group- or world-writable or owned by another user.
+    static StateRoot open(const std::string& path, bool create);
+    // nullopt when the directory does not exist.
+    static std::optional<StateRoot> open_existing(const std::string& path);
+
+    const std::string& path() const { return path_; }
+    int fd() const { return fd_.get(); }
+    // Container ids present (directory entries), unsorted.
+    std::vector<std::string> ids() const;
+
+private:
+    std::string path_;
+    sys::UniqueFd fd_;
+};
+
+class ContainerDir {
+public:
+    // mkdirat(<id>, 0711) then takes the lock. EEXIST: "container with given
+    // ID already exists".
+    static ContainerDir create(const StateRoot& root, const std::string& id);
+    // nullopt when <root>/<id> does not exist. lock: take the flock.
+    static std::optional<ContainerDir> open(const StateRoot& root, const std::string& id, bool lock);
+
+    const std::string& id() const { return id_; }
+    const std::string& path() const { return path_; }
+    int fd() const { return fd_.get(); }
+
+    // Atomic write: state-XXXX with O_EXCL, fsync, renameat, fsync(dir).
+    void write_record(const spec::ContainerRecord& r) const;
+    // nullopt when state.json is missing (a create that never wrote it).
+    // Throws on a corrupt file.
+    std::optional<spec::ContainerRecord> read_record() const;
+    void write_config(const std::string& text) const;
+    std::string read_config() const;
+
+    bool has_exec_fifo() const;
+    std::string exec_fifo_path() const { return path_ + "/exec.fifo"; }
+
+    // Removes every entry and the directory itself. Missing is fine.
+    void remove() const;
+
+private:
+    void write_atomic(const std::string& name, const std::string& data) const;
+
+    std::string id_;
+    std::string path_;
+    int root_fd_ = -1;  // borrowed from the StateRoot
+    sys::UniqueFd fd_;
+};
+
+}  // namespace islet::runtime

@@ -1,0 +1,68 @@
+// The one protocol between the runtime process and the container's init
+// (and `exec`'s joining process). Both sides.
+//
+// Messages travel over an AF_UNIX SOCK_SEQPACKET pair made before clone3: one
+// datagram per message, so a message is never split or merged. Each datagram
+// is an 8-byte header {u32 type, u32 length} and `length` payload bytes. Both
+// sides check that the datagram size equals 8 + length, that length is within
+// kMaxPayload and that string payloads hold no NUL (CVE-2021-43784 class).
+//
+//   host -> init   go          maps written, cgroups joined: start setting up
+//   init -> host   hooks       mounts done: run prestart + createRuntime hooks
+//   host -> init   hooks_done  hooks ran; continue (pivot_root next)
+//   init -> host   mount_fds?  (idmapped mounts: host builds them, sends fds)
+//   init -> host   seccomp_fd  + SCM_RIGHTS: the notify listener, for listenerPath
+//   init -> host   ready       setup done, args[0] resolved; payload: none
+//   host -> init   ack         state saved: close this socket and wait at the barrier
+//   init -> host   error       setup failed; payload: the message. The init exits.
+//   exec side:     exec_pid    the joining process's child pid (payload: decimal)
+//
+// EOF on the socket before `ack` means the runtime died: the init exits, so
+// no half-made container outlives a crashed create (RUNC-CONTRACT.md §3.5).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "sys/fd.hpp"
+
+namespace islet::runtime::sync {
+
+enum class Type : std::uint32_t {
+    go = 1,
+    hooks = 2,
+    hooks_done = 3,
+    seccomp_fd = 4,
+    ready = 5,
+    ack = 6,
+    error = 7,
+    mount_fd = 8,
+    mount_fds_done = 9,
+    exec_pid = 10,
+};
+
+inline constexpr std::uint32_t kMaxPayload = 64 * 1024;
+
+struct Message {
+    Type type{};
+    std::string payload;
+    sys::UniqueFd fd;  // when the message carried one (seccomp_fd, mount_fd)
+};
+
+const char* type_name(Type t);
+
+// Sends one message (payload truncated to kMaxPayload for error texts;
+// rejected with NULs). Throws sys::Error on failure (the peer gone included).
+void send(int sock, Type type, std::string_view payload = {});
+void send_with_fd(int sock, Type type, int fd, std::string_view payload = {});
+
+// Receives one message. Throws sys::Error on EOF ("the peer closed the sync
+// socket"), on a malformed datagram, or on an unknown type.
+Message recv(int sock);
+
+// Receives one message and checks its type; an `error` message is rethrown
+// as sys::Error with its text.
+Message expect(int sock, Type type);
+
+}  // namespace islet::runtime::sync

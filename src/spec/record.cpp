@@ -1,0 +1,115 @@
+#include "spec/record.hpp"
+
+#include <ctime>
+#include <nlohmann/json.hpp>
+
+#include "spec/json_gate.hpp"
+#include "spec/model.hpp"
+#include "sys/error.hpp"
+
+namespace islet::spec {
+namespace {
+
+using ojson = nlohmann::ordered_json;
+using json = nlohmann::json;
+
+ojson state_object(const StateView& v, bool with_owner, bool with_empty_annotations) {
+    ojson j;
+    j["ociVersion"] = kSpecVersion;
+    j["id"] = v.id;
+    j["pid"] = v.pid;
+    j["status"] = v.status;
+    j["bundle"] = v.bundle;
+    j["rootfs"] = v.rootfs;
+    j["created"] = v.created;
+    if (!v.annotations.empty() || with_empty_annotations) j["annotations"] = v.annotations;
+    if (with_owner) j["owner"] = v.owner;
+    return j;
+}
+
+}  // namespace
+
+std::string record_to_json(const ContainerRecord& r) {
+    ojson j;
+    j["id"] = r.id;
+    j["phase"] = r.phase;
+    j["pid"] = r.pid;
+    j["startTime"] = r.start_time;
+    j["creatorPid"] = r.creator_pid;
+    j["bundle"] = r.bundle;
+    j["rootfs"] = r.rootfs;
+    j["created"] = r.created;
+    j["annotations"] = r.annotations;
+    j["cgroup"] = {{"manager", r.cgroup.manager},
+                   {"path", r.cgroup.path},
+                   {"dirs", r.cgroup.dirs},
+                   {"owned", r.cgroup.owned}};
+    j["privatePidNs"] = r.private_pid_ns;
+    j["rootless"] = r.rootless;
+    j["namespaces"] = r.namespaces;
+    j["isolation"] = r.isolation;
+    return j.dump();
+}
+
+ContainerRecord record_from_json(const std::string& text, const std::string& what) {
+    gate_json(text, what);
+    try {
+        json j = json::parse(text);
+        ContainerRecord r;
+        r.id = j.at("id").get<std::string>();
+        r.phase = j.at("phase").get<std::string>();
+        r.pid = j.at("pid").get<pid_t>();
+        r.start_time = j.at("startTime").get<std::uint64_t>();
+        r.creator_pid = j.value("creatorPid", 0);
+        r.bundle = j.at("bundle").get<std::string>();
+        r.rootfs = j.at("rootfs").get<std::string>();
+        r.created = j.at("created").get<std::string>();
+        r.annotations = j.value("annotations", std::map<std::string, std::string>{});
+        const json& cg = j.at("cgroup");
+        r.cgroup.manager = cg.at("manager").get<std::string>();
+        r.cgroup.path = cg.at("path").get<std::string>();
+        r.cgroup.dirs = cg.at("dirs").get<std::map<std::string, std::string>>();
+        r.cgroup.owned = cg.value("owned", true);
+        r.private_pid_ns = j.value("privatePidNs", true);
+        r.rootless = j.value("rootless", false);
+        r.namespaces = j.value("namespaces", std::map<std::string, std::string>{});
+        r.isolation = j.value("isolation", std::map<std::string, std::string>{});
+        return r;
+    } catch (const json::exception& e) {
+        throw sys::Error(what + ": not a valid container record: " + e.what());
+    }
+}
+
+std::string state_document(const StateView& v) { return state_object(v, true, false).dump(2); }
+
+std::string list_document(const std::vector<StateView>& views) {
+    if (views.empty()) return "null";
+    ojson arr = ojson::array();
+    for (auto& v : views) arr.push_back(state_object(v, true, false));
+    return arr.dump();
+}
+
+std::string hook_state_document(const StateView& v) {
+    ojson j;
+    j["ociVersion"] = kSpecVersion;
+    j["id"] = v.id;
+    j["status"] = v.status;
+    if (v.pid > 0) j["pid"] = v.pid;
+    j["bundle"] = v.bundle;
+    if (!v.annotations.empty()) j["annotations"] = v.annotations;
+    return j.dump();
+}
+
+std::string rfc3339_nano_now() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_REALTIME, &ts);
+    std::tm tm{};
+    ::gmtime_r(&ts.tv_sec, &tm);
+    char buf[64];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+    char frac[16];
+    std::snprintf(frac, sizeof frac, ".%09ldZ", ts.tv_nsec);
+    return std::string(buf) + frac;
+}
+
+}  // namespace islet::spec

@@ -1,0 +1,361 @@
+#include "spec/validate.hpp"
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <set>
+
+#include "sys/error.hpp"
+#include "sys/strings.hpp"
+
+namespace islet::spec {
+namespace {
+
+using P = std::vector<Problem>;
+
+void add(P& out, std::string ptr, std::string msg) { out.push_back({std::move(ptr), std::move(msg)}); }
+
+std::string idx(const std::string& base, const char* key, size_t i) {
+    return base + "/" + key + "/" + std::to_string(i);
+}
+
+bool is_absolute(const std::string& p) { return !p.empty() && p.front() == '/'; }
+
+// Overlap and range checks shared by linux.uidMappings and mounts[].uidMappings.
+void check_mappings(P& out, const std::vector<IdMapping>& maps, const std::string& ptr) {
+    // The kernel accepts at most 340 extents per map (since 4.15).
+    if (maps.size() > 340) add(out, ptr, "more than 340 mappings (the kernel's limit)");
+    for (size_t i = 0; i < maps.size(); ++i) {
+        const auto& m = maps[i];
+        std::string p = ptr + "/" + std::to_string(i);
+        if (m.size == 0) add(out, p + "/size", "size must be greater than zero");
+        if (static_cast<std::uint64_t>(m.container_id) + m.size > (1ull << 32))
+            add(out, p, "containerID + size overflows 32 bits");
+        if (static_cast<std::uint64_t>(m.host_id) + m.size > (1ull << 32))
+            add(out, p, "hostID + size overflows 32 bits");
+        for (size_t k = 0; k < i; ++k) {
+            const auto& o = maps[k];
+            auto overlaps = [](std::uint64_t a, std::uint64_t an, std::uint64_t b, std::uint64_t bn) {
+                return a < b + bn && b < a + an;
+            };
+            if (overlaps(m.container_id, m.size, o.container_id, o.size))
+                add(out, p, "containerID range overlaps mapping " + std::to_string(k));
+            if (overlaps(m.host_id, m.size, o.host_id, o.size))
+                add(out, p, "hostID range overlaps mapping " + std::to_string(k));
+        }
+    }
+}
+
+const std::set<std::string> kPropagations = {"",         "shared",  "slave",  "private",    "unbindable",
+                                             "rshared",  "rslave",  "rprivate", "runbindable"};
+
+// Sysctls that a namespace makes safe to set (runc's validator): the rest
+// would change the host.
+bool ipc_sysctl(const std::string& k) {
+    static const std::set<std::string> kIpc = {"kernel.msgmax",        "kernel.msgmnb", "kernel.msgmni",
+                                               "kernel.sem",           "kernel.shmall", "kernel.shmmax",
+                                               "kernel.shmmni",        "kernel.shm_rmid_forced"};
+    return kIpc.count(k) || sys::starts_with(k, "fs.mqueue.");
+}
+
+void check_sysctls(P& out, const Config& c) {
+    const Linux& l = *c.linux;
+    auto ns = [&](const char* t) { return l.find_namespace(t); };
+    for (auto& [key, value] : l.sysctl) {
+        std::string ptr = "/linux/sysctl/" + key;
+        std::string k = key;
+        std::replace(k.begin(), k.end(), '/', '.');
+        if (k.empty() || k.front() == '.' || k.back() == '.' || k.find("..") != std::string::npos) {
+            add(out, ptr, "invalid sysctl name");
+            continue;
+        }
+        if (ipc_sysctl(k)) {
+            if (!ns("ipc")) add(out, ptr, "sysctl \"" + key + "\" is not allowed in the host's ipc namespace");
+            continue;
+        }
+        if (sys::starts_with(k, "net.")) {
+            const Namespace* n = ns("network");
+            if (!n) add(out, ptr, "sysctl \"" + key + "\" is not allowed in the host's network namespace");
+            continue;
+        }
+        if (k == "kernel.hostname" || k == "kernel.domainname") {
+            if (!ns("uts")) add(out, ptr, "sysctl \"" + key + "\" is not allowed in the host's uts namespace");
+            continue;
+        }
+        if (k == "kernel.ns_last_pid" || k == "user.max_user_namespaces") {
+            // Namespaced by the pid or user namespace.
+            continue;
+        }
+        add(out, ptr, "sysctl \"" + key + "\" is not in a separate kernel namespace");
+    }
+}
+
+void check_namespaces(P& out, const Config& c) {
+    const Linux& l = *c.linux;
+    std::set<std::string> seen;
+    for (size_t i = 0; i < l.namespaces.size(); ++i) {
+        const auto& ns = l.namespaces[i];
+        std::string p = idx("/linux", "namespaces", i);
+        const auto& kinds = namespace_types();
+        if (std::find(kinds.begin(), kinds.end(), ns.type) == kinds.end())
+            add(out, p + "/type", "unknown namespace type \"" + ns.type + "\"");
+        else if (!seen.insert(ns.type).second)
+            add(out, p + "/type", "duplicated namespace \"" + ns.type + "\"");
+        if (!ns.path.empty() && !is_absolute(ns.path))
+            add(out, p + "/path", "namespace path must be absolute");
+    }
+    const Namespace* user = l.find_namespace("user");
+    const bool maps = !l.uid_mappings.empty() || !l.gid_mappings.empty();
+    if (maps && !user)
+        add(out, "/linux/uidMappings", "user namespace mappings specified, but user namespace isn't enabled in the config");
+    // With run.islet.isolated-userns the mappings come from the kernel's
+    // isolated IDs or from an allocated block (ISOLATION.md §3).
+    auto iso = c.annotations.find("run.islet.isolated-userns");
+    const bool isolated = iso != c.annotations.end() && iso->second == "true";
+    if (user && user->path.empty() && !maps && !isolated)
+        add(out, "/linux/namespaces",
+            "user namespaces enabled, but no namespace path to join nor mappings to apply specified");
+    if (user && user->path.empty() && (l.uid_mappings.empty() != l.gid_mappings.empty()))
+        add(out, l.uid_mappings.empty() ? "/linux/uidMappings" : "/linux/gidMappings",
+            "a new user namespace needs both uid and gid mappings");
+    check_mappings(out, l.uid_mappings, "/linux/uidMappings");
+    check_mappings(out, l.gid_mappings, "/linux/gidMappings");
+    if (!l.time_offsets.empty()) {
+        const Namespace* t = l.find_namespace("time");
+        if (!t || !t->path.empty())
+            add(out, "/linux/timeOffsets", "time offsets need a new time namespace");
+        for (auto& [clock, off] : l.time_offsets) {
+            if (clock != "monotonic" && clock != "boottime")
+                add(out, "/linux/timeOffsets/" + clock, "unknown clock (monotonic or boottime)");
+            if (off.nanosecs >= 1000000000u)
+                add(out, "/linux/timeOffsets/" + clock + "/nanosecs", "must be below 1000000000");
+        }
+    }
+}
+
+bool mount_is_bind(const Mount& m) {
+    if (m.type == "bind") return true;
+    for (auto& o : m.options)
+        if (o == "bind" || o == "rbind") return true;
+    return false;
+}
+
+void check_mounts(P& out, const Config& c) {
+    for (size_t i = 0; i < c.mounts.size(); ++i) {
+        const auto& m = c.mounts[i];
+        std::string p = idx("", "mounts", i);
+        if (m.destination.empty()) add(out, p + "/destination", "destination must not be empty");
+        const bool bind = mount_is_bind(m);
+        if (!bind && m.type.empty() && !m.destination.empty())
+            add(out, p + "/type", "type must be set for a mount that is not a bind mount");
+        bool idmap_opt = false;
+        for (auto& o : m.options) {
+            if (o == "idmap" || o == "ridmap") idmap_opt = true;
+        }
+        const bool maps = !m.uid_mappings.empty() || !m.gid_mappings.empty();
+        if ((maps || idmap_opt) && !bind)
+            add(out, p, "id-mapped mounts are only supported for bind-mounts");
+        if (m.uid_mappings.empty() != m.gid_mappings.empty())
+            add(out, p, "id-mapped mounts must have both uid and gid mappings specified");
+        check_mappings(out, m.uid_mappings, p + "/uidMappings");
+        check_mappings(out, m.gid_mappings, p + "/gidMappings");
+    }
+}
+
+void check_devices(P& out, const Config& c) {
+    const auto& devs = c.linux->devices;
+    for (size_t i = 0; i < devs.size(); ++i) {
+        const auto& d = devs[i];
+        std::string p = idx("/linux", "devices", i);
+        if (d.type != "c" && d.type != "b" && d.type != "u" && d.type != "p")
+            add(out, p + "/type", "device type must be one of c, b, u, p");
+        if (!is_absolute(d.path)) add(out, p + "/path", "device path must be absolute");
+        if (d.path == "/dev" || sys::clean_path(d.path) == "/")
+            add(out, p + "/path", "device path must name a file");
+        if (d.type == "p" && (d.major || d.minor))
+            add(out, p, "a fifo (type p) takes no major and minor numbers");
+        if (d.major < 0 || d.minor < 0 || d.major > 0xfff || d.minor > 0xfffff)
+            add(out, p, "major or minor number out of range");
+    }
+    if (c.linux->resources) {
+        const auto& rules = c.linux->resources->devices;
+        for (size_t i = 0; i < rules.size(); ++i) {
+            const auto& r = rules[i];
+            std::string p = idx("/linux/resources", "devices", i);
+            if (!r.type.empty() && r.type != "a" && r.type != "c" && r.type != "b")
+                add(out, p + "/type", "device rule type must be a, c or b");
+            if (r.access.find_first_not_of("rwm") != std::string::npos)
+                add(out, p + "/access", "access must be a combination of r, w and m");
+        }
+    }
+}
+
+void check_hooks(P& out, const Hooks& h) {
+    auto check = [&](const std::vector<Hook>& list, const char* name) {
+        for (size_t i = 0; i < list.size(); ++i) {
+            std::string p = idx("/hooks", name, i);
+            if (!is_absolute(list[i].path)) add(out, p + "/path", "hook path must be absolute");
+            if (list[i].timeout && *list[i].timeout <= 0)
+                add(out, p + "/timeout", "timeout must be greater than zero");
+        }
+    };
+    check(h.prestart, "prestart");
+    check(h.create_runtime, "createRuntime");
+    check(h.create_container, "createContainer");
+    check(h.start_container, "startContainer");
+    check(h.poststart, "poststart");
+    check(h.poststop, "poststop");
+}
+
+// Valid fields islet does not apply: an explicit error, never a silent drop.
+void check_unsupported(P& out, const Config& c) {
+    const Linux& l = *c.linux;
+    if (l.intel_rdt)
+        add(out, "/linux/intelRdt", "not supported: islet does not implement Intel RDT (resctrl)");
+    if (!l.net_devices.empty())
+        add(out, "/linux/netDevices", "not supported: islet does not move network devices");
+}
+
+}  // namespace
+
+const std::vector<std::string>& namespace_types() {
+    // Joined in this order: user first so the others are joined with its
+    // credentials (runtime-spec "Namespaces"; runc's nsexec order).
+    static const std::vector<std::string> kTypes = {"user", "ipc", "uts", "network", "pid", "mount", "cgroup", "time"};
+    return kTypes;
+}
+
+const std::vector<std::string>& capability_names() {
+    static const std::vector<std::string> kCaps = {
+        "CAP_CHOWN",           "CAP_DAC_OVERRIDE",   "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
+        "CAP_FSETID",          "CAP_KILL",           "CAP_SETGID",          "CAP_SETUID",
+        "CAP_SETPCAP",         "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
+        "CAP_NET_ADMIN",       "CAP_NET_RAW",        "CAP_IPC_LOCK",        "CAP_IPC_OWNER",
+        "CAP_SYS_MODULE",      "CAP_SYS_RAWIO",      "CAP_SYS_CHROOT",      "CAP_SYS_PTRACE",
+        "CAP_SYS_PACCT",       "CAP_SYS_ADMIN",      "CAP_SYS_BOOT",        "CAP_SYS_NICE",
+        "CAP_SYS_RESOURCE",    "CAP_SYS_TIME",       "CAP_SYS_TTY_CONFIG",  "CAP_MKNOD",
+        "CAP_LEASE",           "CAP_AUDIT_WRITE",    "CAP_AUDIT_CONTROL",   "CAP_SETFCAP",
+        "CAP_MAC_OVERRIDE",    "CAP_MAC_ADMIN",      "CAP_SYSLOG",          "CAP_WAKE_ALARM",
+        "CAP_BLOCK_SUSPEND",   "CAP_AUDIT_READ",     "CAP_PERFMON",         "CAP_BPF",
+        "CAP_CHECKPOINT_RESTORE",
+    };
+    return kCaps;
+}
+
+int capability_number(const std::string& name) {
+    const auto& caps = capability_names();
+    for (size_t i = 0; i < caps.size(); ++i)
+        if (caps[i] == name) return static_cast<int>(i);
+    return -1;
+}
+
+bool is_known_capability(const std::string& name) { return capability_number(name) >= 0; }
+
+int rlimit_number(const std::string& name) {
+    static const std::pair<const char*, int> kLimits[] = {
+        {"RLIMIT_CPU", RLIMIT_CPU},         {"RLIMIT_FSIZE", RLIMIT_FSIZE},     {"RLIMIT_DATA", RLIMIT_DATA},
+        {"RLIMIT_STACK", RLIMIT_STACK},     {"RLIMIT_CORE", RLIMIT_CORE},       {"RLIMIT_RSS", RLIMIT_RSS},
+        {"RLIMIT_NPROC", RLIMIT_NPROC},     {"RLIMIT_NOFILE", RLIMIT_NOFILE},   {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},
+        {"RLIMIT_AS", RLIMIT_AS},           {"RLIMIT_LOCKS", RLIMIT_LOCKS},     {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
+        {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE}, {"RLIMIT_NICE", RLIMIT_NICE},     {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},
+        {"RLIMIT_RTTIME", RLIMIT_RTTIME},
+    };
+    for (auto& [n, v] : kLimits)
+        if (name == n) return v;
+    return -1;
+}
+
+std::vector<Problem> validate_process(const Process& pr, const std::string& base) {
+    P out;
+    if (pr.args.empty()) add(out, base + "/args", "args must not be empty");
+    for (size_t i = 0; i < pr.args.size() && i < 1; ++i)
+        if (pr.args[0].empty()) add(out, base + "/args/0", "the program name must not be empty");
+    if (pr.cwd.empty())
+        add(out, base + "/cwd", "cwd property must not be empty");
+    else if (!is_absolute(pr.cwd))
+        add(out, base + "/cwd", "cwd must be an absolute path");
+    for (size_t i = 0; i < pr.env.size(); ++i)
+        if (pr.env[i].empty() || pr.env[i].front() == '=')
+            add(out, idx(base, "env", i), "environment entries must be NAME=VALUE");
+    std::set<std::string> limits;
+    for (size_t i = 0; i < pr.rlimits.size(); ++i) {
+        const auto& r = pr.rlimits[i];
+        std::string p = idx(base, "rlimits", i);
+        if (rlimit_number(r.type) < 0) add(out, p + "/type", "unknown rlimit type \"" + r.type + "\"");
+        else if (!limits.insert(r.type).second) add(out, p + "/type", "duplicate rlimit \"" + r.type + "\"");
+        if (r.soft > r.hard) add(out, p, "soft limit is greater than the hard limit");
+    }
+    if (pr.oom_score_adj && (*pr.oom_score_adj < -1000 || *pr.oom_score_adj > 1000))
+        add(out, base + "/oomScoreAdj", "must be between -1000 and 1000");
+    if (pr.capabilities) {
+        auto check = [&](const std::optional<std::vector<std::string>>& set, const char* name) {
+            if (!set) return;
+            for (size_t i = 0; i < set->size(); ++i) {
+                const std::string& c = (*set)[i];
+                if (!sys::starts_with(c, "CAP_") || c.size() <= 4 ||
+                    c.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != std::string::npos ||
+                    !is_known_capability(c))
+                    add(out, base + "/capabilities/" + name + "/" + std::to_string(i),
+                        "unknown capability \"" + c + "\"");
+            }
+        };
+        check(pr.capabilities->bounding, "bounding");
+        check(pr.capabilities->effective, "effective");
+        check(pr.capabilities->inheritable, "inheritable");
+        check(pr.capabilities->permitted, "permitted");
+        check(pr.capabilities->ambient, "ambient");
+    }
+    if (pr.console_size && !pr.terminal) {
+        // Harmless: runc ignores it without a terminal.
+    }
+    return out;
+}
+
+std::vector<Problem> validate_config(const Config& c) {
+    P out;
+    if (c.oci_version.empty())
+        add(out, "/ociVersion", "ociVersion must be set");
+    else if (!sys::starts_with(c.oci_version, "1."))
+        add(out, "/ociVersion", "unsupported runtime-spec version \"" + c.oci_version + "\" (islet reads 1.x)");
+    if (!c.root)
+        add(out, "/root", "root must be specified");
+    else if (c.root->path.empty())
+        add(out, "/root/path", "root.path must not be empty");
+    if (c.process) {
+        auto more = validate_process(*c.process, "/process");
+        out.insert(out.end(), more.begin(), more.end());
+    }
+    if (!c.linux) {
+        add(out, "/linux", "linux must be specified (islet runs Linux containers)");
+        return out;
+    }
+    check_namespaces(out, c);
+    check_mounts(out, c);
+    check_devices(out, c);
+    check_hooks(out, c.hooks);
+    check_sysctls(out, c);
+    check_unsupported(out, c);
+    if (!kPropagations.count(c.linux->rootfs_propagation))
+        add(out, "/linux/rootfsPropagation", "invalid rootfsPropagation \"" + c.linux->rootfs_propagation + "\"");
+    auto check_paths = [&](const std::vector<std::string>& paths, const char* key) {
+        for (size_t i = 0; i < paths.size(); ++i)
+            if (!is_absolute(paths[i])) add(out, idx("/linux", key, i), "path must be absolute");
+    };
+    check_paths(c.linux->masked_paths, "maskedPaths");
+    check_paths(c.linux->readonly_paths, "readonlyPaths");
+    if ((!c.linux->masked_paths.empty() || !c.linux->readonly_paths.empty()) && !c.linux->find_namespace("mount"))
+        add(out, "/linux/maskedPaths", "unable to restrict paths without a private mount namespace");
+    return out;
+}
+
+void throw_problems(const std::string& what, const std::vector<Problem>& problems) {
+    if (problems.empty()) return;
+    std::string msg = what + ": ";
+    for (size_t i = 0; i < problems.size(); ++i) {
+        if (i) msg += "; ";
+        msg += problems[i].text();
+    }
+    throw sys::Error(msg);
+}
+
+}  // namespace islet::spec

@@ -1,0 +1,39 @@
+#include "sys/proc.hpp"
+
+#include "sys/strings.hpp"
+#include "sys/syscalls.hpp"
+
+namespace islet::sys {
+
+std::optional<ProcStat> parse_proc_stat(const std::string& text) {
+    auto close = text.rfind(')');
+    if (close == std::string::npos) return std::nullopt;
+    // After ") ": field 3 (state) is index 0, field 4 (ppid) index 1,
+    // field 22 (starttime) index 19.
+    auto fields = split(trim(std::string_view(text).substr(close + 1)), ' ');
+    if (fields.size() < 20 || fields[0].size() != 1) return std::nullopt;
+    auto ppid = parse_int(fields[1]);
+    auto start = parse_uint(fields[19]);
+    if (!ppid || !start) return std::nullopt;
+    ProcStat st;
+    st.state = fields[0][0];
+    st.ppid = static_cast<pid_t>(*ppid);
+    st.start_time = *start;
+    return st;
+}
+
+std::optional<ProcStat> read_proc_stat(pid_t pid) {
+    if (pid <= 0) return std::nullopt;
+    auto text = read_file_if_exists("/proc/" + std::to_string(pid) + "/stat");
+    if (!text) return std::nullopt;
+    return parse_proc_stat(*text);
+}
+
+bool process_alive(pid_t pid, std::uint64_t start_time) {
+    auto st = read_proc_stat(pid);
+    if (!st) return false;
+    if (st->state == 'Z' || st->state == 'X') return false;
+    return st->start_time == start_time;
+}
+
+}  // namespace islet::sys

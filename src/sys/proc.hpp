@@ -1,0 +1,29 @@
+// Reading /proc about other processes. Host side.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace islet::sys {
+
+struct ProcStat {
+    char state = '?';              // R, S, D, Z, X, T, ...
+    std::uint64_t start_time = 0;  // field 22, clock ticks since boot
+    pid_t ppid = 0;
+};
+
+// /proc/<pid>/stat; nullopt when the process does not exist.
+std::optional<ProcStat> read_proc_stat(pid_t pid);
+
+// Parses the text of a /proc/<pid>/stat file (pure; unit-tested). The command
+// name may contain spaces and ')' so parsing starts after the last ')'.
+std::optional<ProcStat> parse_proc_stat(const std::string& text);
+
+// True when pid is alive (not a zombie, not dead) and started at start_time:
+// a reused pid is never mistaken for the container's init.
+bool process_alive(pid_t pid, std::uint64_t start_time);
+
+}  // namespace islet::sys
