@@ -200,12 +200,14 @@ void init_main(InitContext& ctx) noexcept {
             ctx.exec_path = init::resolve_program(p.args.front(), ctx.env);
         }
         // Ready: the runtime saves the state; after its ack nothing but the
-        // barrier is left, and the runtime no longer waits for us.
+        // barrier is left, and the runtime exits. The death signal goes
+        // first: the runtime may exit as soon as the ack is sent. Should it
+        // die before acking, the ack's recv sees EOF and the init exits.
+        ::prctl(PR_SET_PDEATHSIG, 0);
         sync::send(ctx.sync_fd, sync::Type::ready);
         sync::expect(ctx.sync_fd, sync::Type::ack);
         ::close(ctx.sync_fd);
         ctx.sync_fd = -1;
-        ::prctl(PR_SET_PDEATHSIG, 0);
         test_hooks::pause_at("before-exec");
         init::wait_for_start(ctx);
         if (!ctx.process) ::_exit(0);  // start refuses a container without a process

@@ -8,7 +8,11 @@ std::string describe_errno(const std::string& op, const std::string& path, int e
     std::string s = op;
     if (!path.empty()) s += " " + path;
     s += ": ";
-    s += std::strerror(err);
+    // Go's errno strings, which runc prints and clients match
+    // ("no such file or directory"), are strerror's with a lowercase start.
+    std::string text = std::strerror(err);
+    if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z') text[0] = static_cast<char>(text[0] - 'A' + 'a');
+    s += text;
     return s;
 }
 

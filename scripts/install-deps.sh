@@ -1,0 +1,25 @@
+#!/bin/sh
+# Installs what islet needs to build and test, from Debian 12 packages only.
+# Usage: scripts/install-deps.sh [--clients]   (as root)
+#   --clients  also podman, conmon and containerd for the client suites
+set -eu
+[ "$(id -u)" = 0 ] || { echo "install-deps.sh: run as root" >&2; exit 1; }
+export DEBIAN_FRONTEND=noninteractive
+PKGS="build-essential cmake git pkg-config nlohmann-json3-dev libyajl-dev libseccomp-dev
+  libboost-program-options-dev googletest libgtest-dev bats bats-support bats-assert
+  busybox-static jq runc iproute2 procps util-linux"
+if [ "${1:-}" = "--clients" ]; then
+  PKGS="$PKGS podman conmon crun fuse-overlayfs slirp4netns uidmap containerd
+    containernetworking-plugins iptables catatonit"
+fi
+# Another apt process may hold the lock for a while on a fresh machine.
+for i in 1 2 3 4 5; do
+  apt-get update -q && break
+  sleep 5
+done
+# shellcheck disable=SC2086
+for i in 1 2 3 4 5; do
+  apt-get install -y -q --no-install-recommends $PKGS && exit 0
+  sleep 5
+done
+exit 1

@@ -1,0 +1,12 @@
+#!/bin/sh
+# The whole test suite: installs the Debian packages, builds islet with its
+# tests, installs it, runs the unit tests (ctest) and the bats suites against
+# the installed binary. Run from the source tree as root on Debian 12.
+set -eu
+cd "$(dirname "$0")/.."
+./scripts/install-deps.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j "$(nproc)"
+cmake --install build >/dev/null
+(cd build && ctest --output-on-failure)
+ISLET=/usr/local/bin/islet ISLET_HELPERS="$PWD/build/tests/helpers" bats --timing tests/bats

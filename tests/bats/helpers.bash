@@ -1,0 +1,142 @@
+# Shared bats helpers: the real islet binary, as root, on the real kernel.
+#
+# Every test gets its own state root, bundle and container-id prefix (unique
+# per run, so suites running at the same time never share ids or cgroups), and
+# a teardown that deletes what is left and then audits that nothing leaked:
+# no state, no cgroup directory named after the test, no mount naming the
+# bundle, no process in a test cgroup, and an untouched canary.
+
+bats_load_library bats-support 2>/dev/null || load '/usr/lib/bats/bats-support/load'
+bats_load_library bats-assert 2>/dev/null || load '/usr/lib/bats/bats-assert/load'
+
+ISLET=${ISLET:-islet}
+ISLET_HELPERS=${ISLET_HELPERS:-$BATS_TEST_DIRNAME/../../build/tests/helpers}
+
+# The busybox rootfs every bundle starts from: built once per run.
+_template_rootfs() {
+	local t="$BATS_RUN_TMPDIR/template"
+	if mkdir "$t.lock" 2>/dev/null; then
+		"$BATS_TEST_DIRNAME/../../scripts/make-bundle.sh" "$t" "$ISLET" >/dev/null
+		touch "$t.ready"
+	fi
+	while [ ! -e "$t.ready" ]; do sleep 0.05; done
+	echo "$t"
+}
+
+# Per-test setup: ROOT, BUNDLE, CID (a fresh container id), CANARY.
+setup_common() {
+	[ "$(id -u)" = 0 ] || skip "needs root"
+	ROOT="$BATS_TEST_TMPDIR/state"
+	BUNDLE="$BATS_TEST_TMPDIR/bundle"
+	ID_PREFIX="islet-t$$-$BATS_TEST_NUMBER"
+	CID="$ID_PREFIX-a"
+	local t
+	t=$(_template_rootfs)
+	mkdir -p "$BUNDLE"
+	cp -a "$t/rootfs" "$BUNDLE/rootfs"
+	cp "$t/config.json" "$BUNDLE/config.json"
+	# The canary stands for "the host": nothing islet does may change it.
+	CANARY="$BATS_TEST_TMPDIR/canary"
+	mkdir -p "$CANARY/dir"
+	echo canary >"$CANARY/file"
+	CANARY_SUM=$(cd "$CANARY" && find . -printf '%p %y %m %s\n' | sort | sha256sum)
+	cd "$BUNDLE"
+}
+
+# Runs islet with the test's state root and sets $status, $output and
+# $lines as bats' `run` does. Output goes through a fresh file rather than a
+# pipe: a detached container inherits islet's stdio and would hold a pipe
+# open forever. Its own later output lands in that file, not in $output.
+islet() {
+	local out
+	out=$(mktemp -p "$BATS_TEST_TMPDIR" islet-out.XXXXXX)
+	status=0
+	# As containerd and podman call it: JSON errors in --log, and the bare
+	# message on stderr.
+	"$ISLET" --root "$ROOT" --log "$BATS_TEST_TMPDIR/islet.log" --log-format json "$@" \
+		>"$out" 2>&1 </dev/null || status=$?
+	output=$(cat "$out")
+	lines=()
+	[ -z "$output" ] || mapfile -t lines <<<"$output"
+	if [ -n "${ISLET_TEST_VERBOSE:-}" ]; then
+		echo "# islet $* -> $status" >&3
+		[ -z "$output" ] || echo "$output" | sed 's/^/#   /' >&3
+	fi
+	return 0
+}
+
+# Same, without bats' `run` (for pipelines and background use).
+islet_raw() { "$ISLET" --root "$ROOT" "$@"; }
+
+# Applies a jq filter to the bundle's config.json.
+update_config() {
+	local tmp
+	tmp=$(mktemp)
+	jq "$@" "$BUNDLE/config.json" >"$tmp"
+	mv "$tmp" "$BUNDLE/config.json"
+}
+
+# The command the container runs.
+set_args() {
+	local json
+	json=$(printf '%s\n' "$@" | jq -R . | jq -s .)
+	update_config --argjson a "$json" '.process.args = $a'
+}
+
+# Status of a container, from `islet state`.
+status_of() { "$ISLET" --root "$ROOT" state "$1" | jq -r .status; }
+pid_of() { "$ISLET" --root "$ROOT" state "$1" | jq -r .pid; }
+
+# Waits (up to ~5 s) until container $1 has status $2.
+wait_status() {
+	local i
+	for i in $(seq 100); do
+		[ "$(status_of "$1" 2>/dev/null)" = "$2" ] && return 0
+		sleep 0.05
+	done
+	echo "container $1 did not reach status $2 (now: $(status_of "$1" 2>&1))"
+	return 1
+}
+
+# Every cgroup directory, on every hierarchy, named after this test.
+leaked_cgroups() {
+	find /sys/fs/cgroup -maxdepth 6 -type d -name "$ID_PREFIX*" 2>/dev/null || true
+}
+
+# Deletes what the test left, then fails if anything leaked.
+teardown_common() {
+	[ -n "${ROOT:-}" ] || return 0
+	cd /
+	local id
+	if [ -d "$ROOT" ]; then
+		for id in $(ls "$ROOT" 2>/dev/null); do
+			"$ISLET" --root "$ROOT" delete --force "$id" >/dev/null 2>&1 || true
+		done
+	fi
+	local problems=""
+	if [ -d "$ROOT" ] && [ -n "$(ls -A "$ROOT")" ]; then
+		problems+="state left in $ROOT: $(ls -A "$ROOT")\n"
+	fi
+	local cg
+	cg=$(leaked_cgroups)
+	if [ -n "$cg" ]; then
+		problems+="cgroups left: $cg\n"
+		# Clean up anyway so one failure does not cascade.
+		for d in $cg; do rmdir "$d" 2>/dev/null || true; done
+	fi
+	if grep -q "$BATS_TEST_TMPDIR" /proc/self/mountinfo; then
+		problems+="mounts left: $(grep "$BATS_TEST_TMPDIR" /proc/self/mountinfo)\n"
+	fi
+	local sum
+	sum=$(cd "$CANARY" && find . -printf '%p %y %m %s\n' | sort | sha256sum)
+	if [ "$sum" != "$CANARY_SUM" ]; then
+		problems+="the canary changed: $(ls -laR "$CANARY")\n"
+	fi
+	if [ -n "$problems" ]; then
+		printf "leak audit failed:\n$problems" >&2
+		return 1
+	fi
+}
+
+setup() { setup_common; }
+teardown() { teardown_common; }
