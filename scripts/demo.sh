@@ -5,8 +5,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DISLET_TESTS=OFF >/dev/null
-cmake --build build -j "$(nproc)"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j "$(nproc)" --target islet
 cmake --install build >/dev/null
 bundle=$(mktemp -d /tmp/islet-demo.XXXXXX)
 trap 'rm -rf "$bundle"' EXIT
