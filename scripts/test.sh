@@ -5,7 +5,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DISLET_TESTS=ON >/dev/null
 cmake --build build -j "$(nproc)"
 cmake --install build >/dev/null
 (cd build && ctest --output-on-failure)
