@@ -126,15 +126,6 @@ void run_hooks_mid_setup(InitContext& ctx) {
     hooks::run_phase(ctx.config->hooks.create_container, "createContainer", hook_state(ctx, "creating"));
 }
 
-void set_process_identity(InitContext& ctx, const CapPlan& caps, int last_cap) {
-    const spec::Process& p = *ctx.process;
-    init::drop_bounding(caps, last_cap);
-    if (::prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) sys::throw_errno("prctl(PR_SET_KEEPCAPS)");
-    init::switch_user(p.user);
-    if (::prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0) sys::throw_errno("prctl(PR_SET_KEEPCAPS)");
-    init::apply_capabilities(caps, last_cap);
-}
-
 [[noreturn]] void fail(int sync_fd, const std::string& message) {
     try {
         sync::send(sync_fd, sync::Type::error, message);
@@ -194,7 +185,7 @@ void init_main(InitContext& ctx) noexcept {
             step("environment", [&] { init::ensure_home(ctx.env, p.user.uid); });
             const int last_cap = kernel_last_cap();
             CapPlan caps = plan_capabilities(p.capabilities, last_cap);
-            step("user and capabilities", [&] { set_process_identity(ctx, caps, last_cap); });
+            step("user and capabilities", [&] { init::set_identity(p.user, caps, last_cap); });
             step("cwd", [&] { init::enter_cwd(p.cwd); });
             step("no new privileges", [&] { init::set_no_new_privileges(p); });
             ctx.exec_path = init::resolve_program(p.args.front(), ctx.env);
