@@ -82,8 +82,14 @@ void check_sysctls(P& out, const Config& c) {
             if (!ns("uts")) add(out, ptr, "sysctl \"" + key + "\" is not allowed in the host's uts namespace");
             continue;
         }
-        if (k == "kernel.ns_last_pid" || k == "user.max_user_namespaces") {
-            // Namespaced by the pid or user namespace.
+        // ns_last_pid belongs to the writer's pid namespace and user.* to its
+        // user namespace: without a new (or joined) one they are the host's.
+        if (k == "kernel.ns_last_pid") {
+            if (!ns("pid")) add(out, ptr, "sysctl \"" + key + "\" is not allowed in the host's pid namespace");
+            continue;
+        }
+        if (k == "user.max_user_namespaces") {
+            if (!ns("user")) add(out, ptr, "sysctl \"" + key + "\" is not allowed in the host's user namespace");
             continue;
         }
         add(out, ptr, "sysctl \"" + key + "\" is not in a separate kernel namespace");
