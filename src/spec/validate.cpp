@@ -29,9 +29,12 @@ void check_mappings(P& out, const std::vector<IdMapping>& maps, const std::strin
         const auto& m = maps[i];
         std::string p = ptr + "/" + std::to_string(i);
         if (m.size == 0) add(out, p + "/size", "size must be greater than zero");
-        if (static_cast<std::uint64_t>(m.container_id) + m.size > (1ull << 32))
+        // The kernel refuses an extent whose u32 end wraps (map_write:
+        // first + count <= first), so the last ID 4294967295, (uid_t)-1, is
+        // never mappable: first + size must stay below 2^32.
+        if (static_cast<std::uint64_t>(m.container_id) + m.size >= (1ull << 32))
             add(out, p, "containerID + size overflows 32 bits");
-        if (static_cast<std::uint64_t>(m.host_id) + m.size > (1ull << 32))
+        if (static_cast<std::uint64_t>(m.host_id) + m.size >= (1ull << 32))
             add(out, p, "hostID + size overflows 32 bits");
         for (size_t k = 0; k < i; ++k) {
             const auto& o = maps[k];
