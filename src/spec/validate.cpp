@@ -179,7 +179,8 @@ void check_devices(P& out, const Config& c) {
         if (d.type != "c" && d.type != "b" && d.type != "u" && d.type != "p")
             add(out, p + "/type", "device type must be one of c, b, u, p");
         if (!is_absolute(d.path)) add(out, p + "/path", "device path must be absolute");
-        if (d.path == "/dev" || sys::clean_path(d.path) == "/")
+        const std::string clean = sys::clean_path(d.path);
+        if (clean == "/dev" || clean == "/")
             add(out, p + "/path", "device path must name a file");
         if (d.type == "p" && (d.major || d.minor))
             add(out, p, "a fifo (type p) takes no major and minor numbers");
