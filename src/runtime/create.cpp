@@ -250,6 +250,19 @@ Created create_container(const CreateOptions& o) {
     auto self = cgroups::parse_self_cgroup(sys::read_file("/proc/self/cgroup"), ctx.cgroup_host);
     cg.dirs = cgroups::plan_dirs(ctx.cgroup_host, cg.path, self);
 
+    // Refuse populated or frozen cgroups before any record names them: the
+    // rollback or a later `delete --force` would SIGKILL processes this
+    // create never started (cgroupsPath "/" or "/system.slice").
+    try {
+        cgroups::check_reusable(cg.dirs);
+    } catch (sys::Error& e) {
+        const bool denied = e.code() == EACCES || e.code() == EPERM;
+        if (!(o.rootless && denied)) {
+            e.add_context("cgroups");
+            throw;
+        }
+    }
+
     // 3. The state directory and the "creating" record: from here on,
     //    `delete --force` can always undo what follows.
     StateRoot root = StateRoot::open(o.root, true);
@@ -273,10 +286,6 @@ Created create_container(const CreateOptions& o) {
     // 4. cgroups: made (empty, not frozen), device rules applied.
     try {
         rb.cgroup = cg;
-        // Refuse populated or frozen cgroups before the rollback owns them:
-        // its destroy() would SIGKILL processes this create never started
-        // (cgroupsPath "/system.slice" or "/" on a failed create).
-        cgroups::check_reusable(cg.dirs);
         rb.cgroup_made = true;
         cgroups::create_dirs(ctx.cgroup_host, cg.dirs);
         if (const auto* dev = ctx.cgroup_host.v1("devices")) {
