@@ -250,6 +250,9 @@ Created create_container(const CreateOptions& o) {
     auto self = cgroups::parse_self_cgroup(sys::read_file("/proc/self/cgroup"), ctx.cgroup_host);
     cg.dirs = cgroups::plan_dirs(ctx.cgroup_host, cg.path, self);
 
+    // A duplicate id is the first thing to report (mkdirat below stays the
+    // real point where one create wins).
+    if (::access((o.root + "/" + o.id).c_str(), F_OK) == 0) throw sys::Error("container with given ID already exists");
     // Refuse populated or frozen cgroups before any record names them: the
     // rollback or a later `delete --force` would SIGKILL processes this
     // create never started (cgroupsPath "/" or "/system.slice").
