@@ -13,6 +13,7 @@
 
 #include "hooks/hooks.hpp"
 #include "runtime/cgroups/cgroups.hpp"
+#include "runtime/notify.hpp"
 #include "runtime/state_store.hpp"
 #include "spec/parse.hpp"
 #include "sys/error.hpp"
@@ -160,6 +161,10 @@ void start_container(const std::string& root, const std::string& id) {
     if (!cfg.process) throw sys::Error("cannot start a container that has no process (config.json has none)");
     sys::UniqueFd pidfd = open_init(c.record);
     if (!pidfd) throw sys::Error("cannot start a container that has stopped");
+    // With NOTIFY_SOCKET, the container's socket must exist before it runs.
+    const std::string notify_host = notify::host_socket();
+    sys::UniqueFd notify_sock;
+    if (!notify_host.empty()) notify_sock = notify::bind(c.dir.path());
     // Open the barrier without blocking, then wait for the init's byte or
     // its death, whichever comes first.
     sys::UniqueFd fifo = sys::open_at(c.dir.fd(), "exec.fifo", O_RDONLY | O_NONBLOCK);
@@ -190,6 +195,11 @@ void start_container(const std::string& root, const std::string& id) {
             // the container and fails. islet warns and keeps it running.
             log::warning(e.message());
         }
+    }
+    if (notify_sock) {
+        // Never hold the lock while blocking on the container.
+        c.dir.unlock();
+        notify::forward(notify_sock.get(), pidfd.get(), c.record.pid, notify_host);
     }
 }
 
