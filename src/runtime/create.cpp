@@ -27,6 +27,7 @@
 #include "runtime/notify.hpp"
 #include "runtime/pid_file.hpp"
 #include "runtime/rootfs.hpp"
+#include "runtime/sealed_exe.hpp"
 #include "runtime/state_store.hpp"
 #include "runtime/sync.hpp"
 #include "runtime/test_hooks.hpp"
@@ -219,6 +220,7 @@ Created create_container(const CreateOptions& o) {
     spec::Config config = spec::parse_config(text, "config.json");
     spec::throw_problems("config.json", spec::validate_config(config));
     host_checks(config, o);
+    host::reexec_sealed(config, config.process ? &*config.process : nullptr);
     const spec::Linux& linux = *config.linux;
     const std::string rootfs = host::resolve_rootfs(o.bundle, config.root->path);
     const ns::Plan plan = ns::plan(linux);

@@ -184,3 +184,21 @@ load helpers
 	kill -9 "$joiner" "$runner" 2>/dev/null || true
 	wait "$runner" 2>/dev/null || true
 }
+
+@test "P0#4 with CAP_SYS_PTRACE and no user namespace, the waiting init is a sealed copy" {
+	before=$(sha256sum "$ISLET" | cut -d' ' -f1)
+	update_config '.process.capabilities.bounding += ["CAP_SYS_PTRACE"] | .process.capabilities.effective += ["CAP_SYS_PTRACE"] | .process.capabilities.permitted += ["CAP_SYS_PTRACE"]'
+	set_args sleep 1000
+	islet create "$CID"
+	assert_success
+	init=$(pid_of "$CID")
+	# What the container could reach is a sealed memfd, not the installed file.
+	exe=$(readlink /proc/$init/exe)
+	[[ "$exe" == "/memfd:islet (deleted)" ]]
+	islet exec "$CID" sh -c 'readlink /proc/1/exe; echo x >>/proc/1/exe; echo rc=$?'
+	assert_line "/memfd:islet (deleted)"
+	assert_line rc=1
+	islet start "$CID"
+	assert_success
+	[ "$(sha256sum "$ISLET" | cut -d' ' -f1)" = "$before" ]
+}
