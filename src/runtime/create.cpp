@@ -397,9 +397,15 @@ Created create_container(const CreateOptions& o) {
     init_sock.reset();
     console_for_init.reset();
 
-    // 7. Identity and cgroups of the init, then let it go.
+    // 7. Identity of the init, then let it go; its v1 cgroup joins overlap
+    //    its mounts (the first write into a v1 cgroup.procs waits out an RCU
+    //    grace period), and it waits for cgroups_done before anything that
+    //    needs them (docs/ARCHITECTURE.md).
     if (plan.new_user()) host::write_id_maps(static_cast<pid_t>(pid), linux.uid_mappings, linux.gid_mappings);
-    cgroups::join(cg.dirs, static_cast<pid_t>(pid), into_cgroup ? "unified" : "");
+    // A joined user namespace forks the real init right after go: it must
+    // inherit the cgroups, so there they come first.
+    const bool join_first = !plan.user_path.empty();
+    if (join_first) cgroups::join(cg.dirs, static_cast<pid_t>(pid), into_cgroup ? "unified" : "");
     // The rootfs directory as the init's mount namespace has it, opened with
     // our credentials (the init may not be allowed to walk there).
     if (own_mnt) {
@@ -408,6 +414,13 @@ Created create_container(const CreateOptions& o) {
         sync::send_with_fd(host_sock.get(), sync::Type::go, target.get());
     } else {
         sync::send(host_sock.get(), sync::Type::go);
+    }
+    if (!join_first) cgroups::join(cg.dirs, static_cast<pid_t>(pid), into_cgroup ? "unified" : "");
+    try {
+        sync::send(host_sock.get(), sync::Type::cgroups_done);
+    } catch (const sys::Error&) {
+        // The init already failed and closed its end; its error message is
+        // still queued for the loop below, which reports it.
     }
 
     // 8. Serve the init until it is ready.

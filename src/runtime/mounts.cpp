@@ -265,8 +265,10 @@ void apply_mounts(InitContext& ctx) {
         std::string dest = sys::clean_path(m.destination.front() == '/' ? m.destination : "/" + m.destination);
         MountOptions o = parse_mount_options(m.options, m.type);
         check_proc_sys(ctx, m, dest);
-        if (m.type == "cgroup" && !o.bind)
+        if (m.type == "cgroup" && !o.bind) {
+            init_wait_for_cgroups(ctx);
             cgroup_mount(ctx, m, dest, o);
+        }
         else if (o.bind)
             bind_mount(ctx, i, m, dest, o);
         else
