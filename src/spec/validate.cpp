@@ -63,30 +63,32 @@ void check_sysctls(P& out, const Config& c) {
     auto ns = [&](const char* t) { return l.find_namespace(t); };
     for (auto& [key, value] : l.sysctl) {
         std::string ptr = "/linux/sysctl/" + key;
-        std::string k = key;
-        std::replace(k.begin(), k.end(), '/', '.');
-        if (k.empty() || k.front() == '.' || k.back() == '.' || k.find("..") != std::string::npos) {
+        const std::string k = sysctl_dotted(key);
+        // Every component must name a file below /proc/sys: in the dotted
+        // form '/' stands for a '.' inside a component, so "/" and "//" are
+        // "." and "..".
+        bool bad = false;
+        for (auto& part : sys::split(k, '.')) bad |= part.empty() || part == "/" || part == "//";
+        if (bad) {
             add(out, ptr, "invalid sysctl name");
             continue;
         }
         if (ipc_sysctl(k)) {
-            if (!ns("ipc")) add(out, ptr, "sysctl \"" + key + "\" is not allowed in the host's ipc namespace");
+            if (!ns("ipc")) add(out, ptr, "sysctl \"" + k + "\" is not allowed in the hosts ipc namespace");
             continue;
         }
         if (sys::starts_with(k, "net.")) {
-            const Namespace* n = ns("network");
-            if (!n) add(out, ptr, "sysctl \"" + key + "\" is not allowed in the host's network namespace");
+            // A network namespace path naming the runtime's own namespace is
+            // refused on the host (runtime/sysctl.cpp).
+            if (!ns("network")) add(out, ptr, "sysctl \"" + k + "\" not allowed in host network namespace");
             continue;
         }
-        if (k == "kernel.hostname" || k == "kernel.domainname") {
-            if (!ns("uts")) add(out, ptr, "sysctl \"" + key + "\" is not allowed in the host's uts namespace");
+        if (ns("uts") && k == "kernel.domainname") continue;  // namespaced, no OCI field of its own
+        if (ns("uts") && k == "kernel.hostname") {
+            add(out, ptr, "sysctl \"" + k + "\" is not allowed as it conflicts with the OCI \"hostname\" field");
             continue;
         }
-        if (k == "kernel.ns_last_pid" || k == "user.max_user_namespaces") {
-            // Namespaced by the pid or user namespace.
-            continue;
-        }
-        add(out, ptr, "sysctl \"" + key + "\" is not in a separate kernel namespace");
+        add(out, ptr, "sysctl \"" + k + "\" is not in a separate kernel namespace");
     }
 }
 
@@ -217,6 +219,14 @@ void check_unsupported(P& out, const Config& c) {
 }
 
 }  // namespace
+
+std::string sysctl_dotted(const std::string& key) {
+    const auto first = key.find_first_of("./");
+    if (first == std::string::npos || key[first] == '.') return key;
+    std::string out = key;
+    for (char& ch : out) ch = ch == '.' ? '/' : ch == '/' ? '.' : ch;
+    return out;
+}
 
 const std::vector<std::string>& namespace_types() {
     // Joined in this order: user first so the others are joined with its
