@@ -222,3 +222,21 @@ status_field() { echo "$output" | awk -v k="$1:" '$1 == k { print $2 }'; }
 	assert_output --partial "MPOL_INTERLEAVE needs nodes"
 	[ ! -e "$ROOT/$CID" ]
 }
+
+@test "capabilities: the bounding set is dropped whatever the image's /proc says (no /proc mount)" {
+	# Without a proc mount, /proc in the container is the image's directory:
+	# a fake cap_last_cap there must not shrink the set of capabilities dropped.
+	update_config '.mounts |= map(select(.destination != "/proc")) | .linux.maskedPaths = [] | .linux.readonlyPaths = []'
+	mkdir -p "$BUNDLE/rootfs/proc/sys/kernel" "$BUNDLE/rootfs/proc/self"
+	echo 0 >"$BUNDLE/rootfs/proc/sys/kernel/cap_last_cap"
+	echo deny >"$BUNDLE/rootfs/proc/self/setgroups"
+	set_args sleep 100
+	# islet itself runs with a supplementary group the container must not get.
+	setpriv --groups 4242 "$ISLET" --root "$ROOT" run -d "$CID" >"$BATS_TEST_TMPDIR/run.out" 2>&1 </dev/null
+	pid=$(pid_of "$CID")
+	for i in $(seq 100); do [ "$(cat "/proc/$pid/comm")" = sleep ] && break; sleep 0.05; done
+	[ "$(awk '$1 == "CapBnd:" { print $2 }' "/proc/$pid/status")" = 0000000020000420 ]
+	# The supplementary groups are the config's (none), not islet's, whatever
+	# the image's /proc/self/setgroups says.
+	[ "$(awk '$1 == "Groups:" { print $2 }' "/proc/$pid/status")" = "" ]
+}
