@@ -17,18 +17,13 @@
 #include "runtime/console.hpp"
 #include "runtime/devices.hpp"
 #include "runtime/hostname.hpp"
-#include "runtime/io_priority.hpp"
 #include "runtime/init_context.hpp"
-#include "runtime/lsm.hpp"
 #include "runtime/masked_paths.hpp"
-#include "runtime/memory_policy.hpp"
 #include "runtime/mounts.hpp"
-#include "runtime/personality.hpp"
 #include "runtime/process_attrs.hpp"
 #include "runtime/process_exec.hpp"
 #include "runtime/rlimits.hpp"
 #include "runtime/rootfs.hpp"
-#include "runtime/scheduler.hpp"
 #include "runtime/seccomp.hpp"
 #include "runtime/security.hpp"
 #include "runtime/sync.hpp"
@@ -200,13 +195,9 @@ void init_main(InitContext& ctx) noexcept {
             const SecurityPlan& sec = *ctx.security;
             step("rlimits", [&] { init::apply_rlimits(p.rlimits); });
             step("environment", [&] { init::ensure_home(ctx.env, p.user.uid); });
-            // Still privileged and unfiltered: what needs capabilities or
-            // could be refused by the seccomp profile.
-            if (sec.personality) step("personality", [&] { init::set_personality(*sec.personality); });
-            if (sec.scheduler) step("scheduler", [&] { init::set_scheduler(*sec.scheduler); });
-            if (sec.io_priority) step("io priority", [&] { init::set_io_priority(*sec.io_priority); });
-            if (sec.memory_policy) step("memory policy", [&] { init::set_memory_policy(*sec.memory_policy); });
-            step("lsm labels", [&] { init::set_exec_labels(p, ctx.host_proc_fd); });
+            // Still privileged and unfiltered: personality, scheduler, I/O
+            // priority, memory policy, LSM exec labels.
+            init::apply_process_security(sec, p, ctx.host_proc_fd);
             const int last_cap = kernel_last_cap();
             CapPlan caps = plan_capabilities(p.capabilities, last_cap);
             // Without no_new_privs the kernel takes a filter only from a task

@@ -5,9 +5,11 @@
 #include "runtime/lsm.hpp"
 #include "runtime/personality.hpp"
 #include "runtime/sysctl.hpp"
+#include "sys/error.hpp"
 #include "sys/log.hpp"
 
-namespace islet::runtime::host {
+namespace islet::runtime {
+namespace host {
 
 SecurityPlan plan_security(const spec::Config& c) {
     std::vector<spec::Problem> problems;
@@ -31,4 +33,17 @@ SecurityPlan plan_security(const spec::Config& c) {
     return plan;
 }
 
-}  // namespace islet::runtime::host
+}  // namespace host
+
+namespace init {
+
+void apply_process_security(const SecurityPlan& plan, const spec::Process& p, int host_proc_fd) {
+    if (plan.personality) sys::with_context("personality", [&] { set_personality(*plan.personality); });
+    if (plan.scheduler) sys::with_context("scheduler", [&] { set_scheduler(*plan.scheduler); });
+    if (plan.io_priority) sys::with_context("io priority", [&] { set_io_priority(*plan.io_priority); });
+    if (plan.memory_policy) sys::with_context("memory policy", [&] { set_memory_policy(*plan.memory_policy); });
+    sys::with_context("lsm labels", [&] { set_exec_labels(p, host_proc_fd); });
+}
+
+}  // namespace init
+}  // namespace islet::runtime

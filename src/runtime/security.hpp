@@ -35,4 +35,12 @@ namespace host {
 SecurityPlan plan_security(const spec::Config& config);
 }  // namespace host
 
+namespace init {
+// What the container's init and exec's joining process do while still
+// privileged and unfiltered, in this order: personality, scheduler, I/O
+// priority, memory policy (need capabilities or could be refused by the
+// profile), then the LSM exec labels (before no_new_privs and seccomp).
+void apply_process_security(const SecurityPlan& plan, const spec::Process& process, int host_proc_fd);
+}  // namespace init
+
 }  // namespace islet::runtime

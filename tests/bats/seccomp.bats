@@ -218,3 +218,15 @@ start_agent() {
 	echo "$output" | jq -e '.linux.seccomp.supportedFlags | index("SECCOMP_FILTER_FLAG_LOG")'
 	echo "$output" | jq -e '.linux.memoryPolicy.modes | index("MPOL_BIND")'
 }
+
+@test "seccomp: exec'd processes run under the container's filter too" {
+	update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["getppid"], "action": "SCMP_ACT_ERRNO", "errnoRet": 11}]}'
+	set_args sleep 100
+	islet run -d "$CID"
+	assert_success
+	islet exec "$CID" /bin/seccomp_probe getppid -- getpid
+	assert_success
+	assert_line "getppid: errno 11"
+	islet exec "$CID" grep -E "^Seccomp:" /proc/self/status
+	assert_output --regexp "^Seccomp:[[:space:]]+2$"
+}

@@ -240,3 +240,19 @@ status_field() { echo "$output" | awk -v k="$1:" '$1 == k { print $2 }'; }
 	# the image's /proc/self/setgroups says.
 	[ "$(awk '$1 == "Groups:" { print $2 }' "/proc/$pid/status")" = "" ]
 }
+
+@test "exec: execCPUAffinity final is the exec'd process's affinity; --apparmor without AppArmor is an error" {
+	[ "$(cat /sys/devices/system/cpu/online)" != 0 ] || skip "needs two CPUs"
+	update_config '.process.execCPUAffinity = {"initial": "0", "final": "1"} | .process.scheduler = {"policy": "SCHED_BATCH", "nice": 3}'
+	set_args sleep 100
+	islet run -d "$CID"
+	assert_success
+	islet exec "$CID" /bin/security_probe affinity sched
+	assert_success
+	assert_line "affinity: 1"
+	assert_line "sched: policy 3 nice 3 priority 0 flags 0"
+	[ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" != Y ] || skip "AppArmor is enabled here"
+	islet exec --apparmor islet-test "$CID" true
+	assert_failure
+	assert_output --partial "apparmor profile is specified in config, but apparmor is disabled or not supported"
+}
