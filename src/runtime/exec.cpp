@@ -299,8 +299,12 @@ int exec_in_container(const ExecOptions& o) {
         console_ours.reset(sv[0]);
         console_for_child.reset(sv[1]);
     }
+    // In a paused container the process joins the frozen cgroups only after
+    // it reported ready: it then stops on its way to execve and runs when
+    // the container is resumed (--ignore-paused).
+    const bool late_join = status == "paused";
     sys::UniqueFd unified;
-    if (auto it = cg_dirs.find("unified"); it != cg_dirs.end()) unified = cgroups::open_dir(it->second);
+    if (auto it = cg_dirs.find("unified"); it != cg_dirs.end() && !late_join) unified = cgroups::open_dir(it->second);
     auto [host_sock, child_sock] = sys::seqpacket_pair();
     child.sync_fd = child_sock.get();
     child.console_fd = console_for_child.get();
@@ -363,7 +367,7 @@ int exec_in_container(const ExecOptions& o) {
 
     // 5. Cgroups (v1), then the go-ahead; wait for ready or an error.
     try {
-        cgroups::join(cg_dirs, static_cast<pid_t>(pid), unified ? "unified" : "");
+        if (!late_join) cgroups::join(cg_dirs, static_cast<pid_t>(pid), unified ? "unified" : "");
         sync::send(host_sock.get(), sync::Type::go);
         sync::Message m;
         for (;;) {
@@ -391,6 +395,7 @@ int exec_in_container(const ExecOptions& o) {
         }
         if (m.type == sync::Type::error) throw sys::Error("unable to start container process: " + m.payload);
         if (m.type != sync::Type::ready) throw sys::Error("sync: unexpected message from the exec process");
+        if (late_join) cgroups::join(cg_dirs, static_cast<pid_t>(pid));
         if (!o.pid_file.empty()) write_pid_file(o.pid_file, static_cast<pid_t>(pid));
         if (!o.pidfd_socket.empty()) {
             sys::UniqueFd s = connect_socket(o.pidfd_socket, "pidfd socket");

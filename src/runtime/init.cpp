@@ -156,9 +156,11 @@ void init_main(InitContext& ctx) noexcept {
         init_signals();
         // Only stdio, the preserved fds and what the context names stay open:
         // nothing of the runtime's (its state-dir lock included) lingers here.
-        sys::close_all_except(3 + ctx.preserved_fds, {ctx.sync_fd, ctx.fifo_fd, ctx.host_proc_fd, ctx.console_fd,
-                                                      ctx.stub_fd});
-        sync::expect(ctx.sync_fd, sync::Type::go);
+        std::vector<int> keep = {ctx.sync_fd,    ctx.fifo_fd, ctx.host_proc_fd, ctx.console_fd,
+                                 ctx.stub_fd,    ctx.rootfs_tree_fd};
+        keep.insert(keep.end(), ctx.mount_tree_fds.begin(), ctx.mount_tree_fds.end());
+        sys::close_all_except(3 + ctx.preserved_fds, keep);
+        ctx.rootfs_target = sync::expect(ctx.sync_fd, sync::Type::go).fd;
         step("join the user namespace", [&] { enter_joined_user_namespace(ctx); });
         step("user namespace", [&] { become_root_in_user_namespace(ctx); });
         if (ctx.ns_plan.new_cgroup)
