@@ -25,7 +25,7 @@ SecurityPlan plan_security(const spec::Config& c) {
         if (p.io_priority) plan.io_priority = plan_io_priority(*p.io_priority, "/process/ioPriority", problems);
         if (p.exec_cpu_affinity) {
             cpu_affinity_problems(*p.exec_cpu_affinity, "/process/execCPUAffinity", problems);
-            log::debug("process.execCPUAffinity applies to exec'd processes only, not the container's init");
+            log::debug("process.execCPUAffinity: applied to exec'd processes, never to the container's init");
         }
     }
     spec::throw_problems("config.json", problems);

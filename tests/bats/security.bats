@@ -199,6 +199,14 @@ status_field() { echo "$output" | awk -v k="$1:" '$1 == k { print $2 }'; }
 	# islet went back to its own time namespace, and so did the host.
 	[ "$(readlink /proc/self/ns/time)" = "$host_ns" ]
 	[ "$(cut -d. -f1 /proc/uptime)" -lt 172800 ]
+	# exec joins it (the namespace belongs to the runtime's user namespace).
+	set_args sleep 100
+	islet run -d "$CID"
+	assert_success
+	islet exec "$CID" cat /proc/self/timens_offsets
+	assert_success
+	assert_line --regexp "^monotonic +86400 +0$"
+	islet delete --force "$CID"
 	update_config 'del(.linux.namespaces[] | select(.type == "time"))'
 	islet create "$CID"
 	assert_failure 1
