@@ -72,6 +72,18 @@ ALLOW_LIST='["execve","execveat","exit","exit_group","read","write","openat","cl
 	refute_output --partial "getcwd:"
 }
 
+@test "seccomp: SCMP_ACT_LOG allows, SCMP_ACT_TRACE without a tracer gives ENOSYS, SCMP_ACT_TRAP sends SIGSYS" {
+	update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+		{"names": ["getppid"], "action": "SCMP_ACT_LOG"}, {"names": ["umask"], "action": "SCMP_ACT_TRACE"},
+		{"names": ["getcwd"], "action": "SCMP_ACT_TRAP"}]}'
+	probe getppid -- umask 0 -- getcwd
+	islet run "$CID"
+	assert_failure 159
+	assert_line "getppid: ok 0"
+	assert_line "umask: errno 38"
+	refute_output --partial "getcwd:"
+}
+
 @test "seccomp: argument conditions (EQ, MASKED_EQ with valueTwo) select the calls" {
 	update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
 		{"names": ["personality"], "action": "SCMP_ACT_ERRNO", "errnoRet": 95,
@@ -181,8 +193,9 @@ start_agent() {
 	[ "$(jq -r '.pid' "$state")" = "$(jq -r '.state.pid' "$state")" ]
 }
 
-@test "seccomp notify: the agent's errno reaches the process" {
+@test "seccomp notify: the agent's errno reaches the process (with WAIT_KILLABLE_RECV)" {
 	start_agent errno:13
+	update_config '.linux.seccomp.flags = ["SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"]'
 	probe mkdir /tmp/refused -- getpid
 	islet run "$CID"
 	assert_success

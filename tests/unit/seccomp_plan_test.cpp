@@ -237,6 +237,36 @@ TEST(SeccompProgram, ArgumentConditions) {
     EXPECT_EQ(verdict(prog, __NR_umask, 0711), SECCOMP_RET_ALLOW);
 }
 
+TEST(SeccompProgram, EveryOperatorOnSixtyFourBitValues) {
+    struct Case {
+        const char* op;
+        std::uint64_t value;
+        std::uint64_t hit, miss;
+    };
+    const std::uint64_t big = 0x100000005ull;  // needs both 32-bit halves
+    const Case cases[] = {
+        {"SCMP_CMP_EQ", big, big, 5},
+        {"SCMP_CMP_NE", big, 5, big},
+        {"SCMP_CMP_LT", big, big - 1, big},
+        {"SCMP_CMP_LE", big, big, big + 1},
+        {"SCMP_CMP_GT", big, big + 1, big},
+        {"SCMP_CMP_GE", big, big, big - 1},
+    };
+    for (const auto& c : cases) {
+        spec::Seccomp p;
+        p.default_action = "SCMP_ACT_ALLOW";
+        spec::SeccompSyscall s = rule({"personality"}, "SCMP_ACT_ERRNO", EXDEV);
+        spec::SeccompArg a;
+        a.op = c.op;
+        a.value = c.value;
+        s.args = {a};
+        p.syscalls = {s};
+        SeccompProgram prog = host::compile_seccomp(p);
+        EXPECT_EQ(verdict(prog, __NR_personality, c.hit), errno_ret(EXDEV)) << c.op;
+        EXPECT_EQ(verdict(prog, __NR_personality, c.miss), SECCOMP_RET_ALLOW) << c.op;
+    }
+}
+
 TEST(SeccompProgram, TwoConditionsOnOneArgumentAreAlternatives) {
     spec::Seccomp p;
     p.default_action = "SCMP_ACT_ALLOW";
