@@ -270,6 +270,10 @@ Created create_container(const CreateOptions& o) {
     // 4. cgroups: made (empty, not frozen), device rules applied.
     try {
         rb.cgroup = cg;
+        // Refuse populated or frozen cgroups before the rollback owns them:
+        // its destroy() would SIGKILL processes this create never started
+        // (cgroupsPath "/system.slice" or "/" on a failed create).
+        cgroups::check_reusable(cg.dirs);
         rb.cgroup_made = true;
         cgroups::create_dirs(ctx.cgroup_host, cg.dirs);
         if (const auto* dev = ctx.cgroup_host.v1("devices")) {

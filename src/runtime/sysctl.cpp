@@ -34,7 +34,7 @@ void sysctl_problems(const spec::Linux& l, std::vector<spec::Problem>& out) {
     if (own.st_dev != target.st_dev || own.st_ino != target.st_ino) return;
     for (auto& [key, value] : l.sysctl)
         if (sys::starts_with(spec::sysctl_dotted(key), "net."))
-            out.push_back({"/linux/sysctl/" + key, "sysctl \"" + key + "\" not allowed in host network namespace"});
+            out.push_back({"/linux/sysctl/" + key, "sysctl \"" + key + "\" is not allowed in the host's network namespace"});
 }
 
 }  // namespace host

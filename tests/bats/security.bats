@@ -94,11 +94,11 @@ status_field() { echo "$output" | awk -v k="$1:" '$1 == k { print $2 }'; }
 	update_config '.linux.sysctl = {"net.core.somaxconn": "1"} | .linux.namespaces |= map(select(.type != "network"))'
 	islet create "$CID"
 	assert_failure 1
-	assert_output --partial 'sysctl "net.core.somaxconn" not allowed in host network namespace'
+	assert_output --partial 'sysctl "net.core.somaxconn" is not allowed in the host'"'"'s network namespace'
 	update_config '.linux.namespaces += [{"type": "network", "path": "/proc/self/ns/net"}]'
 	islet create "$CID"
 	assert_failure 1
-	assert_output --partial 'sysctl "net.core.somaxconn" not allowed in host network namespace'
+	assert_output --partial 'sysctl "net.core.somaxconn" is not allowed in the host'"'"'s network namespace'
 	[ ! -e "$ROOT/$CID" ]
 }
 

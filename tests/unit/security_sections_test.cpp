@@ -154,19 +154,19 @@ TEST(SecuritySysctl, ValidationFollowsRunc) {
     c.linux->sysctl = {{"net.ipv4.ip_forward", "1"}, {"kernel.shmmax", "1"}, {"kernel.hostname", "x"},
                        {"kernel.domainname", "y"}, {"kernel.ns_last_pid", "1"}, {"vm.swappiness", "1"}};
     std::string msg = texts(spec::validate_config(c));
-    EXPECT_NE(msg.find("sysctl \"net.ipv4.ip_forward\" not allowed in host network namespace"), std::string::npos) << msg;
-    EXPECT_NE(msg.find("sysctl \"kernel.shmmax\" is not allowed in the hosts ipc namespace"), std::string::npos);
+    EXPECT_NE(msg.find("sysctl \"net.ipv4.ip_forward\" is not allowed in the host's network namespace"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("sysctl \"kernel.shmmax\" is not allowed in the host's ipc namespace"), std::string::npos);
     EXPECT_NE(msg.find("sysctl \"vm.swappiness\" is not in a separate kernel namespace"), std::string::npos);
-    EXPECT_NE(msg.find("sysctl \"kernel.ns_last_pid\" is not in a separate kernel namespace"), std::string::npos);
-    c.linux->namespaces = {{"network", ""}, {"ipc", ""}, {"uts", ""}};
+    EXPECT_NE(msg.find("sysctl \"kernel.ns_last_pid\" is not allowed in the host's pid namespace"), std::string::npos);
+    c.linux->namespaces = {{"network", ""}, {"ipc", ""}, {"uts", ""}, {"pid", ""}};
     c.linux->sysctl.erase("vm.swappiness");
-    c.linux->sysctl.erase("kernel.ns_last_pid");
     msg = texts(spec::validate_config(c));
     EXPECT_NE(msg.find("sysctl \"kernel.hostname\" is not allowed as it conflicts with the OCI \"hostname\" field"),
               std::string::npos) << msg;
     EXPECT_EQ(msg.find("ip_forward"), std::string::npos) << msg;
     EXPECT_EQ(msg.find("domainname"), std::string::npos) << msg;
     EXPECT_EQ(msg.find("shmmax"), std::string::npos) << msg;
+    EXPECT_EQ(msg.find("ns_last_pid"), std::string::npos) << msg;
 }
 
 TEST(SecurityLsm, LabelsNeedTheirLsm) {
