@@ -14,10 +14,13 @@
 // /proc the image controls: CVE-2019-16884, CVE-2015-1334), to its own
 // /proc/<pid>/task/<tid>/attr/{apparmor/,}exec. They take effect at the next
 // execve, the sealed stub's, whose own execve then runs the program under the
-// new label. They are written before noNewPrivileges and seccomp (an AppArmor
-// transition under no_new_privs is restricted to a subset of the current
-// profile, and a profile need not allow these writes), as runc does; so the
-// startContainer hooks, forked by the init, run confined as with runc.
+// new label. They are written before noNewPrivileges and seccomp: AppArmor
+// checks no_new_privs when the profile change is asked for (runc applies the
+// profile at the same early point), and a seccomp profile need not allow these
+// writes. SELinux checks no_new_privs at the execve, so under
+// noNewPrivileges the policy must allow the nnp_transition either way. The
+// startContainer hooks, forked by the init, inherit the pending label, as
+// with runc.
 // SELinux: the stub's memfd is the entrypoint of the new domain, so the
 // policy must allow that entrypoint (runc disables its memfd trampoline under
 // SELinux for this reason). The mount label goes to filesystems islet creates
