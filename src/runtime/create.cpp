@@ -25,6 +25,7 @@
 #include "runtime/mount_options.hpp"
 #include "runtime/mounts.hpp"
 #include "runtime/namespaces.hpp"
+#include "runtime/notify.hpp"
 #include "runtime/pid_file.hpp"
 #include "runtime/rootfs.hpp"
 #include "runtime/security.hpp"
@@ -282,6 +283,8 @@ Created create_container(const CreateOptions& o) {
     dir.write_config(text);
     dir.write_record(record);
     test_hooks::pause_at("after-state-dir");
+    if (const std::string ns = notify::host_socket(); !ns.empty() && ctx.process)
+        notify::prepare(dir.path(), config, ctx.env);
 
     // 4. cgroups: made (empty, not frozen), device rules applied.
     try {

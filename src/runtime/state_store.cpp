@@ -190,6 +190,8 @@ bool ContainerDir::has_exec_fifo() const {
     return ::fstatat(fd_.get(), kFifoFile, &st, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
+void ContainerDir::unlock() const { ::flock(fd_.get(), LOCK_UN); }
+
 void ContainerDir::remove() const {
     int dup = ::openat(fd_.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dup >= 0) {
