@@ -98,7 +98,21 @@ void run_hook(const spec::Hook& hook, const std::string& phase, size_t index, co
             if (r == 0) (i == 1 ? out : err).r.reset();
         }
         if (fds[3].fd >= 0 && (fds[3].revents & (POLLOUT | POLLERR))) {
+            // A hook that exits without reading closes the pipe: the write
+            // fails with EPIPE and raises SIGPIPE, which would kill islet
+            // (exit 141). Block it for the write and drop a pending one.
+            sigset_t pipe_sig, old_mask;
+            sigemptyset(&pipe_sig);
+            sigaddset(&pipe_sig, SIGPIPE);
+            ::pthread_sigmask(SIG_BLOCK, &pipe_sig, &old_mask);
             ssize_t w = ::write(in.w.get(), pending.data(), pending.size());
+            const int write_err = errno;
+            if (w < 0 && write_err == EPIPE) {
+                const timespec zero{};
+                ::sigtimedwait(&pipe_sig, nullptr, &zero);
+            }
+            ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+            errno = write_err;
             if (w > 0)
                 pending.remove_prefix(static_cast<size_t>(w));
             else if (w < 0 && errno != EAGAIN)

@@ -44,10 +44,16 @@ CapPlan plan_capabilities(const std::optional<spec::Capabilities>& caps, int las
 }
 
 int kernel_last_cap() {
-    auto text = sys::read_file_if_exists("/proc/sys/kernel/cap_last_cap");
-    if (text)
-        if (auto n = sys::parse_int(sys::trim(*text))) return static_cast<int>(*n);
-    return CAP_LAST_CAP;
+    // Read once, by the runtime process before clone3 (create plans the
+    // capabilities first): the init is a copy of its memory and keeps the
+    // value, instead of reading a /proc that may be the image's directory.
+    static const int last = [] {
+        auto text = sys::read_file_if_exists("/proc/sys/kernel/cap_last_cap");
+        if (text)
+            if (auto n = sys::parse_int(sys::trim(*text))) return static_cast<int>(*n);
+        return static_cast<int>(CAP_LAST_CAP);
+    }();
+    return last;
 }
 
 std::string cap_names(std::uint64_t mask) {
@@ -60,8 +66,12 @@ std::string cap_names(std::uint64_t mask) {
 
 namespace init {
 
-void drop_bounding(const CapPlan& plan, int last_cap) {
-    for (int c = 0; c <= last_cap; ++c) {
+void drop_bounding(const CapPlan& plan, int /*last_cap*/) {
+    // Every possible bit, not just up to cap_last_cap: the init reads that
+    // after pivot_root, where /proc may be the image's own directory, and a
+    // fake lower value must not leave capabilities in the bounding set. The
+    // kernel answers EINVAL for numbers it does not have.
+    for (int c = 0; c < 64; ++c) {
         if (plan.bounding & (1ull << c)) continue;
         if (::prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
             sys::throw_errno("drop capability " + cap_names(1ull << c) + " from the bounding set");

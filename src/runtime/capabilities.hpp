@@ -23,7 +23,8 @@ struct CapPlan {
 
 CapPlan plan_capabilities(const std::optional<spec::Capabilities>& caps, int last_cap);
 
-// /proc/sys/kernel/cap_last_cap (host side, read once per create/exec).
+// /proc/sys/kernel/cap_last_cap, read once per process and cached: call it on
+// the host side before clone3 so the child inherits the host's value.
 int kernel_last_cap();
 
 // "CAP_A, CAP_B" of a mask (for messages and tests).

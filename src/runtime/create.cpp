@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <optional>
 
 #include "hooks/hooks.hpp"
 #include "runtime/capabilities.hpp"
@@ -32,9 +33,11 @@
 #include "runtime/pid_file.hpp"
 #include "runtime/rootfs.hpp"
 #include "runtime/sealed_exe.hpp"
+#include "runtime/security.hpp"
 #include "runtime/state_store.hpp"
 #include "runtime/sync.hpp"
 #include "runtime/test_hooks.hpp"
+#include "runtime/time_offsets.hpp"
 #include "spec/parse.hpp"
 #include "spec/validate.hpp"
 #include "sys/error.hpp"
@@ -144,19 +147,11 @@ void host_checks(const spec::Config& c, const CreateOptions& o) {
         if (!r.rdma.empty()) unsupported("/linux/resources/rdma");
         if (!r.unified.empty()) unsupported("/linux/resources/unified");
     }
-    if (l.seccomp) problems.push_back({"/linux/seccomp", "not supported yet"});
-    if (!l.sysctl.empty()) problems.push_back({"/linux/sysctl", "not supported yet"});
-    if (!l.time_offsets.empty()) problems.push_back({"/linux/timeOffsets", "not supported yet"});
-    if (l.personality) problems.push_back({"/linux/personality", "not supported yet"});
-    if (l.memory_policy) problems.push_back({"/linux/memoryPolicy", "not supported yet"});
-    if (!l.mount_label.empty()) problems.push_back({"/linux/mountLabel", "not supported yet"});
+    // The security sections (seccomp, sysctl, LSM labels, personality,
+    // scheduler, I/O priority, CPU affinity, memory policy) are checked by
+    // host::plan_security (runtime/security.hpp), right after this.
     if (c.process) {
         const auto& p = *c.process;
-        if (!p.apparmor_profile.empty()) problems.push_back({"/process/apparmorProfile", "not supported yet"});
-        if (!p.selinux_label.empty()) problems.push_back({"/process/selinuxLabel", "not supported yet"});
-        if (p.scheduler) problems.push_back({"/process/scheduler", "not supported yet"});
-        if (p.io_priority) problems.push_back({"/process/ioPriority", "not supported yet"});
-        if (p.exec_cpu_affinity) problems.push_back({"/process/execCPUAffinity", "not supported yet"});
         if (p.terminal && o.detach && o.console_socket.empty())
             throw sys::Error("cannot allocate tty if runc will detach without setting console socket");
     }
@@ -236,7 +231,7 @@ Created create_container(const CreateOptions& o) {
     const spec::Linux& linux = *config.linux;
     const std::string rootfs = host::resolve_rootfs(o.bundle, config.root->path);
     // Isolated user namespaces (ISOLATION.md §3): decided before the
-    // namespace plan, which they change.
+    // namespace plan and the security plan, which they change.
     isolation::Plan iso;
     spec::IsletConfig settings;
     isolation::FsProcTree proc;
@@ -244,6 +239,7 @@ Created create_container(const CreateOptions& o) {
         settings = spec::load_islet_config();
         iso = isolation::plan(config, settings, isolation::kernel_supports_isolation(proc), o.rootless);
     }
+    const SecurityPlan security = host::plan_security(config);
     const ns::Plan plan = ns::plan(linux);
 
     InitContext ctx;
@@ -253,6 +249,7 @@ Created create_container(const CreateOptions& o) {
     ctx.bundle = o.bundle;
     ctx.rootfs = rootfs;
     ctx.ns_plan = plan;
+    ctx.security = &security;
     ctx.no_pivot = o.no_pivot;
     ctx.no_new_keyring = o.no_new_keyring;
     ctx.rootless = o.rootless;
@@ -405,6 +402,8 @@ Created create_container(const CreateOptions& o) {
     bool into_cgroup = false;
     {
         ns::HostJoins joins(plan);
+        std::optional<host::TimeNamespaceForChildren> timens;
+        if (plan.time_with_offsets) timens.emplace(linux.time_offsets);
         clone_args args{};
         args.flags = CLONE_PIDFD | plan.clone_flags;
         args.pidfd = reinterpret_cast<std::uint64_t>(&pidfd);
@@ -423,6 +422,7 @@ Created create_container(const CreateOptions& o) {
         }
         if (pid == 0) init_main(ctx);  // never returns
         clone_err = errno;
+        if (timens) timens->restore();
         joins.restore();
     }
     ::sigprocmask(SIG_SETMASK, &old, nullptr);
@@ -491,6 +491,18 @@ Created create_container(const CreateOptions& o) {
             rb.child = init_pid;
             owned_pidfd = sys::pidfd_open(init_pid);
             rb.pidfd = owned_pidfd.get();
+            continue;
+        }
+        if (m.type == sync::Type::seccomp_fd) {
+            // SCMP_ACT_NOTIFY: the listener goes to the agent at listenerPath
+            // with runc's containerProcessState; our copy closes with m.
+            if (!m.fd || !security.seccomp || !security.seccomp->listener)
+                throw sys::Error("sync: unexpected seccomp listener from the init");
+            const std::string state = spec::container_process_state_document(
+                hook_view(record, "creating", init_pid), linux.seccomp->listener_metadata);
+            sys::with_context("seccomp listener", [&] {
+                host::send_seccomp_listener(linux.seccomp->listener_path, state, m.fd.get());
+            });
             continue;
         }
         if (m.type == sync::Type::hooks) {

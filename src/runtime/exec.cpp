@@ -20,6 +20,7 @@
 #include "runtime/capabilities.hpp"
 #include "runtime/cgroups/cgroups.hpp"
 #include "runtime/console.hpp"
+#include "runtime/cpu_affinity.hpp"
 #include "runtime/exec_stub.hpp"
 #include "runtime/foreground.hpp"
 #include "runtime/lifecycle.hpp"
@@ -29,10 +30,13 @@
 #include "runtime/process_exec.hpp"
 #include "runtime/sealed_exe.hpp"
 #include "runtime/rlimits.hpp"
+#include "runtime/seccomp.hpp"
+#include "runtime/security.hpp"
 #include "runtime/state_store.hpp"
 #include "runtime/sync.hpp"
 #include "runtime/test_hooks.hpp"
 #include "spec/parse.hpp"
+#include "spec/record.hpp"
 #include "spec/validate.hpp"
 #include "sys/error.hpp"
 #include "sys/fdpass.hpp"
@@ -52,9 +56,17 @@ struct ExecChild {
     int console_fd = -1;
     int stub_fd = -1;
     int target_pidfd = -1;
+    int host_proc_fd = -1;  // O_PATH to the host's /proc (LSM labels: runtime/lsm.hpp)
     int join_flags = 0;
     int preserved_fds = 0;
+    const SecurityPlan* security = nullptr;  // the config's seccomp, personality, ... for this process
 };
+
+// Installs the container's filter; a notify listener goes to the runtime.
+void install_filter(ExecChild& c, const SeccompProgram& program) {
+    sys::UniqueFd listener = init::install_seccomp(program);
+    if (listener) sync::send_with_fd(c.sync_fd, sync::Type::seccomp_fd, listener.get());
+}
 
 template <typename F>
 void step(const char* name, F&& f) {
@@ -66,7 +78,8 @@ void step(const char* name, F&& f) {
     try {
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         ::prctl(PR_SET_DUMPABLE, 0);
-        sys::close_all_except(3 + c.preserved_fds, {c.sync_fd, c.console_fd, c.stub_fd, c.target_pidfd});
+        sys::close_all_except(3 + c.preserved_fds,
+                              {c.sync_fd, c.console_fd, c.stub_fd, c.target_pidfd, c.host_proc_fd});
         sync::expect(c.sync_fd, sync::Type::go);
         if (c.join_flags)
             step("join the container's namespaces", [&] {
@@ -75,15 +88,23 @@ void step(const char* name, F&& f) {
         ::close(c.target_pidfd);
         if (::chdir("/") < 0) sys::throw_errno("chdir", "/");
         const spec::Process& p = *c.process;
+        const SecurityPlan& sec = *c.security;
+        // In the container's cgroups now: the final CPU affinity (runtime-spec).
+        if (p.exec_cpu_affinity)
+            step("cpu affinity", [&] { set_cpu_affinity(p.exec_cpu_affinity->final_, "final"); });
         if (p.terminal) step("console", [&] { init::setup_console(c.console_fd, p, false); });
         step("rlimits", [&] { init::apply_rlimits(p.rlimits); });
         step("environment", [&] { init::ensure_home(c.env, p.user.uid); });
-        const int last_cap = kernel_last_cap();
+        // The container's security settings, in the init's order (init.cpp).
+        init::apply_process_security(sec, p, c.host_proc_fd);
+        const int last_cap = kernel_last_cap();  // cached by the runtime before clone3
         CapPlan caps = plan_capabilities(p.capabilities, last_cap);
+        if (sec.seccomp && !p.no_new_privileges) step("seccomp", [&] { install_filter(c, *sec.seccomp); });
         step("user and capabilities", [&] { init::set_identity(p.user, caps, last_cap); });
         step("cwd", [&] { init::enter_cwd(p.cwd); });
         step("no new privileges", [&] { init::set_no_new_privileges(p); });
         std::string path = init::resolve_program(p.args.front(), c.env);
+        if (sec.seccomp && p.no_new_privileges) step("seccomp", [&] { install_filter(c, *sec.seccomp); });
         ::prctl(PR_SET_PDEATHSIG, 0);
         test_hooks::pause_at("exec-before-ready");
         sync::send(c.sync_fd, sync::Type::ready);
@@ -253,8 +274,19 @@ int exec_in_container(const ExecOptions& o) {
     }
     auto cg_dirs = exec_cgroup_dirs(rec->cgroup, o.cgroups);
 
+    // The container's security sections for this process (its own
+    // apparmor/selinux/scheduler/... from --process or the flags), checked
+    // and compiled here, before anything starts.
+    spec::Config for_process = cfg;
+    for_process.process = process;
+    const SecurityPlan security = host::plan_security(for_process);
+    (void)kernel_last_cap();  // cached before clone3: the child must not read the container's /proc
+    sys::UniqueFd host_proc = sys::open_path("/proc", O_PATH | O_DIRECTORY);
+
     ExecChild child;
     child.process = &process;
+    child.security = &security;
+    child.host_proc_fd = host_proc.get();
     child.env = process.env;
     child.join_flags = join_flags;
     child.preserved_fds = o.preserve_fds;
@@ -309,9 +341,16 @@ int exec_in_container(const ExecOptions& o) {
             args.flags |= CLONE_INTO_CGROUP;
             args.cgroup = static_cast<std::uint64_t>(unified.get());
         }
+        // execCPUAffinity.initial: the joining process starts on these CPUs,
+        // before it moves into the container's cgroups.
+        cpu_set_t own_cpus;
+        const bool initial = process.exec_cpu_affinity && !process.exec_cpu_affinity->initial.empty() &&
+                             ::sched_getaffinity(0, sizeof own_cpus, &own_cpus) == 0;
+        if (initial) set_cpu_affinity(process.exec_cpu_affinity->initial, "initial");
         pid = ::syscall(SYS_clone3, &args, sizeof args);
         if (pid == 0) exec_child_main(child);
         err = errno;
+        if (initial) ::sched_setaffinity(0, sizeof own_cpus, &own_cpus);
         if (join_pid && ::setns(own_pid.get(), CLONE_NEWPID) < 0) {
             log::report_error(sys::describe_errno("restore the runtime's pid namespace", "", errno));
             ::_exit(255);
@@ -333,10 +372,28 @@ int exec_in_container(const ExecOptions& o) {
         if (!late_join) cgroups::join(cg_dirs, static_cast<pid_t>(pid), unified ? "unified" : "");
         sync::send(host_sock.get(), sync::Type::go);
         sync::Message m;
-        try {
-            m = sync::recv(host_sock.get());
-        } catch (const sys::Error&) {
-            throw sys::Error("the exec process exited during setup");
+        for (;;) {
+            try {
+                m = sync::recv(host_sock.get());
+            } catch (const sys::Error&) {
+                throw sys::Error("the exec process exited during setup");
+            }
+            if (m.type != sync::Type::seccomp_fd) break;
+            // SCMP_ACT_NOTIFY: the agent gets this process's listener, as for
+            // the init (runtime/seccomp.hpp).
+            if (!m.fd || !security.seccomp || !security.seccomp->listener)
+                throw sys::Error("sync: unexpected seccomp listener from the exec process");
+            spec::StateView v;
+            v.id = rec->id;
+            v.status = status;
+            v.pid = static_cast<pid_t>(pid);
+            v.bundle = rec->bundle;
+            v.annotations = rec->annotations;
+            sys::with_context("seccomp listener", [&] {
+                host::send_seccomp_listener(cfg.linux->seccomp->listener_path,
+                                            spec::container_process_state_document(v, cfg.linux->seccomp->listener_metadata),
+                                            m.fd.get());
+            });
         }
         if (m.type == sync::Type::error) throw sys::Error("unable to start container process: " + m.payload);
         if (m.type != sync::Type::ready) throw sys::Error("sync: unexpected message from the exec process");

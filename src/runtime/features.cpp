@@ -3,7 +3,9 @@
 #include "runtime/capabilities.hpp"
 #include "runtime/isolation/isolation.hpp"
 #include "runtime/isolation/kernel_mode.hpp"
+#include "runtime/memory_policy.hpp"
 #include "runtime/mount_options.hpp"
+#include "runtime/seccomp.hpp"
 #include "spec/documents.hpp"
 #include "spec/model.hpp"
 #include "spec/validate.hpp"
@@ -16,7 +18,7 @@ namespace islet::runtime {
 
 std::string version_text() {
     return std::string("islet version ") + ISLET_VERSION + "\ncommit: " + ISLET_COMMIT + "\nspec: " +
-           spec::kSpecVersion + "\n";
+           spec::kSpecVersion + "\nlibseccomp: " + libseccomp_version() + "\n";
 }
 
 std::string features_text() {
@@ -30,6 +32,18 @@ std::string features_text() {
     const int last = kernel_last_cap();
     for (int i = 0; i <= last && i < static_cast<int>(spec::capability_names().size()); ++i)
         f.capabilities.push_back(spec::capability_names()[static_cast<size_t>(i)]);
+    f.seccomp_enabled = true;
+    f.seccomp_actions = seccomp_known_actions();
+    f.seccomp_operators = seccomp_known_operators();
+    f.seccomp_archs = seccomp_known_archs();
+    f.seccomp_known_flags = seccomp_known_flags();
+    f.seccomp_supported_flags = seccomp_supported_flags();
+    // Implemented (runtime/lsm.hpp); create refuses a label when the host
+    // does not run the LSM, as runc's features says the same on any host.
+    f.apparmor = true;
+    f.selinux = true;
+    f.memory_policy_modes = memory_policy_modes();
+    f.memory_policy_flags = memory_policy_flags();
     f.cgroup_v1 = true;
     f.cgroup_v2 = false;
     isolation::FsProcTree proc;

@@ -24,7 +24,10 @@
 #include "runtime/process_exec.hpp"
 #include "runtime/rlimits.hpp"
 #include "runtime/rootfs.hpp"
+#include "runtime/seccomp.hpp"
+#include "runtime/security.hpp"
 #include "runtime/sync.hpp"
+#include "runtime/sysctl.hpp"
 #include "runtime/test_hooks.hpp"
 #include "runtime/user.hpp"
 #include "spec/record.hpp"
@@ -140,6 +143,13 @@ void init_wait_for_cgroups(InitContext& ctx) {
 
 namespace {
 
+// Installs the filter; a notify listener goes to the runtime (which hands it
+// to the agent at listenerPath) and our copy is closed.
+void install_seccomp(InitContext& ctx, const SeccompProgram& program) {
+    sys::UniqueFd listener = init::install_seccomp(program);
+    if (listener) sync::send_with_fd(ctx.sync_fd, sync::Type::seccomp_fd, listener.get());
+}
+
 [[noreturn]] void fail(int sync_fd, const std::string& message) {
     try {
         sync::send(sync_fd, sync::Type::error, message);
@@ -202,16 +212,27 @@ void init_main(InitContext& ctx) noexcept {
             step("console", [&] { init::setup_console(ctx.console_fd, *ctx.process, true); });
         if (ctx.console_fd >= 0) ::close(ctx.console_fd);
         step("hostname", [&] { init::set_hostname(*ctx.config); });
+        step("sysctl", [&] { init::write_sysctls(ctx.config->linux->sysctl, ctx.host_proc_fd); });
         if (ctx.process) {
             const spec::Process& p = *ctx.process;
+            const SecurityPlan& sec = *ctx.security;
             step("rlimits", [&] { init::apply_rlimits(p.rlimits); });
             step("environment", [&] { init::ensure_home(ctx.env, p.user.uid); });
+            // Still privileged and unfiltered: personality, scheduler, I/O
+            // priority, memory policy, LSM exec labels.
+            init::apply_process_security(sec, p, ctx.host_proc_fd);
             const int last_cap = kernel_last_cap();
             CapPlan caps = plan_capabilities(p.capabilities, last_cap);
+            // Without no_new_privs the kernel takes a filter only from a task
+            // with CAP_SYS_ADMIN: install it before the capabilities go (runc).
+            if (sec.seccomp && !p.no_new_privileges) step("seccomp", [&] { install_seccomp(ctx, *sec.seccomp); });
             step("user and capabilities", [&] { init::set_identity(p.user, caps, last_cap); });
             step("cwd", [&] { init::enter_cwd(p.cwd); });
             step("no new privileges", [&] { init::set_no_new_privileges(p); });
             ctx.exec_path = init::resolve_program(p.args.front(), ctx.env);
+            // With no_new_privs: as late as possible, before `ready` so that a
+            // listener reaches its agent first.
+            if (sec.seccomp && p.no_new_privileges) step("seccomp", [&] { install_seccomp(ctx, *sec.seccomp); });
         }
         // Ready: the runtime saves the state; after its ack nothing but the
         // barrier is left, and the runtime exits. The death signal goes

@@ -17,6 +17,8 @@
 
 namespace islet::runtime {
 
+struct SecurityPlan;
+
 struct InitContext {
     // --- inputs ---------------------------------------------------------
     const spec::Config* config = nullptr;
@@ -36,6 +38,7 @@ struct InitContext {
     std::vector<std::string> env;  // the final environment of the process
     int preserved_fds = 0;         // fds 3 .. 3+n-1 pass through (LISTEN_FDS + --preserve-fds)
     std::string notify_socket_dir;  // <state>/notify to bind at /run/notify, or empty
+    const SecurityPlan* security = nullptr;  // runtime/security.hpp: seccomp program, scheduler, ...
 
     // --- descriptors inherited from the runtime (-1 when absent) ---------
     int sync_fd = -1;       // the init's end of the sync socket pair

@@ -10,6 +10,7 @@
 
 #include <set>
 
+#include "runtime/lsm.hpp"
 #include "runtime/mount_options.hpp"
 #include "sys/error.hpp"
 #include "sys/log.hpp"
@@ -156,7 +157,9 @@ void fs_mount(InitContext& ctx, const spec::Mount& m, const std::string& dest, c
     sys::UniqueFd dest_fd = sys::with_context(
         what, [&] { return sys::mkdir_in_root(ctx.rootfd.get(), dest, sys::CreateLast::directory); });
     refuse_top_of_rootfs(ctx, dest_fd.get(), m);
-    sys::UniqueFd mnt = make_fs(m.type, m.source, o, what);
+    MountOptions labelled = o;  // linux.mountLabel (runtime/lsm.hpp); create checked SELinux is on
+    if (auto opt = mount_label_option(m.type, ctx.config->linux->mount_label); !opt.empty()) labelled.data.push_back(opt);
+    sys::UniqueFd mnt = make_fs(m.type, m.source, labelled, what);
     set_attrs(mnt.get(), MountOptions{.rec_attr_set = o.rec_attr_set, .rec_attr_clr = o.rec_attr_clr}, what);
     sys::move_mount(mnt.get(), "", dest_fd.get(), "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH, what);
     set_propagation(mnt.get(), o, what);

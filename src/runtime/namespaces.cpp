@@ -49,7 +49,9 @@ Plan plan(const spec::Linux& linux) {
     for (const auto& type : spec::namespace_types()) {
         const spec::Namespace* n = linux.find_namespace(type);
         if (!n || type == "user") continue;
-        if (!n->path.empty())
+        if (type == "time" && n->path.empty() && !linux.time_offsets.empty())
+            p.time_with_offsets = true;
+        else if (!n->path.empty())
             p.joins.emplace_back(type, n->path);
         else if (type == "cgroup")
             p.new_cgroup = true;

@@ -36,6 +36,10 @@ struct Plan {
     // moved it into the container's cgroups: its root is the creator's cgroup
     // at creation time, so clone3 must not create it (runc does the same).
     bool new_cgroup = false;
+    // A new time namespace with linux.timeOffsets: the runtime makes it around
+    // clone3 (runtime/time_offsets.hpp), so neither clone_flags nor
+    // unshare_after_user carries CLONE_NEWTIME then.
+    bool time_with_offsets = false;
     std::vector<std::pair<std::string, std::string>> joins;  // (type, path), user excluded, join order
     std::string user_path;             // join this user namespace (child side)
     unsigned long unshare_after_user = 0;  // with user_path: what the child unshares after joining

@@ -116,6 +116,8 @@ std::string features_document(const FeaturesInfo& f) {
     linux["apparmor"] = {{"enabled", f.apparmor}};
     linux["selinux"] = {{"enabled", f.selinux}};
     linux["intelRdt"] = {{"enabled", false}};
+    if (!f.memory_policy_modes.empty())
+        linux["memoryPolicy"] = {{"modes", f.memory_policy_modes}, {"flags", f.memory_policy_flags}};
     linux["mountExtensions"] = {{"idmap", {{"enabled", f.idmap}}}};
     j["linux"] = linux;
     j["annotations"] = f.annotations;

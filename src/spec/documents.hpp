@@ -38,6 +38,7 @@ struct FeaturesInfo {
     std::vector<std::string> seccomp_actions, seccomp_operators, seccomp_archs, seccomp_known_flags,
         seccomp_supported_flags;
     bool apparmor = false, selinux = false;
+    std::vector<std::string> memory_policy_modes, memory_policy_flags;  // linux.memoryPolicy (omitted when empty)
     bool idmap = false;
     std::map<std::string, std::string> annotations;
     std::vector<std::string> unsafe_annotations;

@@ -100,6 +100,16 @@ std::string hook_state_document(const StateView& v) {
     return j.dump();
 }
 
+std::string container_process_state_document(const StateView& v, const std::string& metadata) {
+    ojson j;
+    j["ociVersion"] = kSpecVersion;
+    j["fds"] = {"seccompFd"};
+    j["pid"] = v.pid;
+    if (!metadata.empty()) j["metadata"] = metadata;
+    j["state"] = ojson::parse(hook_state_document(v));
+    return j.dump();
+}
+
 std::string rfc3339_nano_now() {
     timespec ts{};
     ::clock_gettime(CLOCK_REALTIME, &ts);

@@ -66,6 +66,11 @@ std::string list_document(const std::vector<StateView>& views);
 // empty (RUNC-CONTRACT.md §3.4).
 std::string hook_state_document(const StateView& v);
 
+// runc's containerProcessState for a seccomp listener (SCMP_ACT_NOTIFY):
+// {"ociVersion","fds":["seccompFd"],"pid","metadata","state":<hook state>}.
+// metadata is omitted when empty, as runc's omitempty.
+std::string container_process_state_document(const StateView& v, const std::string& metadata);
+
 // RFC 3339 UTC with nanoseconds, for `created`.
 std::string rfc3339_nano_now();
 

@@ -80,9 +80,15 @@ void check_sysctls(P& out, const Config& c) {
     auto ns = [&](const char* t) { return l.find_namespace(t); };
     for (auto& [key, value] : l.sysctl) {
         std::string ptr = "/linux/sysctl/" + token(key);
-        std::string k = key;
-        std::replace(k.begin(), k.end(), '/', '.');
-        if (k.empty() || k.front() == '.' || k.back() == '.' || k.find("..") != std::string::npos) {
+        // runc's conversion: a key written with '/' separators keeps the dots
+        // inside its components ("net/ipv4/conf/eno2.100/rp_filter").
+        const std::string k = sysctl_dotted(key);
+        // Every component must name a file below /proc/sys: in the dotted
+        // form '/' stands for a '.' inside a component, so "/" and "//" are
+        // "." and "..".
+        bool bad = false;
+        for (auto& part : sys::split(k, '.')) bad |= part.empty() || part == "/" || part == "//";
+        if (bad) {
             add(out, ptr, "invalid sysctl name");
             continue;
         }
@@ -91,12 +97,16 @@ void check_sysctls(P& out, const Config& c) {
             continue;
         }
         if (sys::starts_with(k, "net.")) {
-            const Namespace* n = ns("network");
-            if (!n) add(out, ptr, "sysctl \"" + key + "\" is not allowed in the host's network namespace");
+            // A network namespace path naming the runtime's own namespace is
+            // refused on the host (runtime/sysctl.cpp).
+            if (!ns("network")) add(out, ptr, "sysctl \"" + key + "\" is not allowed in the host's network namespace");
             continue;
         }
         if (k == "kernel.hostname" || k == "kernel.domainname") {
-            if (!ns("uts")) add(out, ptr, "sysctl \"" + key + "\" is not allowed in the host's uts namespace");
+            if (!ns("uts"))
+                add(out, ptr, "sysctl \"" + key + "\" is not allowed in the host's uts namespace");
+            else if (k == "kernel.hostname")  // runc: the hostname field says it
+                add(out, ptr, "sysctl \"" + key + "\" is not allowed as it conflicts with the OCI \"hostname\" field");
             continue;
         }
         // ns_last_pid belongs to the writer's pid namespace and user.* to its
@@ -242,6 +252,14 @@ void check_unsupported(P& out, const Config& c) {
 }
 
 }  // namespace
+
+std::string sysctl_dotted(const std::string& key) {
+    const auto first = key.find_first_of("./");
+    if (first == std::string::npos || key[first] == '.') return key;
+    std::string out = key;
+    for (char& ch : out) ch = ch == '.' ? '/' : ch == '/' ? '.' : ch;
+    return out;
+}
 
 const std::vector<std::string>& namespace_types() {
     // Joined in this order: user first so the others are joined with its

@@ -41,6 +41,11 @@ bool is_known_capability(const std::string& name);
 int capability_number(const std::string& name);  // -1 when unknown
 const std::vector<std::string>& capability_names();  // index = number
 
+// runc's convertSysctlVariableToDotsSeparator: a key written with '/'
+// separators ("net/ipv4/conf/eno2.100/rp_filter") becomes the dotted form
+// ("net.ipv4.conf.eno2/100.rp_filter"); a dotted key is unchanged.
+std::string sysctl_dotted(const std::string& key);
+
 // RLIMIT_* name -> resource number; -1 when unknown.
 int rlimit_number(const std::string& name);
 

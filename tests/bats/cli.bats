@@ -158,9 +158,10 @@ load helpers
 	echo "$output" | jq -e '.linux.namespaces | index("user") != null'
 	echo "$output" | jq -e '.linux.capabilities | index("CAP_SYS_ADMIN") != null'
 	echo "$output" | jq -e '.mountOptions | index("rbind") != null'
+	echo "$output" | jq -e '.linux.mountExtensions.idmap.enabled == true'
+	echo "$output" | jq -e '(.mountOptions | index("ridmap")) != null'
 	# Not implemented: never advertised (containerd and CRI-O trust this).
-	echo "$output" | jq -e '.linux.mountExtensions.idmap.enabled == false'
-	echo "$output" | jq -e '(.mountOptions | index("idmap")) == null'
+	echo "$output" | jq -e '(.mountOptions | index("tmpcopyup")) == null'
 	# containerd runs `<binary> features` with no globals and reads stdout only.
 	run "$ISLET" features 2>/dev/null
 	assert_success

@@ -128,3 +128,15 @@ hook() { # phase [env...]
 	assert_output --partial "/hooks/prestart/0/path: hook path must be absolute"
 	assert_output --partial "/hooks/prestart/0/timeout: timeout must be greater than zero"
 }
+
+@test "a hook that exits without reading a large state does not kill islet with SIGPIPE" {
+	# More state than a pipe holds: the write after the hook exited gets EPIPE.
+	head -c 200000 /dev/zero | tr '\0' a >"$BATS_TEST_TMPDIR/big"
+	update_config --rawfile big "$BATS_TEST_TMPDIR/big" '.annotations = {"big": $big} | .hooks.poststart = [{"path": "/bin/false"}]'
+	set_args sleep 1000
+	islet create "$CID"
+	assert_success
+	islet start "$CID"
+	assert_success
+	islet delete --force "$CID"
+}

@@ -126,8 +126,9 @@ TEST(Sync, UnknownTypeIsRefused) {
     Pair p;
     send_forged(p.host.get(), 0, 0, "");
     EXPECT_EQ(error_of([&] { recv(p.init.get()); }), "sync: unknown message type 0");
-    send_forged(p.host.get(), 11, 0, "");
-    EXPECT_EQ(error_of([&] { recv(p.init.get()); }), "sync: unknown message type 11");
+    // One past the last known type (cgroups_done = 11).
+    send_forged(p.host.get(), 12, 0, "");
+    EXPECT_EQ(error_of([&] { recv(p.init.get()); }), "sync: unknown message type 12");
     send_forged(p.host.get(), 0xffffffffu, 0, "");
     EXPECT_EQ(error_of([&] { recv(p.init.get()); }), "sync: unknown message type 4294967295");
 }

@@ -1,0 +1,28 @@
+// The I/O scheduling class and priority of the container's process. Pure
+// plan (unit-tested), init-side ioprio_set(2).
+//
+// Applies: process.ioPriority
+//
+// Classes IOPRIO_CLASS_RT, IOPRIO_CLASS_BE, IOPRIO_CLASS_IDLE; priority 0
+// (highest) to 7. RT needs CAP_SYS_ADMIN or CAP_SYS_NICE, so it is set before
+// the capabilities are dropped. It survives the final execve.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "spec/model.hpp"
+#include "spec/validate.hpp"
+
+namespace islet::runtime {
+
+// The ioprio value ((class << 13) | priority), or nullopt with problems.
+std::optional<int> plan_io_priority(const spec::IoPriority& io, const std::string& base,
+                                    std::vector<spec::Problem>& out);
+
+namespace init {
+void set_io_priority(int ioprio);
+}  // namespace init
+
+}  // namespace islet::runtime

@@ -1,0 +1,32 @@
+// Writing to procfs only through a handle known to be procfs (SECURITY.md §0
+// principle 3; CVE-2019-16884, CVE-2025-52881). Runs on both sides; the
+// init uses the host's /proc handle the runtime opened before clone3.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "sys/fd.hpp"
+
+namespace islet::sys {
+
+// Throws unless fd is on procfs (fstatfs == PROC_SUPER_MAGIC). `what` names
+// the file in the message: "<what> is not procfs".
+void require_procfs(int fd, const std::string& what);
+
+// Opens rel (no leading '/') below proc_fd, a verified procfs directory: no
+// symlinks, no magic links, no ".." above it and no mount crossed
+// (openat2 RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV, retried
+// on EAGAIN; an O_NOFOLLOW walk checking the mount id where openat2 is
+// missing). The result is checked to be procfs too. A crossing fails with
+// "/proc/<rel> is not procfs (another mount covers it)". Errors carry errno.
+UniqueFd open_procfs_file(int proc_fd, const std::string& rel, int flags);
+
+// open_procfs_file + one write of data (a short write is an error).
+void write_procfs_file(int proc_fd, const std::string& rel, std::string_view data);
+
+// The "<pid>/task/<tid>" of the calling thread in proc_fd's procfs (its
+// `thread-self` link, read from the verified handle, checked for shape).
+std::string proc_thread_self(int proc_fd);
+
+}  // namespace islet::sys
