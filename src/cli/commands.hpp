@@ -20,6 +20,9 @@ Command spec_command();
 Command features_command();
 Command pause_command();
 Command resume_command();
+Command events_command();
+Command ps_command();
+Command update_command();
 Command checkpoint_command();
 Command restore_command();
 

@@ -27,8 +27,12 @@ std::string features_text() {
     const int last = kernel_last_cap();
     for (int i = 0; i <= last && i < static_cast<int>(spec::capability_names().size()); ++i)
         f.capabilities.push_back(spec::capability_names()[static_cast<size_t>(i)]);
+    // cgroups: v1, hybrid and v2 hosts (runtime/cgroups), every resource
+    // including rdma and v2 device rules (eBPF). No systemd driver: the
+    // slice:prefix:name path form is honoured, but no unit is created.
     f.cgroup_v1 = true;
-    f.cgroup_v2 = false;
+    f.cgroup_v2 = true;
+    f.cgroup_rdma = true;
     f.annotations = {{"run.islet.version", ISLET_VERSION}};
     return spec::features_document(f);
 }

@@ -259,6 +259,38 @@ void join(const std::map<std::string, std::string>& dirs, pid_t pid, const std::
     }
 }
 
+std::map<std::string, std::string> exec_dirs(const Host& host, const spec::CgroupRecord& cg,
+                                             const std::vector<std::string>& cgroup_args) {
+    std::map<std::string, std::string> dirs = cg.dirs;
+    for (auto& arg : cgroup_args) {
+        std::string controllers, sub = arg;
+        if (auto colon = arg.find(':'); colon != std::string::npos) {
+            controllers = arg.substr(0, colon);
+            sub = arg.substr(colon + 1);
+        }
+        // Lexically inside the container's cgroup: "a/../b" is fine, "../x" is not.
+        std::string cleaned = sys::clean_path(sub);
+        bool escapes = sub.empty() || sub.front() == '/' || cleaned == ".." || sys::starts_with(cleaned, "../") ||
+                       sys::has_nul(sub);
+        if (escapes) throw sys::Error("bad sub cgroup path: " + sub);
+        std::vector<std::string> names;
+        if (controllers.empty()) {
+            for (auto& [name, dir] : cg.dirs) names.push_back(name);
+        } else {
+            for (auto& c : sys::split(controllers, ',')) {
+                const Hierarchy* h = c == "unified" || c.empty() ? host.unified() : host.v1(c);
+                if (!h && host.layout == Layout::v2) h = host.unified();  // runc ignores the prefix on v2
+                if (!h || !cg.dirs.count(h->name)) throw sys::Error("unknown controller \"" + c + "\" in --cgroup " + arg);
+                names.push_back(h->name);
+            }
+        }
+        for (auto& n : names) dirs[n] = sys::clean_path(cg.dirs.at(n) + "/" + cleaned);
+    }
+    return dirs;
+}
+
+void join_container(const spec::CgroupRecord& cg, pid_t pid, const std::string& skip) { join(cg.dirs, pid, skip); }
+
 sys::UniqueFd open_dir(const std::string& dir) { return sys::open_path(dir, O_RDONLY | O_DIRECTORY); }
 
 std::vector<pid_t> pids(const spec::CgroupRecord& cg) {
@@ -309,6 +341,20 @@ void thaw(const spec::CgroupRecord& cg) {
 
 void kill_all(const spec::CgroupRecord& cg, int sig) {
     if (cg.dirs.empty()) return;
+    // v2 (and hybrid's unified hierarchy, which every container process
+    // joins): cgroup.kill SIGKILLs the whole subtree at once, no freeze
+    // needed, and nothing forked meanwhile escapes (Linux 5.14+).
+    if (sig == SIGKILL)
+        if (auto it = cg.dirs.find("unified"); it != cg.dirs.end() && exists(it->second + "/cgroup.kill")) {
+            try {
+                sys::write_file(it->second + "/cgroup.kill", "1");
+                // A frozen v1 freezer still holds the tasks: thaw so they die.
+                if (auto f = freezer_dir(cg); f && !f->second && frozen(cg)) thaw(cg);
+                return;
+            } catch (const sys::Error&) {
+                // Fall back to the sweep.
+            }
+        }
     auto f = freezer_dir(cg);
     const bool can_freeze = f && exists(f->first);
     bool was_frozen = can_freeze && frozen(cg);
