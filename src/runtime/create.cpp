@@ -259,6 +259,7 @@ Created create_container(const CreateOptions& o) {
 
     // 4. cgroups: made (empty, not frozen), resources and device rules applied.
     try {
+        cgroups::check_dirs(cg.dirs);  // before the rollback owns them: a refused cgroup stays untouched
         rb.cgroup = cg;
         rb.cgroup_made = true;
         cgroups::create_dirs(ctx.cgroup_host, cg.dirs);

@@ -211,7 +211,20 @@ std::map<std::string, std::string> plan_dirs(const Host& host, const std::string
     return dirs;
 }
 
+void check_dirs(const std::map<std::string, std::string>& dirs) {
+    for (auto& [name, dir] : dirs) {
+        auto procs = read_procs(dir);
+        if (!procs.empty())
+            throw sys::Error("container's cgroup is not empty: " + std::to_string(procs.size()) +
+                             " process(es) found");
+    }
+    spec::CgroupRecord probe;
+    probe.dirs = dirs;
+    if (frozen(probe)) throw sys::Error("container's cgroup unexpectedly frozen");
+}
+
 void create_dirs(const Host& host, const std::map<std::string, std::string>& dirs) {
+    check_dirs(dirs);
     for (auto& h : host.hierarchies) {
         auto it = dirs.find(h.name);
         if (it == dirs.end()) continue;

@@ -67,6 +67,12 @@ std::map<std::string, std::string> plan_dirs(const Host& host, const std::string
 // islet's own cgroups from /proc/self/cgroup (hierarchy name -> path).
 std::map<std::string, std::string> parse_self_cgroup(const std::string& text, const Host& host);
 
+// Refuses directories that already exist and hold processes ("container's
+// cgroup is not empty: N process(es) found") or are frozen, touching
+// nothing: create runs it before arming its rollback, so a refused
+// pre-existing cgroup is left exactly as it was (SECURITY.md §4.2, #36).
+void check_dirs(const std::map<std::string, std::string>& dirs);
+
 // Makes the directories (cpuset.cpus/mems copied down from the parent on v1,
 // as the kernel leaves them empty). Refuses a directory that already holds
 // processes ("container's cgroup is not empty: N process(es) found") or is
