@@ -1,6 +1,5 @@
 #include "runtime/cgroup_ops.hpp"
 
-#include <dirent.h>
 #include <poll.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -51,21 +50,6 @@ spec::Resources current_resources(const ContainerDir& dir) {
     return {};
 }
 
-// Every cgroup.procs below dir (exec --cgroup sub-cgroups included).
-void collect_pids(const std::string& dir, std::set<pid_t>& out, int depth = 0) {
-    if (auto text = sys::read_file_if_exists(dir + "/cgroup.procs"))
-        for (auto& line : sys::split(*text, '\n'))
-            if (auto n = sys::parse_int(sys::trim(line))) out.insert(static_cast<pid_t>(*n));
-    if (depth > 32) return;
-    DIR* d = ::opendir(dir.c_str());
-    if (!d) return;
-    std::vector<std::string> subs;
-    while (auto* e = ::readdir(d))
-        if (e->d_type == DT_DIR && e->d_name[0] != '.') subs.emplace_back(e->d_name);
-    ::closedir(d);
-    for (auto& s : subs) collect_pids(dir + "/" + s, out, depth + 1);
-}
-
 bool gone(const std::string& root, const std::string& id) {
     try {
         return open_container(root, id, false).status == "stopped";
@@ -93,10 +77,8 @@ spec::Resources container_resources(const std::string& root, const std::string& 
 
 std::vector<pid_t> container_pids(const std::string& root, const std::string& id) {
     Opened c = open_container(root, id, false);
-    std::set<pid_t> all;
-    if (c.status != "stopped")
-        for (auto& [name, dir] : c.record.cgroup.dirs) collect_pids(dir, all);
-    return {all.begin(), all.end()};
+    if (c.status == "stopped") return {};
+    return cgroups::pids(c.record.cgroup);
 }
 
 std::string filter_ps_output(const std::string& output, const std::vector<pid_t>& pids) {
