@@ -24,6 +24,7 @@ Command events_command();
 Command ps_command();
 Command update_command();
 Command checkpoint_command();
+Command exec_command();
 Command restore_command();
 
 // In runc's order (help lists them so).

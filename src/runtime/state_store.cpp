@@ -101,7 +101,10 @@ std::vector<std::string> StateRoot::ids() const {
     }
     while (dirent* e = ::readdir(d)) {
         std::string name = e->d_name;
-        if (name == "." || name == ".." || name.front() == '.') continue;
+        // Only "." and "..": an ID may start with a dot (runc's rules, and
+        // validate_container_id accepts ".x"), and such a container must
+        // still be listed.
+        if (name == "." || name == "..") continue;
         if (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN) continue;
         out.push_back(name);
     }

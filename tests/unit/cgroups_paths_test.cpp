@@ -68,20 +68,3 @@ TEST(CgroupsPaths, PlanDirsPerHierarchy) {
     EXPECT_EQ(dirs.at("cpu"), "/sys/fs/cgroup/cpu/rel");
     EXPECT_EQ(dirs.at("unified"), "/sys/fs/cgroup/unified/rel");
 }
-
-TEST(CgroupsPaths, ExecSubCgroups) {
-    Host h = parse_host(kHybrid, "hugetlb");
-    spec::CgroupRecord cg;
-    cg.dirs = plan_dirs(h, "/ctr", {});
-    auto d = exec_dirs(h, cg, {});
-    EXPECT_EQ(d, cg.dirs);
-    d = exec_dirs(h, cg, {"sub"});
-    EXPECT_EQ(d.at("memory"), "/sys/fs/cgroup/memory/ctr/sub");
-    EXPECT_EQ(d.at("unified"), "/sys/fs/cgroup/unified/ctr/sub");
-    d = exec_dirs(h, cg, {"memory,pids:a/b"});
-    EXPECT_EQ(d.at("memory"), "/sys/fs/cgroup/memory/ctr/a/b");
-    EXPECT_EQ(d.at("cpu"), "/sys/fs/cgroup/cpu/ctr");
-    for (const char* bad : {"..", "../x", "a/../../x", "/abs", ""})
-        EXPECT_THROW(exec_dirs(h, cg, {bad}), std::exception) << bad;
-    EXPECT_THROW(exec_dirs(h, cg, {"nosuch:x"}), std::exception);
-}

@@ -244,7 +244,7 @@ std::map<std::string, std::string> plan_dirs(const Host& host, const std::string
     return dirs;
 }
 
-void check_dirs(const std::map<std::string, std::string>& dirs) {
+void check_reusable(const std::map<std::string, std::string>& dirs) {
     for (auto& [name, dir] : dirs) {
         auto procs = read_procs(dir);
         if (!procs.empty())
@@ -257,7 +257,6 @@ void check_dirs(const std::map<std::string, std::string>& dirs) {
 }
 
 void create_dirs(const Host& host, const std::map<std::string, std::string>& dirs) {
-    check_dirs(dirs);
     for (auto& h : host.hierarchies) {
         auto it = dirs.find(h.name);
         if (it == dirs.end()) continue;
@@ -304,38 +303,6 @@ void join(const std::map<std::string, std::string>& dirs, pid_t pid, const std::
         }
     }
 }
-
-std::map<std::string, std::string> exec_dirs(const Host& host, const spec::CgroupRecord& cg,
-                                             const std::vector<std::string>& cgroup_args) {
-    std::map<std::string, std::string> dirs = cg.dirs;
-    for (auto& arg : cgroup_args) {
-        std::string controllers, sub = arg;
-        if (auto colon = arg.find(':'); colon != std::string::npos) {
-            controllers = arg.substr(0, colon);
-            sub = arg.substr(colon + 1);
-        }
-        // Lexically inside the container's cgroup: "a/../b" is fine, "../x" is not.
-        std::string cleaned = sys::clean_path(sub);
-        bool escapes = sub.empty() || sub.front() == '/' || cleaned == ".." || sys::starts_with(cleaned, "../") ||
-                       sys::has_nul(sub);
-        if (escapes) throw sys::Error("bad sub cgroup path: " + sub);
-        std::vector<std::string> names;
-        if (controllers.empty()) {
-            for (auto& [name, dir] : cg.dirs) names.push_back(name);
-        } else {
-            for (auto& c : sys::split(controllers, ',')) {
-                const Hierarchy* h = c == "unified" || c.empty() ? host.unified() : host.v1(c);
-                if (!h && host.layout == Layout::v2) h = host.unified();  // runc ignores the prefix on v2
-                if (!h || !cg.dirs.count(h->name)) throw sys::Error("unknown controller \"" + c + "\" in --cgroup " + arg);
-                names.push_back(h->name);
-            }
-        }
-        for (auto& n : names) dirs[n] = sys::clean_path(cg.dirs.at(n) + "/" + cleaned);
-    }
-    return dirs;
-}
-
-void join_container(const spec::CgroupRecord& cg, pid_t pid, const std::string& skip) { join(cg.dirs, pid, skip); }
 
 sys::UniqueFd open_dir(const std::string& dir) { return sys::open_path(dir, O_RDONLY | O_DIRECTORY); }
 

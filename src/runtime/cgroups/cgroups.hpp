@@ -67,11 +67,11 @@ std::map<std::string, std::string> plan_dirs(const Host& host, const std::string
 // islet's own cgroups from /proc/self/cgroup (hierarchy name -> path).
 std::map<std::string, std::string> parse_self_cgroup(const std::string& text, const Host& host);
 
-// Refuses directories that already exist and hold processes ("container's
-// cgroup is not empty: N process(es) found") or are frozen, touching
-// nothing: create runs it before arming its rollback, so a refused
-// pre-existing cgroup is left exactly as it was (SECURITY.md §4.2, #36).
-void check_dirs(const std::map<std::string, std::string>& dirs);
+// Refuses planned directories that already exist and hold processes or are
+// frozen ("container's cgroup is not empty: N process(es) found"). Runs
+// before anything is made: cgroups refused here are not the container's and
+// must never reach the rollback, whose destroy() kills what is inside.
+void check_reusable(const std::map<std::string, std::string>& dirs);
 
 // Makes the directories (cpuset.cpus/mems copied down from the parent on v1,
 // as the kernel leaves them empty). Refuses a directory that already holds
@@ -81,21 +81,6 @@ void create_dirs(const Host& host, const std::map<std::string, std::string>& dir
 
 // Moves pid into every directory (v1 and unified).
 void join(const std::map<std::string, std::string>& dirs, pid_t pid, const std::string& skip = {});
-
-// exec (for the lead's exec path): the directories a process entering the
-// container joins. Without `cgroup_args` the container's own in every
-// hierarchy; each `exec --cgroup` value narrows one or more of them to a
-// sub-cgroup: "PATH" (every hierarchy; on v2 the only one) or
-// "CTRL[,CTRL]:PATH" (those v1 controllers' hierarchies). PATH is relative
-// to the container's cgroup; one that escapes it (".." after cleaning) is
-// "bad sub cgroup path", an unknown controller "unknown controller". Pure.
-std::map<std::string, std::string> exec_dirs(const Host& host, const spec::CgroupRecord& cg,
-                                             const std::vector<std::string>& cgroup_args);
-
-// Moves pid into the container's cgroups (every hierarchy of the record),
-// e.g. exec's process before it runs container code. On v2 prefer clone3's
-// CLONE_INTO_CGROUP with open_dir(dirs.at("unified")) and skip "unified".
-void join_container(const spec::CgroupRecord& cg, pid_t pid, const std::string& skip = {});
 
 // An O_PATH-less directory fd of the unified cgroup, for CLONE_INTO_CGROUP.
 sys::UniqueFd open_dir(const std::string& dir);
