@@ -238,6 +238,22 @@ Created create_container(const CreateOptions& o) {
     auto self = cgroups::parse_self_cgroup(sys::read_file("/proc/self/cgroup"), ctx.cgroup_host);
     cg.dirs = cgroups::plan_dirs(ctx.cgroup_host, cg.path, self);
 
+    // A duplicate id is the first thing to report (mkdirat below stays the
+    // real point where one create wins).
+    if (::access((o.root + "/" + o.id).c_str(), F_OK) == 0) throw sys::Error("container with given ID already exists");
+    // Refuse populated or frozen cgroups before any record names them: the
+    // rollback or a later `delete --force` would SIGKILL processes this
+    // create never started (cgroupsPath "/" or "/system.slice").
+    try {
+        cgroups::check_reusable(cg.dirs);
+    } catch (sys::Error& e) {
+        const bool denied = e.code() == EACCES || e.code() == EPERM;
+        if (!(o.rootless && denied)) {
+            e.add_context("cgroups");
+            throw;
+        }
+    }
+
     // 3. The state directory and the "creating" record: from here on,
     //    `delete --force` can always undo what follows.
     StateRoot root = StateRoot::open(o.root, true);
@@ -261,10 +277,6 @@ Created create_container(const CreateOptions& o) {
     // 4. cgroups: made (empty, not frozen), resources and device rules applied.
     try {
         rb.cgroup = cg;
-        // Refuse populated or frozen cgroups before the rollback owns them:
-        // its destroy() would SIGKILL processes this create never started
-        // (cgroupsPath "/system.slice" or "/" on a failed create).
-        cgroups::check_reusable(cg.dirs);
         rb.cgroup_made = true;
         cgroups::create_dirs(ctx.cgroup_host, cg.dirs);
         cgroups::setup(ctx.cgroup_host, cg.dirs, linux.resources);

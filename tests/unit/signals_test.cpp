@@ -12,8 +12,13 @@ TEST(Signals, EveryNumberFrom1To64) {
     for (int n = 1; n <= 64; ++n) EXPECT_EQ(parse_signal(std::to_string(n)), n) << n;
 }
 
+TEST(Signals, ZeroProbesExistence) {
+    // runc passes 0 to kill(2), which only checks the process exists.
+    EXPECT_EQ(parse_signal("0"), 0);
+}
+
 TEST(Signals, NumbersOutOfRange) {
-    for (const char* s : {"0", "-9", "-1", "65", "100", "99999999999999999999", "+9", "9 ", " 9", "9x", "0x9", ""})
+    for (const char* s : {"-9", "-1", "65", "100", "99999999999999999999", "+9", "9 ", " 9", "9x", "0x9", ""})
         EXPECT_EQ(parse_signal(s), std::nullopt) << "'" << s << "'";
 }
 
