@@ -372,7 +372,7 @@ resources() { update_config ".linux.resources += $1"; }
 
 @test "events: --stats prints one runc-shaped line; --interval streams until the container stops" {
 	resources '{"pids":{"limit":100},"memory":{"limit":67108864}}'
-	set_args sleep 1.5
+	set_args sleep 100
 	islet run -d "$CID"
 	assert_success
 	islet events --stats "$CID"
@@ -385,10 +385,16 @@ resources() { update_config ".linux.resources += $1"; }
 	[ "$(echo "$output" | jq .data.pids.limit)" -eq 100 ]
 	[ "$(echo "$output" | jq .data.memory.usage.limit)" -eq 67108864 ]
 	echo "$output" | jq -e '.data.cpu.usage.total > 0'
-	islet events --interval 200ms "$CID"
-	assert_success
-	[ "${#lines[@]}" -ge 3 ]
-	for l in "${lines[@]}"; do [ "$(echo "$l" | jq -r .type)" = stats ]; done
+	"$ISLET" --root "$ROOT" events --interval 200ms "$CID" >"$BATS_TEST_TMPDIR/ev" 2>&1 &
+	ev=$!
+	sleep 1.5
+	islet kill "$CID" KILL
+	# events ends by itself once the container has stopped.
+	rc=0
+	wait "$ev" || rc=$?
+	[ "$rc" -eq 0 ]
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/ev")" -ge 3 ]
+	while read -r l; do [ "$(echo "$l" | jq -r .type)" = stats ]; done <"$BATS_TEST_TMPDIR/ev"
 	islet events "$CID"
 	assert_failure 1
 	assert_output --partial "container with id $CID is not running"
