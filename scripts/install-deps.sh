@@ -7,7 +7,7 @@ set -eu
 export DEBIAN_FRONTEND=noninteractive
 PKGS="build-essential cmake git pkg-config nlohmann-json3-dev libyajl-dev libseccomp-dev
   libboost-program-options-dev googletest libgtest-dev bats bats-support bats-assert
-  busybox-static jq runc iproute2 procps util-linux"
+  busybox-static jq runc iproute2 procps util-linux qemu-system-x86 cpio"
 if [ "${1:-}" = "--clients" ]; then
   PKGS="$PKGS podman conmon crun fuse-overlayfs slirp4netns uidmap containerd
     containernetworking-plugins iptables catatonit"
@@ -19,7 +19,10 @@ for i in 1 2 3 4 5; do
 done
 # shellcheck disable=SC2086
 for i in 1 2 3 4 5; do
-  apt-get install -y -q --no-install-recommends $PKGS && exit 0
+  apt-get install -y -q --no-install-recommends $PKGS && break
+  [ "$i" = 5 ] && exit 1
   sleep 5
 done
-exit 1
+# The pure cgroup v2 lane's guest kernel: Debian's stock image, downloaded
+# with apt-get and extracted under /var/tmp (never installed).
+"$(dirname "$0")/../tests/vm-lane/setup.sh"

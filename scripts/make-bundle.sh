@@ -5,7 +5,9 @@
 set -eu
 dir=$1
 islet=${2:-islet}
-busybox=$(command -v busybox || echo /bin/busybox)
+busybox=$(command -v busybox || true)
+# Under busybox's own sh, `command -v` names the applet, not a path.
+case $busybox in /*) ;; *) busybox=/bin/busybox ;; esac
 mkdir -p "$dir/rootfs"
 cd "$dir"
 mkdir -p rootfs/bin rootfs/etc rootfs/proc rootfs/sys rootfs/dev rootfs/tmp rootfs/root

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The whole test suite: installs the Debian packages, builds islet with its
 # tests, installs it, runs the unit tests (ctest) and the bats suites against
-# the installed binary. Run from the source tree as root on Debian 12.
+# the installed binary, then the pure cgroup v2 lane in a VM. Run from the
+# source tree as root on Debian 12.
 set -eu
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
@@ -10,3 +11,7 @@ cmake --build build -j "$(nproc)"
 cmake --install build --strip >/dev/null
 (cd build && ctest --output-on-failure)
 ISLET=/usr/local/bin/islet ISLET_HELPERS="$PWD/build/tests/helpers" bats --timing tests/bats
+# Pure cgroup v2: a QEMU guest with a stock Debian kernel (tests/vm-lane).
+# Software emulation on these machines (~4 minutes): its own step, with a
+# generous timeout.
+VM_TIMEOUT=1500 timeout 1800 tests/vm-lane/run.sh /usr/local/bin/islet

@@ -18,7 +18,7 @@
 #include "hooks/hooks.hpp"
 #include "runtime/capabilities.hpp"
 #include "runtime/cgroups/cgroups.hpp"
-#include "runtime/cgroups/devices.hpp"
+#include "runtime/cgroups/resources.hpp"
 #include "runtime/exec_stub.hpp"
 #include "runtime/idmap.hpp"
 #include "runtime/idmapped_mounts.hpp"
@@ -133,20 +133,8 @@ void host_checks(const spec::Config& c, const CreateOptions& o) {
         problems.push_back({"/domainname", "unable to set domainname without a private UTS namespace"});
     if (!c.mounts.empty() && !l.find_namespace("mount"))
         problems.push_back({"/mounts", "mounts need a mount namespace (add one to linux.namespaces)"});
-    if (l.resources) {
-        const auto& r = *l.resources;
-        auto unsupported = [&](const char* ptr) {
-            problems.push_back({ptr, "not supported yet: islet applies only linux.resources.devices so far"});
-        };
-        if (r.memory) unsupported("/linux/resources/memory");
-        if (r.cpu) unsupported("/linux/resources/cpu");
-        if (r.pids) unsupported("/linux/resources/pids");
-        if (r.block_io) unsupported("/linux/resources/blockIO");
-        if (!r.hugepage_limits.empty()) unsupported("/linux/resources/hugepageLimits");
-        if (r.network) unsupported("/linux/resources/network");
-        if (!r.rdma.empty()) unsupported("/linux/resources/rdma");
-        if (!r.unified.empty()) unsupported("/linux/resources/unified");
-    }
+    if (l.resources)
+        for (auto& p : cgroups::resource_problems(*l.resources, cgroups::detect())) problems.push_back(p);
     // The security sections (seccomp, sysctl, LSM labels, personality,
     // scheduler, I/O priority, CPU affinity, memory policy) are checked by
     // host::plan_security (runtime/security.hpp), right after this.
@@ -321,25 +309,22 @@ Created create_container(const CreateOptions& o) {
     if (const std::string ns = notify::host_socket(); !ns.empty() && ctx.process)
         notify::prepare(dir.path(), config, ctx.env);
 
-    // 4. cgroups: made (empty, not frozen), device rules applied.
+    // 4. cgroups: made (empty, not frozen), resources and device rules applied.
     try {
         rb.cgroup = cg;
         rb.cgroup_made = true;
         cgroups::create_dirs(ctx.cgroup_host, cg.dirs);
-        if (const auto* dev = ctx.cgroup_host.v1("devices")) {
-            auto rules = cgroups::device_rules(linux.resources ? linux.resources->devices
-                                                               : std::vector<spec::DeviceCgroup>{});
-            cgroups::apply_devices_v1(cg.dirs.at(dev->name), rules);
-        } else if (linux.resources && !linux.resources->devices.empty() &&
-                   ctx.cgroup_host.layout == cgroups::Layout::v2) {
-            throw sys::Error("device cgroup rules on a cgroup v2 host are not supported yet");
-        }
+        cgroups::setup(ctx.cgroup_host, cg.dirs, linux.resources);
     } catch (sys::Error& e) {
         const bool denied = e.code() == EACCES || e.code() == EPERM || e.code() == EROFS;
         if (!(o.rootless && denied)) {
             e.add_context("cgroups");
             throw;
         }
+        // runc: limits cannot be dropped silently.
+        if (linux.resources && cgroups::has_limits(*linux.resources))
+            throw sys::Error("rootless needs no limits when no permission is granted for cgroups: " + e.message(),
+                             e.code());
         // Rootless without cgroup access (podman on v1): run without cgroups.
         cgroups::destroy(cg);
         rb.cgroup_made = false;

@@ -44,8 +44,12 @@ std::string features_text() {
     f.selinux = true;
     f.memory_policy_modes = memory_policy_modes();
     f.memory_policy_flags = memory_policy_flags();
+    // cgroups: v1, hybrid and v2 hosts (runtime/cgroups), every resource
+    // including rdma and v2 device rules (eBPF). No systemd driver: the
+    // slice:prefix:name path form is honoured, but no unit is created.
     f.cgroup_v1 = true;
-    f.cgroup_v2 = false;
+    f.cgroup_v2 = true;
+    f.cgroup_rdma = true;
     isolation::FsProcTree proc;
     const bool kernel = isolation::kernel_supports_isolation(proc);
     f.annotations = {{"run.islet.version", ISLET_VERSION},

@@ -238,9 +238,9 @@ void kill_container(const std::string& root, const std::string& id, int sig, boo
         if (all) return;
         throw sys::Error("container not running");
     }
-    // Without a pid namespace of its own, SIGKILL (or --all) reaches every
-    // process of the container through its cgroup.
-    if ((all || sig == SIGKILL) && !c.record.private_pid_ns) {
+    // --all, or SIGKILL without a pid namespace of its own, reaches every
+    // process of the container through its cgroup (cgroup.kill on v2).
+    if (all || (sig == SIGKILL && !c.record.private_pid_ns)) {
         cgroups::kill_all(c.record.cgroup, sig);
         return;
     }

@@ -19,7 +19,6 @@ void mask_paths(InitContext& ctx) {
     struct stat nst = sys::fstat_fd(ctx.devnull.get(), "/dev/null");
     if (!S_ISCHR(nst.st_mode) || major(nst.st_rdev) != 1 || minor(nst.st_rdev) != 3)
         throw sys::Error("mask paths: the host's /dev/null is not the null device (char 1:3)");
-    sys::UniqueFd empty_dir;  // one read-only tmpfs for every masked directory
     for (const auto& p : paths) {
         const std::string what = "mask " + p;
         sys::UniqueFd target = sys::open_in_root_if_exists(ctx.rootfd.get(), p, O_PATH);
@@ -27,16 +26,16 @@ void mask_paths(InitContext& ctx) {
         struct stat st = sys::fstat_fd(target.get(), p);
         sys::UniqueFd tree;
         if (S_ISDIR(st.st_mode)) {
-            if (!empty_dir) {
-                sys::UniqueFd fs = sys::fsopen("tmpfs");
-                sys::fsconfig_raw(fs.get(), FSCONFIG_SET_STRING, "source", "tmpfs", 0);
-                sys::fsconfig_raw(fs.get(), FSCONFIG_SET_FLAG, "ro", nullptr, 0);
-                if (int r = sys::fsconfig_raw(fs.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0); r < 0)
-                    sys::throw_errno_code(-r, "create the masking tmpfs");
-                empty_dir = sys::fsmount(fs.get(), MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-                                                       MOUNT_ATTR_NOEXEC, what);
-            }
-            tree = sys::open_tree(empty_dir.get(), "", OPEN_TREE_CLONE | AT_EMPTY_PATH);
+            // One read-only tmpfs per directory (as runc): kernels before
+            // 6.15 cannot open_tree(OPEN_TREE_CLONE) a detached mount
+            // (EINVAL), so one shared tmpfs cannot be cloned onto each.
+            sys::UniqueFd fs = sys::fsopen("tmpfs");
+            sys::fsconfig_raw(fs.get(), FSCONFIG_SET_STRING, "source", "tmpfs", 0);
+            sys::fsconfig_raw(fs.get(), FSCONFIG_SET_FLAG, "ro", nullptr, 0);
+            if (int r = sys::fsconfig_raw(fs.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0); r < 0)
+                sys::throw_errno_code(-r, "create the masking tmpfs");
+            tree = sys::fsmount(fs.get(), MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+                                what);
         } else {
             tree = sys::open_tree(ctx.devnull.get(), "", OPEN_TREE_CLONE | AT_EMPTY_PATH);
             mount_attr ro{};

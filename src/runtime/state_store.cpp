@@ -18,6 +18,7 @@ namespace {
 
 constexpr const char* kRecordFile = "state.json";
 constexpr const char* kConfigFile = "config.json";
+constexpr const char* kResourcesFile = "resources.json";
 constexpr const char* kFifoFile = "exec.fifo";
 
 bool in_user_namespace() {
@@ -181,6 +182,14 @@ void ContainerDir::write_config(const std::string& text) const { write_atomic(kC
 
 std::string ContainerDir::read_config() const {
     sys::UniqueFd f = sys::open_at(fd_.get(), kConfigFile, O_RDONLY | O_NOFOLLOW);
+    return sys::read_all(f.get());
+}
+
+void ContainerDir::write_resources(const std::string& text) const { write_atomic(kResourcesFile, text, true); }
+
+std::optional<std::string> ContainerDir::read_resources() const {
+    sys::UniqueFd f = sys::open_at_if_exists(fd_.get(), kResourcesFile, O_RDONLY | O_NOFOLLOW);
+    if (!f) return std::nullopt;
     return sys::read_all(f.get());
 }
 

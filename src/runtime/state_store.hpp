@@ -6,6 +6,8 @@
 //   <root>/<id>/state.json   the ContainerRecord, 0600, temp + fsync + rename
 //   <root>/<id>/config.json  the validated config as given at create, 0600
 //   <root>/<id>/exec.fifo    the start barrier, only while `created`
+//   <root>/<id>/resources.json  linux.resources as `update` last set them
+//                            (absent until the first update), 0600
 // A flock on the <id> directory serialises the commands that read then write
 // state (create, start, kill, delete, pause, resume, update). Nobody holds it
 // while blocking on the container (RUNC-CONTRACT.md §5).
@@ -68,6 +70,9 @@ public:
     std::optional<spec::ContainerRecord> read_record() const;
     void write_config(const std::string& text) const;
     std::string read_config() const;
+    // The resources `update` persisted (cgroup_ops.hpp); nullopt before the first update.
+    void write_resources(const std::string& text) const;
+    std::optional<std::string> read_resources() const;
 
     bool has_exec_fifo() const;
     std::string exec_fifo_path() const { return path_ + "/exec.fifo"; }

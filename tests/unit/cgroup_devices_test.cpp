@@ -23,7 +23,13 @@ const std::vector<std::string> kDefaults = {
 
 }  // namespace
 
-TEST(DeviceRules, DefaultsOnly) { EXPECT_EQ(texts(device_rules({})), kDefaults); }
+// runc's emulator starts as an allow-list: a deny-all rule always comes
+// first, so a config without rules still gets only the defaults.
+TEST(DeviceRules, DefaultsOnly) {
+    std::vector<std::string> want = {"deny a *:* rwm"};
+    want.insert(want.end(), kDefaults.begin(), kDefaults.end());
+    EXPECT_EQ(texts(device_rules({})), want);
+}
 
 TEST(DeviceRules, ConfigRulesComeFirst) {
     std::vector<DeviceCgroup> cfg = {
@@ -33,7 +39,8 @@ TEST(DeviceRules, ConfigRulesComeFirst) {
         DeviceCgroup{false, "a", {}, 3, ""},      // empty access means rwm
     };
     auto got = texts(device_rules(cfg));
-    std::vector<std::string> want = {"deny a *:* rwm", "allow c 10:200 rw", "allow b 8:* r", "deny a *:3 rwm"};
+    std::vector<std::string> want = {"deny a *:* rwm", "deny a *:* rwm", "allow c 10:200 rw", "allow b 8:* r",
+                                     "deny a *:3 rwm"};
     want.insert(want.end(), kDefaults.begin(), kDefaults.end());
     EXPECT_EQ(got, want);
 }

@@ -1,6 +1,7 @@
 // Applies: linux.cgroupsPath
 #include "runtime/cgroups/cgroups.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -30,6 +31,38 @@ std::vector<pid_t> read_procs(const std::string& dir) {
     for (auto& line : sys::split(*text, '\n'))
         if (auto n = sys::parse_int(sys::trim(line))) out.push_back(static_cast<pid_t>(*n));
     return out;
+}
+
+std::vector<std::string> subdirs(const std::string& dir) {
+    std::vector<std::string> out;
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) return out;
+    while (auto* e = ::readdir(d))
+        if (e->d_type == DT_DIR && e->d_name[0] != '.') out.push_back(dir + "/" + e->d_name);
+    ::closedir(d);
+    return out;
+}
+
+// The pids of dir and every cgroup below it (exec --cgroup sub-cgroups, or
+// ones the container made through a writable cgroup mount).
+void read_procs_tree(const std::string& dir, std::set<pid_t>& out, int depth = 0) {
+    for (pid_t p : read_procs(dir)) out.insert(p);
+    if (depth < 32)
+        for (auto& sub : subdirs(dir)) read_procs_tree(sub, out, depth + 1);
+}
+
+// rmdir of dir after its sub-cgroups, depth first (runc's RemovePath). An
+// emptied cgroup can stay busy for a moment after its last task exits.
+std::string remove_tree(const std::string& dir, int depth = 0) {
+    if (depth < 32)
+        for (auto& sub : subdirs(dir))
+            if (auto err = remove_tree(sub, depth + 1); !err.empty()) return err;
+    for (int i = 0; i < 100; ++i) {
+        if (::rmdir(dir.c_str()) == 0 || errno == ENOENT) return "";
+        if (errno != EBUSY) return sys::describe_errno("remove cgroup", dir, errno);
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    return sys::describe_errno("remove cgroup", dir, EBUSY);
 }
 
 // The freezer to use: v1 "freezer" when present (hybrid, v1), else v2.
@@ -275,8 +308,7 @@ sys::UniqueFd open_dir(const std::string& dir) { return sys::open_path(dir, O_RD
 
 std::vector<pid_t> pids(const spec::CgroupRecord& cg) {
     std::set<pid_t> all;
-    for (auto& [name, dir] : cg.dirs)
-        for (pid_t p : read_procs(dir)) all.insert(p);
+    for (auto& [name, dir] : cg.dirs) read_procs_tree(dir, all);
     return {all.begin(), all.end()};
 }
 
@@ -321,6 +353,20 @@ void thaw(const spec::CgroupRecord& cg) {
 
 void kill_all(const spec::CgroupRecord& cg, int sig) {
     if (cg.dirs.empty()) return;
+    // v2 (and hybrid's unified hierarchy, which every container process
+    // joins): cgroup.kill SIGKILLs the whole subtree at once, no freeze
+    // needed, and nothing forked meanwhile escapes (Linux 5.14+).
+    if (sig == SIGKILL)
+        if (auto it = cg.dirs.find("unified"); it != cg.dirs.end() && exists(it->second + "/cgroup.kill")) {
+            try {
+                sys::write_file(it->second + "/cgroup.kill", "1");
+                // A frozen v1 freezer still holds the tasks: thaw so they die.
+                if (auto f = freezer_dir(cg); f && !f->second && frozen(cg)) thaw(cg);
+                return;
+            } catch (const sys::Error&) {
+                // Fall back to the sweep.
+            }
+        }
     auto f = freezer_dir(cg);
     const bool can_freeze = f && exists(f->first);
     bool was_frozen = can_freeze && frozen(cg);
@@ -380,15 +426,7 @@ void destroy(const spec::CgroupRecord& cg) {
     std::string failed;
     for (auto& [name, dir] : cg.dirs) {
         if (!cg.owned) continue;
-        for (int i = 0; i < 100; ++i) {
-            if (::rmdir(dir.c_str()) == 0 || errno == ENOENT) break;
-            if (errno != EBUSY) {
-                failed = sys::describe_errno("remove cgroup", dir, errno);
-                break;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(2));
-            if (i == 99) failed = sys::describe_errno("remove cgroup", dir, EBUSY);
-        }
+        if (auto err = remove_tree(dir); !err.empty() && failed.empty()) failed = err;
     }
     if (!failed.empty()) throw sys::Error(failed);
 }

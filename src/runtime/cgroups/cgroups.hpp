@@ -85,7 +85,8 @@ void join(const std::map<std::string, std::string>& dirs, pid_t pid, const std::
 // An O_PATH-less directory fd of the unified cgroup, for CLONE_INTO_CGROUP.
 sys::UniqueFd open_dir(const std::string& dir);
 
-// Every pid in the container's cgroups (the union over hierarchies).
+// Every pid in the container's cgroups (the union over hierarchies,
+// sub-cgroups included), sorted.
 std::vector<pid_t> pids(const spec::CgroupRecord& cg);
 
 // Frozen state (v1 freezer.state FROZEN, or v2 cgroup.freeze 1).
@@ -94,7 +95,8 @@ void freeze(const spec::CgroupRecord& cg);
 void thaw(const spec::CgroupRecord& cg);
 
 // Kills every process in the cgroups (freeze, SIGKILL all, thaw; v2:
-// cgroup.kill) and waits for them to go, then removes the directories.
+// cgroup.kill) and waits for them to go, then removes the directories,
+// sub-cgroups first.
 // Missing directories are fine; this is what `delete --force` relies on.
 void destroy(const spec::CgroupRecord& cg);
 

@@ -1,7 +1,10 @@
 // Applies: linux.resources.devices
 #include "runtime/cgroups/devices.hpp"
 
+#include "runtime/cgroups/cgroups.hpp"
+#include "runtime/cgroups/device_filter.hpp"
 #include "sys/error.hpp"
+#include "sys/log.hpp"
 #include "sys/syscalls.hpp"
 
 namespace islet::runtime::cgroups {
@@ -29,7 +32,7 @@ std::string DeviceRule::v1_text() const {
 }
 
 std::vector<DeviceRule> device_rules(const std::vector<spec::DeviceCgroup>& config_rules) {
-    std::vector<DeviceRule> out;
+    std::vector<DeviceRule> out = {{false, 'a', -1, -1, "rwm"}};
     for (auto& r : config_rules) {
         DeviceRule d;
         d.allow = r.allow;
@@ -54,6 +57,27 @@ void apply_devices_v1(const std::string& dir, const std::vector<DeviceRule>& rul
             e.add_context("device cgroup rule \"" + r.v1_text() + "\"");
             throw;
         }
+    }
+}
+
+void apply_devices(const Host& host, const std::map<std::string, std::string>& dirs,
+                   const std::vector<spec::DeviceCgroup>& config_rules) {
+    const auto rules = device_rules(config_rules);
+    const Hierarchy* v1 = host.v1("devices");
+    if (v1) {
+        if (auto it = dirs.find(v1->name); it != dirs.end()) apply_devices_v1(it->second, rules);
+    }
+    auto unified = dirs.find("unified");
+    if (unified == dirs.end()) {
+        if (!v1 && !config_rules.empty()) throw sys::Error("no devices cgroup on this host to apply the device rules to");
+        return;
+    }
+    const auto program = device_program(emulate_device_rules(rules));
+    try {
+        attach_device_program(unified->second, program);
+    } catch (const sys::Error& e) {
+        if (!v1) throw;
+        log::debug("device eBPF program on the unified hierarchy (v1 devices enforce): " + e.message());
     }
 }
 

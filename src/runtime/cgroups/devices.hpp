@@ -2,12 +2,21 @@
 //
 // Applies: linux.resources.devices
 //
-// The config's rules come first, then the devices every container gets
-// (/dev/null, zero, full, random, urandom, tty, console, ptmx, pts, and mknod
-// of any node, as runc's AllowedDevices): a deny-all config still has a
-// working /dev.
+// A deny-all rule comes first (runc's emulator starts as an allow-list, so a
+// config without rules gets no device beyond the defaults), then the config's
+// rules, then the devices every container gets (/dev/null, zero, full,
+// random, urandom, tty, console, ptmx, pts, and mknod of any node, as runc's
+// AllowedDevices): a deny-all config still has a working /dev.
+//
+// Where they go: the v1 devices controller when it is mounted (v1, hybrid),
+// and an eBPF program on the unified cgroup (device_filter.hpp) on v2. In
+// hybrid the eBPF program is attached as well, best effort: the kernel runs
+// the unified hierarchy's device programs in addition to the v1 controller,
+// so both enforce the same list (and the program is exercised on hybrid
+// hosts too).
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -29,5 +38,11 @@ std::vector<DeviceRule> device_rules(const std::vector<spec::DeviceCgroup>& conf
 
 // Writes the rules into a v1 devices cgroup directory (devices.allow/deny).
 void apply_devices_v1(const std::string& dir, const std::vector<DeviceRule>& rules);
+
+struct Host;
+// Applies the rules for a config wherever this host enforces devices (see
+// above). `dirs` are the container's cgroup directories.
+void apply_devices(const Host& host, const std::map<std::string, std::string>& dirs,
+                   const std::vector<spec::DeviceCgroup>& config_rules);
 
 }  // namespace islet::runtime::cgroups
