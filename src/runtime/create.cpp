@@ -231,6 +231,7 @@ Created create_container(const CreateOptions& o) {
     ctx.no_pivot = o.no_pivot;
     ctx.no_new_keyring = o.no_new_keyring;
     ctx.rootless = o.rootless;
+    ctx.bind_devices = plan.new_user() || !plan.user_path.empty() || sys::in_user_namespace();
     ctx.host_hooks = !config.hooks.prestart.empty() || !config.hooks.create_runtime.empty();
     if (ctx.process) ctx.env = ctx.process->env;
     ctx.preserved_fds = preserved_fd_count(o, ctx.env);
