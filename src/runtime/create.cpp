@@ -249,6 +249,19 @@ Created create_container(const CreateOptions& o) {
     cg.path = cgroups::container_path(linux.cgroups_path, o.id, o.systemd_cgroup);
     auto self = cgroups::parse_self_cgroup(sys::read_file("/proc/self/cgroup"), ctx.cgroup_host);
     cg.dirs = cgroups::plan_dirs(ctx.cgroup_host, cg.path, self);
+    if (o.no_cgroups) {
+        // --cgroup-manager disabled: the container stays in the caller's
+        // cgroups (crun's meaning). Device rules need a cgroup of their own
+        // and are dropped with it; limits cannot be honoured at all.
+        if (linux.resources) {
+            const auto& r = *linux.resources;
+            if (r.memory || r.cpu || r.pids || r.block_io || !r.hugepage_limits.empty() || r.network ||
+                !r.rdma.empty() || !r.unified.empty())
+                throw sys::Error("linux.resources cannot be applied with --cgroup-manager disabled");
+        }
+        cg.manager = "none";
+        cg.dirs.clear();
+    }
 
     // 3. The state directory and the "creating" record: from here on,
     //    `delete --force` can always undo what follows.
@@ -271,7 +284,7 @@ Created create_container(const CreateOptions& o) {
     test_hooks::pause_at("after-state-dir");
 
     // 4. cgroups: made (empty, not frozen), device rules applied.
-    try {
+    if (!cg.dirs.empty()) try {
         rb.cgroup = cg;
         rb.cgroup_made = true;
         cgroups::create_dirs(ctx.cgroup_host, cg.dirs);
