@@ -417,7 +417,10 @@ Created create_container(const CreateOptions& o) {
             continue;
         }
         if (m.type == sync::Type::hooks) {
-            std::string state = spec::hook_state_document(hook_view(record, "creating", init_pid));
+            // Lifecycle steps 3 and 4 come after step 2, whose end is the
+            // `created` status (runtime.md), as runtime-tools' hooks_stdin
+            // expects; runc sends "creating" here.
+            std::string state = spec::hook_state_document(hook_view(record, "created", init_pid));
             hooks::run_phase(config.hooks.prestart, "prestart", state);
             hooks::run_phase(config.hooks.create_runtime, "createRuntime", state);
             sync::send(host_sock.get(), sync::Type::hooks_done);

@@ -122,8 +122,10 @@ void run_hooks_mid_setup(InitContext& ctx) {
         sync::expect(ctx.sync_fd, sync::Type::hooks_done);
     }
     // createContainer runs here, in the container's namespaces, before
-    // pivot_root (so its path is still the host's).
-    hooks::run_phase(ctx.config->hooks.create_container, "createContainer", hook_state(ctx, "creating"));
+    // pivot_root (so its path is still the host's). The status is
+    // "created": runtime.md's lifecycle puts these hooks after step 2, and
+    // defines `created` as "after step 2" (runtime-tools checks it too).
+    hooks::run_phase(ctx.config->hooks.create_container, "createContainer", hook_state(ctx, "created"));
 }
 
 void set_process_identity(InitContext& ctx, const CapPlan& caps, int last_cap) {
