@@ -50,6 +50,12 @@ struct Rollback {
     bool cgroup_made = false;
     pid_t child = 0;  // our child (the init, or the intermediate process)
     int pidfd = -1;
+    // Once the init exists, a failed create is the lifecycle's "stop the
+    // container and continue at step 12": destroy, then poststop hooks
+    // (runtime.md; runc's destroy does the same), so they can undo what
+    // prestart-era hooks set up.
+    const std::vector<spec::Hook>* poststop = nullptr;
+    std::string poststop_state;
     bool committed = false;
 
     ~Rollback() {
@@ -74,6 +80,13 @@ struct Rollback {
                 dir->remove();
             } catch (const sys::Error& e) {
                 log::debug("rollback: " + e.message());
+            }
+        }
+        if (poststop && !poststop->empty()) {
+            try {
+                for (auto& f : hooks::run_phase_collecting(*poststop, "poststop", poststop_state)) log::warning(f);
+            } catch (const sys::Error& e) {
+                log::warning("rollback: " + e.message());
             }
         }
     }
@@ -379,6 +392,8 @@ Created create_container(const CreateOptions& o) {
     if (pid < 0) sys::throw_errno_code(clone_err, "clone3");
     rb.child = static_cast<pid_t>(pid);
     rb.pidfd = pidfd;
+    rb.poststop = &config.hooks.poststop;
+    rb.poststop_state = spec::hook_state_document(hook_view(record, "stopped", 0));
     sys::UniqueFd owned_pidfd(pidfd);
     init_sock.reset();
     console_for_init.reset();
