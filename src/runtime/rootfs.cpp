@@ -46,15 +46,30 @@ unsigned long propagation_flags(const std::string& p) {
     return opts.propagation.empty() ? (MS_SLAVE | MS_REC) : opts.propagation.front();
 }
 
-// The mount point that holds path (longest mountinfo prefix), for making it private.
-std::string parent_mount_of(const std::string& path) {
-    std::string best = "/";
+struct ParentMount {
+    std::string point = "/";
+    bool shared = false;
+    bool unbindable = false;
+};
+
+// The mount that holds path (longest mountinfo prefix; the last one listed
+// wins when mounts stack) and its propagation ("shared:N" and "unbindable"
+// optional fields, between field 6 and the "-" separator).
+ParentMount parent_mount_of(const std::string& path) {
+    ParentMount best;
     std::string mi = sys::read_file("/proc/self/mountinfo");
     for (auto& line : sys::split(mi, '\n')) {
         auto f = sys::split(line, ' ');
         if (f.size() < 5) continue;
         const std::string& mp = f[4];
-        if ((path == mp || sys::starts_with(path, mp == "/" ? "/" : mp + "/")) && mp.size() > best.size()) best = mp;
+        if (!(path == mp || sys::starts_with(path, mp == "/" ? "/" : mp + "/")) || mp.size() < best.point.size())
+            continue;
+        best.point = mp;
+        best.shared = best.unbindable = false;
+        for (size_t i = 6; i < f.size() && f[i] != "-"; ++i) {
+            if (sys::starts_with(f[i], "shared:")) best.shared = true;
+            if (f[i] == "unbindable") best.unbindable = true;
+        }
     }
     return best;
 }
@@ -66,10 +81,15 @@ void prepare_rootfs(InitContext& ctx) {
     // Nothing we mount from here on may reach the host's mount namespace.
     if (::mount(nullptr, "/", nullptr, propagation_flags(linux.rootfs_propagation), nullptr) < 0)
         sys::throw_errno("make / " + describe_ms_flags(propagation_flags(linux.rootfs_propagation)));
-    // pivot_root refuses a new root whose parent mount is shared.
-    std::string parent = parent_mount_of(ctx.rootfs);
-    if (::mount(nullptr, parent.c_str(), nullptr, MS_PRIVATE, nullptr) < 0)
-        sys::throw_errno("make the rootfs's parent mount private", parent);
+    // pivot_root refuses a new root whose parent mount is shared (and the
+    // rootfs bind below would propagate back through it), and an unbindable
+    // one cannot be bound at all: make it private, but only then. A slave
+    // parent (the default, rslave) stays a slave, so the rootfs bind is a
+    // slave of the host's mount as rootfsPropagation "slave" asks; making it
+    // private always turned every rootfs private.
+    ParentMount parent = parent_mount_of(ctx.rootfs);
+    if ((parent.shared || parent.unbindable) && ::mount(nullptr, parent.point.c_str(), nullptr, MS_PRIVATE, nullptr) < 0)
+        sys::throw_errno("make the rootfs's parent mount private", parent.point);
     // Bind the rootfs onto itself: pivot_root needs a mount point, and every
     // later path is resolved inside this mount.
     sys::UniqueFd tree = sys::open_tree(AT_FDCWD, ctx.rootfs, OPEN_TREE_CLONE | AT_RECURSIVE);
