@@ -11,7 +11,7 @@ namespace islet::cli {
 
 const std::vector<Command>& all_commands() {
     static const std::vector<Command> kCommands = {
-        checkpoint_command(), create_command(), delete_command(), kill_command(),   list_command(),
+        checkpoint_command(), create_command(), delete_command(), exec_command(),   kill_command(),   list_command(),
         pause_command(),      restore_command(), resume_command(), run_command(),   spec_command(),
         start_command(),      state_command(),   features_command(),
     };

@@ -21,6 +21,7 @@ Command features_command();
 Command pause_command();
 Command resume_command();
 Command checkpoint_command();
+Command exec_command();
 Command restore_command();
 
 // In runc's order (help lists them so).

@@ -6,6 +6,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "runtime/user.hpp"
 #include "spec/validate.hpp"
 #include "sys/error.hpp"
 #include "sys/strings.hpp"
@@ -85,6 +86,14 @@ void apply_capabilities(const CapPlan& plan, int last_cap) {
         if (::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
             sys::throw_errno("raise ambient capability " + cap_names(1ull << c));
     }
+}
+
+void set_identity(const spec::User& user, const CapPlan& plan, int last_cap) {
+    drop_bounding(plan, last_cap);
+    if (::prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) sys::throw_errno("prctl(PR_SET_KEEPCAPS)");
+    switch_user(user);
+    if (::prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0) sys::throw_errno("prctl(PR_SET_KEEPCAPS)");
+    apply_capabilities(plan, last_cap);
 }
 
 }  // namespace init

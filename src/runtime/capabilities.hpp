@@ -36,6 +36,10 @@ void drop_bounding(const CapPlan& plan, int last_cap);
 // Sets effective, permitted and inheritable, then raises ambient. Runs after
 // the user switch (PR_SET_KEEPCAPS kept permitted across it).
 void apply_capabilities(const CapPlan& plan, int last_cap);
+// The whole switch: bounding set, then the user with PR_SET_KEEPCAPS so the
+// permitted set survives setuid, then the configured sets. Used by the init
+// and by exec's joining process.
+void set_identity(const spec::User& user, const CapPlan& plan, int last_cap);
 }  // namespace init
 
 }  // namespace islet::runtime

@@ -22,6 +22,7 @@
 #include "runtime/idmap.hpp"
 #include "runtime/init_context.hpp"
 #include "runtime/mount_options.hpp"
+#include "runtime/mounts.hpp"
 #include "runtime/namespaces.hpp"
 #include "runtime/pid_file.hpp"
 #include "runtime/rootfs.hpp"
@@ -347,6 +348,12 @@ Created create_container(const CreateOptions& o) {
         console_for_init.reset(sv[1]);
     }
     sys::UniqueFd stub = host::make_exec_stub();
+    const bool own_mnt = (plan.clone_flags | plan.unshare_after_user) & CLONE_NEWNS;
+    host::MountTrees trees;
+    if (own_mnt) trees = host::open_mount_trees(config, o.bundle, rootfs);
+    ctx.rootfs_tree_fd = trees.rootfs.get();
+    for (auto& t : trees.binds) ctx.mount_tree_fds.push_back(t.get());
+    ctx.mount_source_is_dir = trees.is_dir;
     sys::UniqueFd unified;
     if (auto it = cg.dirs.find("unified"); it != cg.dirs.end()) unified = cgroups::open_dir(it->second);
     auto [host_sock, init_sock] = sys::seqpacket_pair();
@@ -401,7 +408,15 @@ Created create_container(const CreateOptions& o) {
     // 7. Identity and cgroups of the init, then let it go.
     if (plan.new_user()) host::write_id_maps(static_cast<pid_t>(pid), linux.uid_mappings, linux.gid_mappings);
     cgroups::join(cg.dirs, static_cast<pid_t>(pid), into_cgroup ? "unified" : "");
-    sync::send(host_sock.get(), sync::Type::go);
+    // The rootfs directory as the init's mount namespace has it, opened with
+    // our credentials (the init may not be allowed to walk there).
+    if (own_mnt) {
+        sys::UniqueFd target =
+            sys::open_path("/proc/" + std::to_string(pid) + "/root" + rootfs, O_PATH | O_DIRECTORY);
+        sync::send_with_fd(host_sock.get(), sync::Type::go, target.get());
+    } else {
+        sync::send(host_sock.get(), sync::Type::go);
+    }
 
     // 8. Serve the init until it is ready.
     pid_t init_pid = static_cast<pid_t>(pid);

@@ -128,15 +128,6 @@ void run_hooks_mid_setup(InitContext& ctx) {
     hooks::run_phase(ctx.config->hooks.create_container, "createContainer", hook_state(ctx, "created"));
 }
 
-void set_process_identity(InitContext& ctx, const CapPlan& caps, int last_cap) {
-    const spec::Process& p = *ctx.process;
-    init::drop_bounding(caps, last_cap);
-    if (::prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) sys::throw_errno("prctl(PR_SET_KEEPCAPS)");
-    init::switch_user(p.user);
-    if (::prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0) sys::throw_errno("prctl(PR_SET_KEEPCAPS)");
-    init::apply_capabilities(caps, last_cap);
-}
-
 [[noreturn]] void fail(int sync_fd, const std::string& message) {
     try {
         sync::send(sync_fd, sync::Type::error, message);
@@ -157,9 +148,11 @@ void init_main(InitContext& ctx) noexcept {
         init_signals();
         // Only stdio, the preserved fds and what the context names stay open:
         // nothing of the runtime's (its state-dir lock included) lingers here.
-        sys::close_all_except(3 + ctx.preserved_fds, {ctx.sync_fd, ctx.fifo_fd, ctx.host_proc_fd, ctx.console_fd,
-                                                      ctx.stub_fd});
-        sync::expect(ctx.sync_fd, sync::Type::go);
+        std::vector<int> keep = {ctx.sync_fd,    ctx.fifo_fd, ctx.host_proc_fd, ctx.console_fd,
+                                 ctx.stub_fd,    ctx.rootfs_tree_fd};
+        keep.insert(keep.end(), ctx.mount_tree_fds.begin(), ctx.mount_tree_fds.end());
+        sys::close_all_except(3 + ctx.preserved_fds, keep);
+        ctx.rootfs_target = sync::expect(ctx.sync_fd, sync::Type::go).fd;
         step("join the user namespace", [&] { enter_joined_user_namespace(ctx); });
         step("user namespace", [&] { become_root_in_user_namespace(ctx); });
         if (ctx.ns_plan.new_cgroup)
@@ -196,7 +189,7 @@ void init_main(InitContext& ctx) noexcept {
             step("environment", [&] { init::ensure_home(ctx.env, p.user.uid); });
             const int last_cap = kernel_last_cap();
             CapPlan caps = plan_capabilities(p.capabilities, last_cap);
-            step("user and capabilities", [&] { set_process_identity(ctx, caps, last_cap); });
+            step("user and capabilities", [&] { init::set_identity(p.user, caps, last_cap); });
             step("cwd", [&] { init::enter_cwd(p.cwd); });
             step("no new privileges", [&] { init::set_no_new_privileges(p); });
             ctx.exec_path = init::resolve_program(p.args.front(), ctx.env);

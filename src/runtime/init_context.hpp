@@ -46,9 +46,20 @@ struct InitContext {
     int host_proc_fd = -1;  // O_PATH to the host's /proc: reopens the fifo after pivot_root
     int console_fd = -1;    // connected --console-socket (terminal only)
     int stub_fd = -1;       // sealed memfd of the exec stub
+    // Detached clones (open_tree) of the rootfs and of each bind mount's
+    // source, made by the runtime with host credentials: a root inside a new
+    // user namespace may not be able to walk the host paths to them
+    // (a 0700 bundle or volume directory). -1 where a mount is not a bind.
+    int rootfs_tree_fd = -1;
+    std::vector<int> mount_tree_fds;
+    std::vector<bool> mount_source_is_dir;
 
     // --- state the init builds as it goes --------------------------------
     sys::UniqueFd rootfd;        // the bind-mounted rootfs (before pivot_root), then "/"
+    // Where the rootfs tree is attached: the rootfs directory in the init's
+    // mount namespace, opened by the runtime through /proc/<init>/root and
+    // sent with `go` (no path walk by the init).
+    sys::UniqueFd rootfs_target;
     // O_PATH to the host's /dev/null, opened by the init in its own mount
     // namespace (open_tree only clones mounts of the caller's namespace).
     sys::UniqueFd devnull;

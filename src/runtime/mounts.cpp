@@ -17,6 +17,16 @@
 #include "sys/strings.hpp"
 #include "sys/syscalls.hpp"
 
+namespace islet::runtime {
+namespace {
+// "mount <source> to <destination> (type <type>)", for every mount error.
+std::string describe(const spec::Mount& m) {
+    return "mount " + (m.source.empty() ? m.type : m.source) + " to " + m.destination +
+           (m.type.empty() ? "" : " (type " + m.type + ")");
+}
+}  // namespace
+}  // namespace islet::runtime
+
 namespace islet::runtime::init {
 namespace {
 
@@ -27,11 +37,6 @@ const std::set<std::string> kProcAllowed = {
     "/proc/uptime",  "/proc/loadavg",   "/proc/slabinfo", "/proc/net/dev", "/proc/sys/kernel/ns_last_pid",
     "/proc/sys/crypto/fips_enabled",
 };
-
-std::string describe(const spec::Mount& m) {
-    return "mount " + (m.source.empty() ? m.type : m.source) + " to " + m.destination +
-           (m.type.empty() ? "" : " (type " + m.type + ")");
-}
 
 // runc's checkProcMount and its /proc,/sys symlink checks, on the unresolved path.
 void check_proc_sys(const InitContext& ctx, const spec::Mount& m, const std::string& dest) {
@@ -131,31 +136,20 @@ sys::UniqueFd make_fs(const std::string& type, const std::string& source, const 
     return sys::fsmount(fs.get(), static_cast<unsigned>(ms_to_mount_attr(o.flags & per_mount)), what);
 }
 
-std::string absolute_source(const InitContext& ctx, const std::string& source) {
-    if (source.empty() || source.front() == '/') return source;
-    return ctx.bundle + "/" + source;
-}
-
-void bind_mount(InitContext& ctx, const spec::Mount& m, const std::string& dest, const MountOptions& o) {
+void bind_mount(InitContext& ctx, size_t index, const spec::Mount& m, const std::string& dest, const MountOptions& o) {
     const std::string what = describe(m);
-    const std::string source = absolute_source(ctx, m.source);
-    struct stat st {};
-    if (::stat(source.c_str(), &st) < 0) {
-        int err = errno;
-        throw sys::Error(what + ": " + sys::describe_errno("stat", source, err), err);
-    }
     if (o.idmap || !m.uid_mappings.empty())
         throw sys::Error(what + ": id-mapped mounts are not supported yet");
     sys::UniqueFd dest_fd = sys::with_context(what, [&] {
         return sys::mkdir_in_root(ctx.rootfd.get(), dest,
-                                  S_ISDIR(st.st_mode) ? sys::CreateLast::directory : sys::CreateLast::file);
+                                  ctx.mount_source_is_dir[index] ? sys::CreateLast::directory : sys::CreateLast::file);
     });
     refuse_top_of_rootfs(ctx, dest_fd.get(), m);
-    sys::UniqueFd tree = sys::with_context(
-        what, [&] { return sys::open_tree(AT_FDCWD, source, OPEN_TREE_CLONE | (o.recursive ? AT_RECURSIVE : 0)); });
-    set_attrs(tree.get(), o, what);
-    sys::move_mount(tree.get(), "", dest_fd.get(), "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH, what);
-    set_propagation(tree.get(), o, what);
+    // The runtime cloned the source already (host credentials, no walk here).
+    const int tree = ctx.mount_tree_fds[index];
+    set_attrs(tree, o, what);
+    sys::move_mount(tree, "", dest_fd.get(), "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH, what);
+    set_propagation(tree, o, what);
 }
 
 void fs_mount(InitContext& ctx, const spec::Mount& m, const std::string& dest, const MountOptions& o) {
@@ -228,12 +222,45 @@ void cgroup_mount(InitContext& ctx, const spec::Mount& m, const std::string& des
 
 }  // namespace
 
+}  // namespace islet::runtime::init
+
+namespace islet::runtime::host {
+
+MountTrees open_mount_trees(const spec::Config& config, const std::string& bundle, const std::string& rootfs) {
+    MountTrees t;
+    t.rootfs = sys::open_tree(AT_FDCWD, rootfs, OPEN_TREE_CLONE | AT_RECURSIVE);
+    for (const auto& m : config.mounts) {
+        MountOptions o = parse_mount_options(m.options, m.type);
+        if (!o.bind || m.type == "cgroup") {
+            t.binds.emplace_back();
+            t.is_dir.push_back(true);
+            continue;
+        }
+        const std::string what = describe(m);
+        const std::string source = m.source.empty() || m.source.front() == '/' ? m.source : bundle + "/" + m.source;
+        struct stat st {};
+        if (::stat(source.c_str(), &st) < 0) {
+            int err = errno;
+            throw sys::Error(what + ": " + sys::describe_errno("stat", source, err), err);
+        }
+        t.is_dir.push_back(S_ISDIR(st.st_mode));
+        t.binds.push_back(sys::with_context(
+            what, [&] { return sys::open_tree(AT_FDCWD, source, OPEN_TREE_CLONE | (o.recursive ? AT_RECURSIVE : 0)); }));
+    }
+    return t;
+}
+
+}  // namespace islet::runtime::host
+
+namespace islet::runtime::init {
+
 void attach(int tree_fd, int dest_fd, const std::string& what) {
     sys::move_mount(tree_fd, "", dest_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH, what);
 }
 
 void apply_mounts(InitContext& ctx) {
-    for (const auto& m : ctx.config->mounts) {
+    for (size_t i = 0; i < ctx.config->mounts.size(); ++i) {
+        const auto& m = ctx.config->mounts[i];
         // A relative destination is taken from "/" (deprecated; runc warns).
         std::string dest = sys::clean_path(m.destination.front() == '/' ? m.destination : "/" + m.destination);
         MountOptions o = parse_mount_options(m.options, m.type);
@@ -241,7 +268,7 @@ void apply_mounts(InitContext& ctx) {
         if (m.type == "cgroup" && !o.bind)
             cgroup_mount(ctx, m, dest, o);
         else if (o.bind)
-            bind_mount(ctx, m, dest, o);
+            bind_mount(ctx, i, m, dest, o);
         else
             fs_mount(ctx, m, dest, o);
     }

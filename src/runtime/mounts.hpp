@@ -11,6 +11,21 @@
 
 #include "runtime/init_context.hpp"
 
+namespace islet::runtime::host {
+
+struct MountTrees {
+    sys::UniqueFd rootfs;
+    std::vector<sys::UniqueFd> binds;  // one per config mount; invalid for non-bind mounts
+    std::vector<bool> is_dir;
+};
+
+// Before clone3: detached clones of the rootfs (recursive) and of every bind
+// mount's source (recursive for rbind). A missing source fails here, before
+// anything was started.
+MountTrees open_mount_trees(const spec::Config& config, const std::string& bundle, const std::string& rootfs);
+
+}  // namespace islet::runtime::host
+
 namespace islet::runtime::init {
 
 void apply_mounts(InitContext& ctx);

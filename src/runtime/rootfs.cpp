@@ -46,55 +46,21 @@ unsigned long propagation_flags(const std::string& p) {
     return opts.propagation.empty() ? (MS_SLAVE | MS_REC) : opts.propagation.front();
 }
 
-struct ParentMount {
-    std::string point = "/";
-    bool shared = false;
-    bool unbindable = false;
-};
-
-// The mount that holds path (longest mountinfo prefix; the last one listed
-// wins when mounts stack) and its propagation ("shared:N" and "unbindable"
-// optional fields, between field 6 and the "-" separator).
-ParentMount parent_mount_of(const std::string& path) {
-    ParentMount best;
-    std::string mi = sys::read_file("/proc/self/mountinfo");
-    for (auto& line : sys::split(mi, '\n')) {
-        auto f = sys::split(line, ' ');
-        if (f.size() < 5) continue;
-        const std::string& mp = f[4];
-        if (!(path == mp || sys::starts_with(path, mp == "/" ? "/" : mp + "/")) || mp.size() < best.point.size())
-            continue;
-        best.point = mp;
-        best.shared = best.unbindable = false;
-        for (size_t i = 6; i < f.size() && f[i] != "-"; ++i) {
-            if (sys::starts_with(f[i], "shared:")) best.shared = true;
-            if (f[i] == "unbindable") best.unbindable = true;
-        }
-    }
-    return best;
-}
-
 }  // namespace
 
 void prepare_rootfs(InitContext& ctx) {
-    const spec::Linux& linux = *ctx.config->linux;
-    // Nothing we mount from here on may reach the host's mount namespace.
-    if (::mount(nullptr, "/", nullptr, propagation_flags(linux.rootfs_propagation), nullptr) < 0)
-        sys::throw_errno("make / " + describe_ms_flags(propagation_flags(linux.rootfs_propagation)));
-    // pivot_root refuses a new root whose parent mount is shared (and the
-    // rootfs bind below would propagate back through it), and an unbindable
-    // one cannot be bound at all: make it private, but only then. A slave
-    // parent (the default, rslave) stays a slave, so the rootfs bind is a
-    // slave of the host's mount as rootfsPropagation "slave" asks; making it
-    // private always turned every rootfs private.
-    ParentMount parent = parent_mount_of(ctx.rootfs);
-    if ((parent.shared || parent.unbindable) && ::mount(nullptr, parent.point.c_str(), nullptr, MS_PRIVATE, nullptr) < 0)
-        sys::throw_errno("make the rootfs's parent mount private", parent.point);
-    // Bind the rootfs onto itself: pivot_root needs a mount point, and every
-    // later path is resolved inside this mount.
-    sys::UniqueFd tree = sys::open_tree(AT_FDCWD, ctx.rootfs, OPEN_TREE_CLONE | AT_RECURSIVE);
-    sys::move_mount(tree.get(), "", AT_FDCWD, ctx.rootfs, MOVE_MOUNT_F_EMPTY_PATH, "rootfs " + ctx.rootfs);
-    ctx.rootfd = sys::open_path(ctx.rootfs, O_PATH | O_DIRECTORY);
+    // Nothing we mount from here on may reach the host's mount namespace:
+    // everything becomes a slave (receives from the host, sends nothing). As
+    // nothing is shared any more, pivot_root will accept the rootfs's parent
+    // too. The configured rootfsPropagation is applied to "/" after pivot_root.
+    if (::mount(nullptr, "/", nullptr, MS_SLAVE | MS_REC, nullptr) < 0) sys::throw_errno("make / rslave");
+    if (!ctx.rootfs_target) throw sys::Error("the runtime sent no rootfs mount point");
+    // Attach the runtime's clone of the rootfs onto its own directory:
+    // pivot_root needs a mount point, and every later path is resolved
+    // inside this mount (the tree fd now names its root).
+    sys::move_mount(ctx.rootfs_tree_fd, "", ctx.rootfs_target.get(), "",
+                    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH, "rootfs " + ctx.rootfs);
+    ctx.rootfd = sys::open_at(ctx.rootfs_tree_fd, ".", O_PATH | O_DIRECTORY);
 }
 
 void enter_rootfs(InitContext& ctx) {
@@ -119,7 +85,7 @@ void enter_rootfs(InitContext& ctx) {
         sys::mount_setattr(AT_FDCWD, "/", 0, attr, "make the root read-only");
     }
     unsigned long prop = propagation_flags(linux.rootfs_propagation);
-    if (!linux.rootfs_propagation.empty() && !(prop & MS_SLAVE)) {
+    if (!linux.rootfs_propagation.empty() && prop != (MS_SLAVE | MS_REC)) {
         if (::mount(nullptr, "/", nullptr, prop, nullptr) < 0)
             sys::throw_errno("set rootfsPropagation " + linux.rootfs_propagation + " on", "/");
     }

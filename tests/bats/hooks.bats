@@ -1,0 +1,130 @@
+#!/usr/bin/env bats
+# OCI hooks (RUNC-CONTRACT.md §3.4): each phase at its moment, in its
+# namespace, with the state on stdin, env and args from the config, timeouts
+# and failure semantics.
+
+load helpers
+
+setup() {
+	setup_common
+	LOG="$BATS_TEST_TMPDIR/hooks.log"
+	: >"$LOG"
+	# A host-side hook: records its phase, what it read on stdin, its mount
+	# namespace and its environment.
+	HOOK="$BATS_TEST_TMPDIR/hook.sh"
+	cat >"$HOOK" <<-HOOK
+	#!/bin/sh
+	state=\$(cat)
+	echo "\$1 mnt=\$(readlink /proc/self/ns/mnt) env=\${HOOK_ENV:-none} leak=\${ISLET_TEST_LEAK:-none} state=\$state" >>"$LOG"
+	HOOK
+	chmod 755 "$HOOK"
+	HOST_MNT=$(readlink /proc/self/ns/mnt)
+	# startContainer runs after pivot_root: its path and its log are the container's.
+	mkdir -p "$BUNDLE/rootfs/hooks" "$BATS_TEST_TMPDIR/clog"
+	cat >"$BUNDLE/rootfs/hooks/hook.sh" <<-'HOOK'
+	#!/bin/sh
+	state=$(cat)
+	echo "$1 state=$state" >>/clog/hooks.log
+	HOOK
+	chmod 755 "$BUNDLE/rootfs/hooks/hook.sh"
+	update_config --arg clog "$BATS_TEST_TMPDIR/clog" \
+		'.root.readonly = false | .mounts += [{"destination": "/clog", "type": "bind", "source": $clog, "options": ["bind"]}]'
+}
+
+hook() { # phase [env...]
+	jq -n --arg p "$HOOK" --arg phase "$1" '{path: $p, args: ["hook.sh", $phase], env: ["HOOK_ENV=set"]}'
+}
+
+@test "every hook phase runs at its moment, in its namespace, with the state on stdin" {
+	update_config --argjson pre "$(hook prestart)" --argjson cr "$(hook createRuntime)" \
+		--argjson cc "$(hook createContainer)" --argjson ps "$(hook poststart)" --argjson pst "$(hook poststop)" \
+		'.hooks = {prestart: [$pre], createRuntime: [$cr], createContainer: [$cc],
+		  startContainer: [{path: "/hooks/hook.sh", args: ["hook.sh", "startContainer"]}],
+		  poststart: [$ps], poststop: [$pst]} | .annotations = {"a": "b"}'
+	set_args sleep 1000
+	# The hook's environment is its `env` only: nothing of islet's leaks in.
+	export ISLET_TEST_LEAK=1
+	islet create "$CID"
+	assert_success
+	pid=$(pid_of "$CID")
+	run cat "$LOG"
+	assert_equal "${#lines[@]}" 3
+	assert_line --index 0 --partial "prestart mnt=$HOST_MNT env=set leak=none"
+	assert_line --index 1 --partial "createRuntime mnt=$HOST_MNT env=set"
+	# createContainer: the container's mount namespace, before start.
+	assert_line --index 2 --regexp "^createContainer mnt=mnt:\[[0-9]+\] env=set"
+	refute_line --index 2 --partial "mnt=$HOST_MNT"
+	for i in 0 1 2; do
+		state=${lines[$i]#*state=}
+		[ "$(echo "$state" | jq -r .status)" = creating ]
+		[ "$(echo "$state" | jq -r .id)" = "$CID" ]
+		[ "$(echo "$state" | jq -r .bundle)" = "$BUNDLE" ]
+		[ "$(echo "$state" | jq -r .annotations.a)" = b ]
+	done
+	# The runtime-namespace hooks get the host pid, which state reports.
+	[ "$(echo "${lines[0]#*state=}" | jq -r .pid)" = "$pid" ]
+	islet start "$CID"
+	assert_success
+	run cat "$LOG"
+	assert_equal "${#lines[@]}" 4
+	assert_line --index 3 --partial "poststart mnt=$HOST_MNT"
+	[ "$(echo "${lines[3]#*state=}" | jq -r .status)" = running ]
+	run cat "$BATS_TEST_TMPDIR/clog/hooks.log"
+	assert_output --partial "startContainer state="
+	[ "$(echo "${output#*state=}" | jq -r .status)" = created ]
+	islet delete --force "$CID"
+	assert_success
+	run cat "$LOG"
+	assert_equal "${#lines[@]}" 5
+	assert_line --index 4 --partial "poststop"
+	[ "$(echo "${lines[4]#*state=}" | jq -r .status)" = stopped ]
+}
+
+@test "a failing prestart hook fails create, names the hook and leaves nothing" {
+	update_config '.hooks.prestart = [{"path": "/bin/sh", "args": ["sh", "-c", "echo out; echo err >&2; exit 3"]}]'
+	islet create "$CID"
+	assert_failure 1
+	assert_output --partial 'error running prestart hook #0: exit status 3, stdout: out, stderr: err'
+	[ ! -e "$ROOT/$CID" ]
+	update_config '.hooks.prestart = [] | .hooks.createContainer = [{"path": "/nonexistent-hook"}]'
+	islet create "$CID"
+	assert_failure 1
+	assert_output --partial "error running createContainer hook #0"
+	[ ! -e "$ROOT/$CID" ]
+}
+
+@test "a hook past its timeout is killed and the operation fails" {
+	update_config '.hooks.createRuntime = [{"path": "/bin/sleep", "args": ["sleep", "30"], "timeout": 1}]'
+	start=$SECONDS
+	islet create "$CID"
+	assert_failure 1
+	assert_output --partial "error running createRuntime hook #0: timeout after 1s"
+	[ $((SECONDS - start)) -lt 10 ]
+	[ ! -e "$ROOT/$CID" ]
+}
+
+@test "failing poststart and poststop hooks only warn" {
+	update_config '.hooks.poststart = [{"path": "/bin/false"}] | .hooks.poststop = [{"path": "/bin/false"}]'
+	set_args sleep 1000
+	islet create "$CID"
+	islet start "$CID"
+	assert_success
+	# A warning in the log, not an error: start succeeds and prints nothing.
+	assert_output ""
+	run grep '"level":"warning"' "$BATS_TEST_TMPDIR/islet.log"
+	assert_output --partial "error running poststart hook #0"
+	[ "$(status_of "$CID")" = running ]
+	islet delete -f "$CID"
+	assert_success
+	run grep '"level":"warning"' "$BATS_TEST_TMPDIR/islet.log"
+	assert_output --partial "error running poststop hook #0"
+	[ ! -e "$ROOT/$CID" ]
+}
+
+@test "hooks are validated: relative paths and bad timeouts are refused" {
+	update_config '.hooks.prestart = [{"path": "relative/hook", "timeout": 0}]'
+	islet create "$CID"
+	assert_failure 1
+	assert_output --partial "/hooks/prestart/0/path: hook path must be absolute"
+	assert_output --partial "/hooks/prestart/0/timeout: timeout must be greater than zero"
+}

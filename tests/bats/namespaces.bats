@@ -1,0 +1,137 @@
+#!/usr/bin/env bats
+# linux.namespaces (new and joined by path, all eight kinds) and
+# linux.uidMappings/gidMappings.
+
+load helpers
+
+ns_inode() { readlink "/proc/$1/ns/$2"; }
+
+@test "each namespace kind is new when asked, and the host's when absent" {
+	update_config '.linux.namespaces = [{"type":"pid"},{"type":"network"},{"type":"ipc"},{"type":"uts"},{"type":"mount"},{"type":"cgroup"},{"type":"time"}]'
+	set_args sleep 1000
+	islet run -d "$CID"
+	assert_success
+	pid=$(pid_of "$CID")
+	for n in pid net ipc uts mnt cgroup time; do
+		[ "$(ns_inode "$pid" $n)" != "$(ns_inode self $n)" ] || { echo "$n not new"; return 1; }
+	done
+	[ "$(ns_inode "$pid" user)" = "$(ns_inode self user)" ]
+	islet delete -f "$CID"
+	# Without a network namespace the container shares the host's.
+	update_config '.linux.namespaces |= map(select(.type != "network" and .type != "ipc"))'
+	islet run -d "$CID"
+	pid=$(pid_of "$CID")
+	[ "$(ns_inode "$pid" net)" = "$(ns_inode self net)" ]
+	[ "$(ns_inode "$pid" ipc)" = "$(ns_inode self ipc)" ]
+}
+
+@test "namespaces joined by path: network, uts, ipc of another container" {
+	set_args sleep 1000
+	islet run -d "$ID_PREFIX-owner"
+	owner=$(pid_of "$ID_PREFIX-owner")
+	update_config --arg p "/proc/$owner/ns" '.linux.namespaces |= map(
+		if .type == "network" then .path = ($p + "/net")
+		elif .type == "uts" then .path = ($p + "/uts")
+		elif .type == "ipc" then .path = ($p + "/ipc") else . end) | del(.hostname)'
+	islet run -d "$CID"
+	assert_success
+	pid=$(pid_of "$CID")
+	for n in net uts ipc; do [ "$(ns_inode "$pid" $n)" = "$(ns_inode "$owner" $n)" ]; done
+	[ "$(ns_inode "$pid" pid)" != "$(ns_inode "$owner" pid)" ]
+	# The runtime went back to its own namespaces: state still works and a
+	# second create gets fresh ones.
+	islet state "$CID"
+	assert_success
+}
+
+@test "a network namespace made with ip netns is joined" {
+	command -v ip >/dev/null || skip "iproute2 is not installed"
+	ns="$ID_PREFIX-ns"
+	ip netns add "$ns"
+	update_config --arg p "/run/netns/$ns" '.linux.namespaces |= map(if .type == "network" then .path = $p else . end)'
+	set_args sleep 1000
+	islet run -d "$CID"
+	status_run=$status
+	pid=$(pid_of "$CID" 2>/dev/null || true)
+	joined=$(readlink "/proc/$pid/ns/net" 2>/dev/null || true)
+	expected=$(stat -L -c 'net:[%i]' "/run/netns/$ns")
+	islet delete -f "$CID"
+	ip netns delete "$ns"
+	[ "$status_run" -eq 0 ]
+	[ "$joined" = "$expected" ]
+}
+
+@test "a joined pid namespace: the process is not pid 1 there" {
+	set_args sleep 1000
+	islet run -d "$ID_PREFIX-owner"
+	owner=$(pid_of "$ID_PREFIX-owner")
+	update_config --arg p "/proc/$owner/ns/pid" '.linux.namespaces |= map(if .type == "pid" then .path = $p else . end)'
+	set_args sh -c 'echo $$'
+	islet run "$CID"
+	assert_success
+	[ "$output" -gt 1 ]
+}
+
+@test "bad namespace paths and types give clear errors and leave nothing" {
+	update_config '.linux.namespaces |= map(if .type == "network" then .path = "/nonexistent/ns" else . end)'
+	islet create "$CID"
+	assert_failure 1
+	assert_output --partial "failed to open /nonexistent/ns"
+	[ ! -e "$ROOT/$CID" ]
+	update_config '.linux.namespaces |= map(if .type == "network" then .path = "/proc/self/ns/uts" else . end)'
+	islet create "$CID"
+	assert_failure 1
+	assert_output --partial "/proc/self/ns/uts is not a network namespace"
+	[ ! -e "$ROOT/$CID" ]
+	update_config '.linux.namespaces |= map(if .type == "network" then .path = "/etc/passwd" else . end)'
+	islet create "$CID"
+	assert_failure 1
+	assert_output --partial "/etc/passwd is not a namespace file"
+	update_config '.linux.namespaces += [{"type": "bogus"}, {"type": "pid"}]'
+	islet create "$CID"
+	assert_failure 1
+	assert_output --partial 'unknown namespace type "bogus"'
+	assert_output --partial 'duplicated namespace "pid"'
+	[ -z "$(leaked_cgroups)" ]
+}
+
+@test "a user namespace with mappings: ids are mapped as configured" {
+	update_config '.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+		| .mounts |= map(if .destination == "/sys" then {"destination": "/sys", "type": "none", "source": "/sys", "options": ["rbind", "nosuid", "noexec", "nodev", "ro"]} else . end)
+		| .mounts |= map(select(.type != "cgroup"))
+		| .mounts |= map(if .destination == "/dev/pts" then .options -= ["gid=5"] else . end)'
+	set_args sleep 1000
+	islet run -d "$CID"
+	assert_success
+	pid=$(pid_of "$CID")
+	run cat "/proc/$pid/uid_map"
+	assert_output --regexp '^ +0 +100000 +65536$'
+	run cat "/proc/$pid/gid_map"
+	assert_output --regexp '^ +0 +200000 +65536$'
+	# Container root is host 100000; it is root inside.
+	[ "$(stat -c %u /proc/$pid)" = 100000 ]
+	islet exec "$CID" id -u
+	assert_output 0
+	islet exec "$CID" sh -c 'ls -ln /dev/null | awk "{print \$3}"'
+	assert_success
+}
+
+@test "mapping errors are caught before anything is made" {
+	update_config '.linux.uidMappings = [{"containerID": 0, "hostID": 1000, "size": 10}]'
+	islet create "$CID"
+	assert_failure 1
+	assert_output --partial "user namespace mappings specified, but user namespace isn't enabled in the config"
+	update_config '.linux.namespaces += [{"type": "user"}] | del(.linux.uidMappings)'
+	islet create "$CID"
+	assert_failure 1
+	assert_output --partial "user namespaces enabled, but no namespace path to join nor mappings to apply specified"
+	update_config '.linux.uidMappings = [{"containerID": 0, "hostID": 1000, "size": 10}, {"containerID": 5, "hostID": 5000, "size": 10}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 1000, "size": 0}]'
+	islet create "$CID"
+	assert_failure 1
+	assert_output --partial "/linux/uidMappings/1: containerID range overlaps mapping 0"
+	assert_output --partial "/linux/gidMappings/0/size: size must be greater than zero"
+	[ ! -e "$ROOT/$CID" ]
+}

@@ -1,0 +1,97 @@
+#!/usr/bin/env bats
+# Terminals (RUNC-CONTRACT.md §3.7): --console-socket for create and exec,
+# the framing clients insist on, consoleSize, /dev/console, the error cases,
+# and foreground run/exec with a proxied terminal.
+
+load helpers
+
+RECVTTY="$ISLET_HELPERS/recvtty"
+
+# Starts recvtty on a fresh socket; sets SOCK, TTYLOG, RECV_PID.
+start_recvtty() {
+	SOCK="$BATS_TEST_TMPDIR/tty.sock"
+	TTYLOG="$BATS_TEST_TMPDIR/tty.log"
+	"$RECVTTY" "$SOCK" "$TTYLOG" "$@" &
+	RECV_PID=$!
+	for i in $(seq 100); do [ -S "$SOCK" ] && return 0; sleep 0.02; done
+	return 1
+}
+
+wait_recvtty() {
+	local i
+	for i in $(seq 100); do kill -0 "$RECV_PID" 2>/dev/null || break; sleep 0.05; done
+	kill "$RECV_PID" 2>/dev/null || true
+	wait "$RECV_PID" 2>/dev/null || true
+}
+
+teardown() {
+	[ -z "${RECV_PID:-}" ] || kill "$RECV_PID" 2>/dev/null || true
+	teardown_common
+}
+
+@test "create --console-socket hands over the pty master as go-runc and conmon expect" {
+	update_config '.process.terminal = true | .process.consoleSize = {"height": 33, "width": 111}'
+	set_args sh -c 'tty; stat -c "%t %F" /dev/console; test -t 0 && echo stdin-is-a-tty'
+	start_recvtty
+	islet create --console-socket "$SOCK" "$CID"
+	assert_success
+	islet start "$CID"
+	assert_success
+	wait_status "$CID" stopped
+	wait_recvtty
+	run cat "$TTYLOG"
+	assert_line "payload=/dev/pts/ptmx"
+	assert_line "framing=ok"
+	assert_line "winsize=33x111"
+	assert_output --partial "/dev/pts/0"
+	# /dev/console is the pty (major 136 = 0x88), not a file of the image.
+	assert_output --partial "88 character special file"
+	assert_output --partial "stdin-is-a-tty"
+}
+
+@test "exec -t --console-socket gives the exec'd process its own pty" {
+	set_args sleep 1000
+	islet run -d "$CID"
+	start_recvtty
+	islet exec -d -t --console-socket "$SOCK" "$CID" sh -c 'tty; echo exec-on-tty'
+	assert_success
+	wait_recvtty
+	run cat "$TTYLOG"
+	assert_line "framing=ok"
+	assert_output --partial "exec-on-tty"
+	assert_output --regexp "/dev/pts/[0-9]+"
+}
+
+@test "console socket errors use runc's words and leave nothing" {
+	update_config '.process.terminal = true'
+	islet create "$CID"
+	assert_failure 1
+	assert_output --partial "cannot allocate tty if runc will detach without setting console socket"
+	[ ! -e "$ROOT/$CID" ]
+	update_config '.process.terminal = false'
+	start_recvtty
+	islet create --console-socket "$SOCK" "$CID"
+	assert_failure 1
+	assert_output --partial "cannot use console socket if runc will not detach or allocate tty"
+	[ ! -e "$ROOT/$CID" ]
+	update_config '.process.terminal = true'
+	islet create --console-socket "$BATS_TEST_TMPDIR/missing.sock" "$CID"
+	assert_failure 1
+	assert_output --partial "connect to the console socket"
+	[ ! -e "$ROOT/$CID" ]
+}
+
+@test "foreground run and exec proxy a terminal when no socket is given" {
+	update_config '.process.terminal = true'
+	set_args sh -c 'read line; echo "got:$line"; tty; exit 5'
+	run script -qec "echo hello | $ISLET --root $ROOT run $CID" /dev/null
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"got:hello"* ]]
+	[[ "$output" == *"/dev/pts/0"* ]]
+	update_config '.process.terminal = false'
+	set_args sleep 1000
+	islet run -d "$CID"
+	run script -qec "$ISLET --root $ROOT exec -t $CID sh -c 'tty; exit 6'" /dev/null
+	[ "$status" -eq 6 ]
+	[[ "$output" == *"/dev/pts/"* ]]
+}
