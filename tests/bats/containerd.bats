@@ -259,7 +259,18 @@ teardown() {
 	assert_failure 9
 	run c task exec --exec-id e3 "$t" /nonexistent
 	assert_failure
-	assert_output --partial 'OCI runtime exec failed'
+	assert_output --partial 'OCI runtime exec failed: exec failed: unable to start container process: exec: "/nonexistent": stat /nonexistent: no such file or directory: unknown'
+	# runc's text for the same failures.
+	c run $CTR_COMPAT -d "$IMG" "$t-runc" sleep 1000
+	wait_task_status "$t-runc" RUNNING
+	local cmd a b
+	for cmd in /nonexistent /etc/passwd nonexistent-command; do
+		a=$(c task exec --exec-id x "$t" "$cmd" 2>&1) && return 1
+		b=$(c task exec --exec-id x "$t-runc" "$cmd" 2>&1) && return 1
+		echo "islet: $a"
+		echo "runc:  $b"
+		[ "$(sed "s/$t/ID/g" <<<"$a")" = "$(sed "s/$t-runc/ID/g" <<<"$b")" ]
+	done
 	run script -qec "ctr --address $CTRD/containerd.sock -n $NS task exec -t --exec-id e4 $t tty" /dev/null
 	assert_success
 	assert_output --regexp '/dev/pts/[0-9]+'

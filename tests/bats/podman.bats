@@ -223,6 +223,28 @@ teardown() {
 	assert_output --partial 'sleep 1000'
 }
 
+@test "podman exec: a bad command exits 127 or 126 with runc's error text" {
+	require_islet_command exec
+	local rt cmd c rc out
+	declare -A got
+	for rt in islet runc; do
+		c=$(name "e-$rt")
+		podman --runtime "$rt" run -d --name "$c" "$IMG" sleep 1000 >/dev/null
+		for cmd in /nonexistent nonexistent-command /etc/passwd; do
+			rc=0
+			out=$(podman exec "$c" "$cmd" 2>&1) || rc=$?
+			got[$rt$cmd]="$rc $(sed -E 's#[^ ]*(islet|runc)#RUNTIME#g' <<<"$out")"
+		done
+	done
+	for cmd in /nonexistent nonexistent-command /etc/passwd; do
+		echo "islet: ${got[islet$cmd]}"
+		echo "runc:  ${got[runc$cmd]}"
+		[ "${got[islet$cmd]}" = "${got[runc$cmd]}" ]
+	done
+	[[ "${got[islet/nonexistent]}" == "127 "*'exec: "/nonexistent": stat /nonexistent: no such file or directory'* ]]
+	[[ "${got[islet/etc/passwd]}" == "126 "*"permission denied"* ]]
+}
+
 @test "podman exec -t and run -t get a terminal" {
 	local c
 	c=$(name t)
