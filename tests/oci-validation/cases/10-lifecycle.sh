@@ -275,6 +275,8 @@ case_delete_only_create_resources() {
 	[ -n "$m" ] || skip "no pids cgroup hierarchy"
 	local mine="$m/oci-validation-$$-mine"
 	mkdir "$mine"
+	# Ours to remove whatever happens (run.sh deletes the container first).
+	trap 'rmdir "'"$mine"'" 2>/dev/null || true' EXIT
 	new_bundle
 	local id
 	id=$(new_id)
