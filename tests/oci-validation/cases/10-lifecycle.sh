@@ -275,8 +275,10 @@ case_delete_only_create_resources() {
 	[ -n "$m" ] || skip "no pids cgroup hierarchy"
 	local mine="$m/oci-validation-$$-mine"
 	mkdir "$mine"
-	# Ours to remove whatever happens (run.sh deletes the container first).
-	trap 'rmdir "'"$mine"'" 2>/dev/null || true' EXIT
+	# Ours to remove whatever happens: a container left behind by a failure
+	# moves back to the root first (run.sh deletes it afterwards).
+	_mine=$mine _root=$m
+	trap 'set +e; for p in $(cat "$_mine/cgroup.procs" 2>/dev/null); do echo "$p" 2>/dev/null >"$_root/cgroup.procs"; done; rmdir "$_mine" 2>/dev/null; true' EXIT
 	new_bundle
 	local id
 	id=$(new_id)
