@@ -20,10 +20,13 @@ setup_file() {
 	grep -q "^$RL_USER:" /etc/subgid 2>/dev/null || usermod --add-subgids 300000-365535 "$RL_USER"
 	export RL_HOME
 	RL_HOME=$(getent passwd "$RL_USER" | cut -d: -f6)
-	# No logind here: the user's runtime dir is ours to make.
-	export RL_XDG="$CLIENT_TMP/xdg"
-	mkdir -p "$RL_XDG"
-	chown "$RL_USER:" "$RL_XDG"
+	# No logind here: the user's runtime dir is ours to make. Its podman
+	# config and storage live here too: podman pins its tmp dir (and the
+	# pause process's pid file) in the storage's database, so a store
+	# shared between runs would keep an old XDG_RUNTIME_DIR.
+	export RL_XDG="$CLIENT_TMP/xdg" RL_DATA="$CLIENT_TMP/data" RL_CONFIG="$CLIENT_TMP/config"
+	mkdir -p "$RL_XDG" "$RL_DATA" "$RL_CONFIG"
+	chown "$RL_USER:" "$RL_XDG" "$RL_DATA" "$RL_CONFIG"
 	chmod 700 "$RL_XDG"
 	probe_islet_features
 	sed "s#/usr/local/bin/islet#$ISLET#" "$REPO_ROOT/config/containers.conf" >"$CLIENT_TMP/containers.conf"
@@ -46,7 +49,11 @@ teardown_file() {
 	# podman's pause process keeps the user namespace alive between
 	# commands; it was started for these tests, so it ends with them.
 	pause=$(cat "$RL_XDG/libpod/tmp/pause.pid" 2>/dev/null || true)
-	[ -z "$pause" ] || kill "$pause" 2>/dev/null || true
+	if [ -n "$pause" ]; then
+		kill "$pause" 2>/dev/null || true
+		for _ in $(seq 50); do kill -0 "$pause" 2>/dev/null || break; sleep 0.1; done
+	fi
+	awk -v d="$CLIENT_TMP" 'index($5, d) == 1 {print $5}' /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l
 	rm -rf "$CLIENT_TMP"
 }
 
@@ -54,6 +61,7 @@ teardown_file() {
 rl() {
 	(cd / && runuser -u "$RL_USER" -- env -i HOME="$RL_HOME" USER="$RL_USER" LOGNAME="$RL_USER" \
 		PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin XDG_RUNTIME_DIR="$RL_XDG" \
+		XDG_DATA_HOME="$RL_DATA" XDG_CONFIG_HOME="$RL_CONFIG" \
 		CONTAINERS_CONF="$CLIENT_TMP/containers.conf" "$@")
 }
 
@@ -117,7 +125,11 @@ teardown() {
 	pm run -d --network=none --name "$c" "$IMG" sleep 1000
 	run rl podman kill "$c"
 	assert_success
-	wait_for "exited" 50 sh -c "[ \"\$(runuser -u $RL_USER -- env XDG_RUNTIME_DIR=$RL_XDG CONTAINERS_CONF=$CLIENT_TMP/containers.conf HOME=$RL_HOME podman inspect --format '{{.State.Status}}' $c)\" = exited ]"
+	for _ in $(seq 50); do
+		[ "$(rl podman inspect --format '{{.State.Status}}' "$c")" = exited ] && break
+		sleep 0.1
+	done
+	[ "$(rl podman inspect --format '{{.State.Status}} {{.State.ExitCode}}' "$c")" = "exited 137" ]
 	pm run -d --network=none --name "$c-2" "$IMG" sleep 1000
 	run rl podman rm -f -t 0 "$c-2"
 	assert_success
