@@ -69,8 +69,11 @@ probe_islet_features() {
 		mkdir -p "$d/$name"
 		jq --arg r "$d/rootfs" ".root.path = \$r | .process.terminal = false | .process.args = [\"true\"] | ${frag#*:}" \
 			"$d/base/config.json" >"$d/$name/config.json"
-		out=$("$ISLET" --root "$d/state" create --bundle "$d/$name" "probe-$name-$$" 2>&1 </dev/null) || true
+		# Output to a file, not a pipe: a created container's init keeps
+		# create's stdout open until it is deleted.
+		"$ISLET" --root "$d/state" create --bundle "$d/$name" "probe-$name-$$" >"$d/$name.out" 2>&1 </dev/null || true
 		"$ISLET" --root "$d/state" delete --force "probe-$name-$$" >/dev/null 2>&1 || true
+		out=$(cat "$d/$name.out")
 		[[ "$out" != *"not supported"* ]] || ISLET_LACKS+="$name "
 	done
 	rm -rf "$d"
