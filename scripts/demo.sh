@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j "$(nproc)" --target islet
-cmake --install build >/dev/null
+cmake --install build --strip >/dev/null
 bundle=$(mktemp -d /tmp/islet-demo.XXXXXX)
 trap 'rm -rf "$bundle"' EXIT
 ./scripts/make-bundle.sh "$bundle" /usr/local/bin/islet

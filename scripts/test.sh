@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh --clients
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DISLET_TESTS=ON >/dev/null
 cmake --build build -j "$(nproc)"
-cmake --install build >/dev/null
+cmake --install build --strip >/dev/null
 (cd build && ctest --output-on-failure)
 ISLET=/usr/local/bin/islet ISLET_HELPERS="$PWD/build/tests/helpers" bats --timing tests/bats
 RUNTIME=/usr/local/bin/islet CHECKER="$PWD/build/tests/oci-validation/oci-checker" tests/oci-validation/run.sh

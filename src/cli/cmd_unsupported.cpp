@@ -16,6 +16,7 @@ Command unsupported(const char* name, const char* summary) {
     c.min_args = 0;
     c.max_args = -1;
     c.stop_at_first_arg = true;
+    c.no_parse = true;
     std::string n = name;
     c.run = [n](Invocation&) -> int { throw sys::Error(n + " is not supported by islet (no CRIU support)"); };
     return c;

@@ -76,10 +76,17 @@ bool take_flag(const std::vector<const std::vector<Flag>*>& tables, const std::v
     return true;
 }
 
+// One description for the tables; a name in an earlier table shadows the
+// same name in a later one (a command's own --rootless beats the global).
 po::options_description describe(const std::vector<const std::vector<Flag>*>& tables) {
     po::options_description desc;
-    for (auto* t : tables)
-        for (auto& f : *t) add_to(desc, f);
+    for (size_t i = 0; i < tables.size(); ++i)
+        for (auto& f : *tables[i]) {
+            bool shadowed = false;
+            for (size_t j = 0; j < i && !shadowed; ++j)
+                for (auto& g : *tables[j]) shadowed = shadowed || g.name == f.name;
+            if (!shadowed) add_to(desc, f);
+        }
     return desc;
 }
 

@@ -78,6 +78,9 @@ struct Command {
     bool stop_at_first_arg = false;  // exec and ps
     std::string failure_prefix;      // "islet create failed: ", "exec failed: "
     int failure_exit = 1;
+    // Run without parsing anything (checkpoint/restore: even `--help` must
+    // fail while they are unsupported).
+    bool no_parse = false;
     std::function<int(Invocation&)> run;
 };
 

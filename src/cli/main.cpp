@@ -106,10 +106,11 @@ int run_main(int argc, char** argv) {
     }
     Invocation inv;
     try {
-        inv = parse(*cmd, split.global_tokens, split.rest);
+        if (!cmd->no_parse) inv = parse(*cmd, split.global_tokens, split.rest);
     } catch (const UsageError& e) {
         return usage_error(*cmd, e);
     }
+    if (cmd->no_parse) inv.globals = globals;
     if (int rc = configure_logging(inv.globals)) return rc;
     if (!inv.globals.root.empty()) {
         if (sys::clean_path(inv.globals.root) == "/") {

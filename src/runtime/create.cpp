@@ -24,8 +24,10 @@
 #include "runtime/mount_options.hpp"
 #include "runtime/mounts.hpp"
 #include "runtime/namespaces.hpp"
+#include "runtime/notify.hpp"
 #include "runtime/pid_file.hpp"
 #include "runtime/rootfs.hpp"
+#include "runtime/sealed_exe.hpp"
 #include "runtime/state_store.hpp"
 #include "runtime/sync.hpp"
 #include "runtime/test_hooks.hpp"
@@ -231,6 +233,7 @@ Created create_container(const CreateOptions& o) {
     spec::Config config = spec::parse_config(text, "config.json");
     spec::throw_problems("config.json", spec::validate_config(config));
     host_checks(config, o);
+    host::reexec_sealed(config, config.process ? &*config.process : nullptr);
     const spec::Linux& linux = *config.linux;
     const std::string rootfs = host::resolve_rootfs(o.bundle, config.root->path);
     const ns::Plan plan = ns::plan(linux);
@@ -277,6 +280,22 @@ Created create_container(const CreateOptions& o) {
         cg.dirs.clear();
     }
 
+    // A duplicate id is the first thing to report (mkdirat below stays the
+    // real point where one create wins).
+    if (::access((o.root + "/" + o.id).c_str(), F_OK) == 0) throw sys::Error("container with given ID already exists");
+    // Refuse populated or frozen cgroups before any record names them: the
+    // rollback or a later `delete --force` would SIGKILL processes this
+    // create never started (cgroupsPath "/" or "/system.slice").
+    try {
+        cgroups::check_reusable(cg.dirs);
+    } catch (sys::Error& e) {
+        const bool denied = e.code() == EACCES || e.code() == EPERM;
+        if (!(o.rootless && denied)) {
+            e.add_context("cgroups");
+            throw;
+        }
+    }
+
     // 3. The state directory and the "creating" record: from here on,
     //    `delete --force` can always undo what follows.
     StateRoot root = StateRoot::open(o.root, true);
@@ -296,6 +315,8 @@ Created create_container(const CreateOptions& o) {
     dir.write_config(text);
     dir.write_record(record);
     test_hooks::pause_at("after-state-dir");
+    if (const std::string ns = notify::host_socket(); !ns.empty() && ctx.process)
+        notify::prepare(dir.path(), config, ctx.env);
 
     // 4. cgroups: made (empty, not frozen), device rules applied.
     if (!cg.dirs.empty()) try {

@@ -27,6 +27,7 @@
 #include "runtime/pid_file.hpp"
 #include "runtime/process_attrs.hpp"
 #include "runtime/process_exec.hpp"
+#include "runtime/sealed_exe.hpp"
 #include "runtime/rlimits.hpp"
 #include "runtime/state_store.hpp"
 #include "runtime/sync.hpp"
@@ -225,6 +226,7 @@ int exec_in_container(const ExecOptions& o) {
 
     // 2. The process and its terminal.
     spec::Process process = build_process(o, cfg);
+    host::reexec_sealed(cfg, &process);
     if (process.terminal && o.detach && o.console_socket.empty())
         throw sys::Error("cannot allocate tty if runc will detach without setting console socket");
     if (!o.console_socket.empty() && !(process.terminal && o.detach))

@@ -180,8 +180,18 @@ void init_main(InitContext& ctx) noexcept {
             step("chroot", [&] {
                 if (::chroot(ctx.rootfs.c_str()) < 0 || ::chdir("/") < 0) sys::throw_errno("chroot", ctx.rootfs);
             });
+        // Setup handles are done with: nothing but the barrier's fds stays
+        // open while the init waits.
+        ctx.rootfd.reset();
+        ctx.devnull.reset();
+        ctx.rootfs_target.reset();
+        if (ctx.rootfs_tree_fd >= 0) ::close(ctx.rootfs_tree_fd);
+        for (int fd : ctx.mount_tree_fds)
+            if (fd >= 0) ::close(fd);
+        ctx.mount_tree_fds.clear();
         if (ctx.process && ctx.process->terminal)
             step("console", [&] { init::setup_console(ctx.console_fd, *ctx.process, true); });
+        if (ctx.console_fd >= 0) ::close(ctx.console_fd);
         step("hostname", [&] { init::set_hostname(*ctx.config); });
         if (ctx.process) {
             const spec::Process& p = *ctx.process;

@@ -13,6 +13,7 @@
 
 #include "hooks/hooks.hpp"
 #include "runtime/cgroups/cgroups.hpp"
+#include "runtime/notify.hpp"
 #include "runtime/state_store.hpp"
 #include "spec/parse.hpp"
 #include "sys/error.hpp"
@@ -104,6 +105,26 @@ void destroy(const Loaded& c) {
     }
 }
 
+// The cgroup of a container whose record is lost (corrupt state.json).
+spec::CgroupRecord guessed_cgroup(const ContainerDir& dir, const std::string& id) {
+    std::optional<std::string> path;
+    try {
+        spec::Config cfg = spec::parse_config(dir.read_config(), dir.path() + "/config.json");
+        if (cfg.linux) path = cfg.linux->cgroups_path;
+    } catch (const sys::Error&) {
+    }
+    spec::CgroupRecord cg;
+    try {
+        cgroups::Host host = cgroups::detect();
+        cg.path = cgroups::container_path(path, id, false);
+        cg.dirs = cgroups::plan_dirs(host, cg.path,
+                                     cgroups::parse_self_cgroup(sys::read_file("/proc/self/cgroup"), host));
+    } catch (const sys::Error& e) {
+        log::debug("delete --force: no cgroup to guess: " + e.message());
+    }
+    return cg;
+}
+
 void kill_and_wait(const Loaded& c, int timeout_ms) {
     sys::UniqueFd pidfd = open_init(c.record);
     if (!c.record.private_pid_ns) cgroups::kill_all(c.record.cgroup, SIGKILL);
@@ -160,6 +181,10 @@ void start_container(const std::string& root, const std::string& id) {
     if (!cfg.process) throw sys::Error("cannot start a container that has no process (config.json has none)");
     sys::UniqueFd pidfd = open_init(c.record);
     if (!pidfd) throw sys::Error("cannot start a container that has stopped");
+    // With NOTIFY_SOCKET, the container's socket must exist before it runs.
+    const std::string notify_host = notify::host_socket();
+    sys::UniqueFd notify_sock;
+    if (!notify_host.empty()) notify_sock = notify::bind(c.dir.path());
     // Open the barrier without blocking, then wait for the init's bytes or
     // its death: "0" when it passes the barrier, "1" once the startContainer
     // hooks passed, then end of file when its execve closes the write end.
@@ -210,6 +235,11 @@ void start_container(const std::string& root, const std::string& id) {
         for (auto& f : hooks::run_phase_collecting(cfg.hooks.poststart, "poststart", spec::hook_state_document(v)))
             log::warning(f);
     }
+    if (notify_sock) {
+        // Never hold the lock while blocking on the container.
+        c.dir.unlock();
+        notify::forward(notify_sock.get(), pidfd.get(), c.record.pid, notify_host);
+    }
 }
 
 void kill_container(const std::string& root, const std::string& id, int sig, bool all) {
@@ -257,6 +287,11 @@ void delete_container(const std::string& root, const std::string& id, bool force
     } catch (const sys::Error& e) {
         if (!force) throw;
         log::debug("delete --force: unreadable record: " + e.message());
+        // Without a record, the cgroup is found the way create named it: the
+        // saved config's cgroupsPath, or the /<id> convention (SECURITY.md §4.3).
+        cgroups::destroy(guessed_cgroup(*dir, id));
+        dir->remove();
+        return;
     }
     if (!rec) {
         // A create that died before its first record: only the directory exists.

@@ -99,8 +99,18 @@ MountOptions parse_mount_options(const std::vector<std::string>& options, const 
             continue;
         }
         if (auto it = recursive_table().find(o); it != recursive_table().end()) {
-            // The atime attributes are one field: setting one clears the others.
             std::uint64_t attr = it->second.attr;
+            if ((attr & MOUNT_ATTR__ATIME) == attr) {
+                // The access-time modes are one field, not bits (RELATIME is
+                // 0): mount_setattr(2) wants all of MOUNT_ATTR__ATIME in
+                // attr_clr and at most one mode in attr_set, else EINVAL.
+                // Setting a mode replaces the previous one; clearing one goes
+                // back to the kernel's default, relatime.
+                m.rec_attr_clr |= MOUNT_ATTR__ATIME;
+                m.rec_attr_set = (m.rec_attr_set & ~static_cast<std::uint64_t>(MOUNT_ATTR__ATIME)) |
+                                 (it->second.clear ? 0 : attr);
+                continue;
+            }
             if (it->second.clear) {
                 m.rec_attr_clr |= attr;
                 m.rec_attr_set &= ~attr;

@@ -90,7 +90,10 @@ std::vector<std::string> StateRoot::ids() const {
     }
     while (dirent* e = ::readdir(d)) {
         std::string name = e->d_name;
-        if (name == "." || name == ".." || name.front() == '.') continue;
+        // Only "." and "..": an ID may start with a dot (runc's rules, and
+        // validate_container_id accepts ".x"), and such a container must
+        // still be listed.
+        if (name == "." || name == "..") continue;
         if (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN) continue;
         out.push_back(name);
     }
@@ -176,6 +179,8 @@ bool ContainerDir::has_exec_fifo() const {
     struct stat st {};
     return ::fstatat(fd_.get(), kFifoFile, &st, AT_SYMLINK_NOFOLLOW) == 0;
 }
+
+void ContainerDir::unlock() const { ::flock(fd_.get(), LOCK_UN); }
 
 void ContainerDir::remove() const {
     int dup = ::openat(fd_.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);

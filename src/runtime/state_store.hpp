@@ -69,6 +69,9 @@ public:
     bool has_exec_fifo() const;
     std::string exec_fifo_path() const { return path_ + "/exec.fifo"; }
 
+    // Drops the flock early (before blocking on the container).
+    void unlock() const;
+
     // Removes every entry and the directory itself. Missing is fine.
     void remove() const;
 

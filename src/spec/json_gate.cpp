@@ -14,6 +14,8 @@ namespace {
 
 struct GateState {
     const GateLimits* limits;
+    yajl_handle handle = nullptr;
+    size_t doc_end = std::string_view::npos;  // offset just past the top-level container
     // One entry per open container: the keys seen so far (objects only).
     struct Frame {
         bool is_object;
@@ -51,6 +53,7 @@ int on_start_array(void* ctx) { return open_container(static_cast<GateState*>(ct
 int on_end(void* ctx) {
     auto* g = static_cast<GateState*>(ctx);
     if (!g->stack.empty()) g->stack.pop_back();
+    if (g->stack.empty()) g->doc_end = yajl_get_bytes_consumed(g->handle);
     return 1;
 }
 
@@ -99,6 +102,29 @@ std::string yajl_message(yajl_handle h, std::string_view text) {
     return std::string(sys::trim(msg));
 }
 
+// Byte offset of the error. yajl leaves its offset just past the token it
+// refused (and so does a cancel from our callbacks), except where it backs up
+// to the offending byte: most lexical errors (yajl_lex.c unreadChar: control
+// characters and bad escapes in strings, comments, malformed numbers and
+// literals) and the missing ',' or '}' after a map value. Trailing garbage is
+// reported where it starts, after the document's whitespace.
+size_t error_offset(std::string_view text, size_t consumed, const GateState& g, const std::string& problem) {
+    if (g.problem.empty()) {
+        if (problem == "parse error: trailing garbage" && g.doc_end <= text.size()) {
+            size_t off = g.doc_end;
+            while (off < text.size() && (text[off] == ' ' || text[off] == '\t' || text[off] == '\n' || text[off] == '\r'))
+                ++off;
+            return off;
+        }
+        const bool backs_up = (sys::starts_with(problem, "lexical error:") &&
+                               problem.find("invalid bytes in UTF8 string") == std::string::npos &&
+                               problem.find("invalid char in json text") == std::string::npos) ||
+                              problem.find("after key and value, inside map") != std::string::npos;
+        if (backs_up) return consumed;
+    }
+    return consumed ? consumed - 1 : 0;
+}
+
 }  // namespace
 
 void gate_json(std::string_view text, const std::string& what, const GateLimits& limits) {
@@ -106,10 +132,11 @@ void gate_json(std::string_view text, const std::string& what, const GateLimits&
         throw sys::Error(what + ": document is " + std::to_string(text.size()) + " bytes, larger than the " +
                          std::to_string(limits.max_bytes) + "-byte limit");
     if (sys::trim(text).empty()) throw sys::Error(what + ": empty document (expected a JSON object)");
-    GateState g{&limits, {}, {}};
+    GateState g{&limits};
     std::unique_ptr<std::remove_pointer_t<yajl_handle>, void (*)(yajl_handle)> h(
         yajl_alloc(&kCallbacks, nullptr, &g), yajl_free);
     if (!h) throw sys::Error(what + ": out of memory in the JSON parser");
+    g.handle = h.get();
     yajl_config(h.get(), yajl_dont_validate_strings, 0);  // validate UTF-8
     yajl_config(h.get(), yajl_allow_comments, 0);
     yajl_config(h.get(), yajl_allow_trailing_garbage, 0);
@@ -124,8 +151,7 @@ void gate_json(std::string_view text, const std::string& what, const GateLimits&
     }
     if (st == yajl_status_ok) return;
     std::string problem = !g.problem.empty() ? g.problem : yajl_message(h.get(), text);
-    // On cancel, yajl reports the offset just past the token that was refused.
-    throw sys::Error(what + ": " + position(text, consumed ? consumed - 1 : 0) + ": " + problem);
+    throw sys::Error(what + ": " + position(text, error_offset(text, consumed, g, problem)) + ": " + problem);
 }
 
 }  // namespace islet::spec

@@ -21,6 +21,20 @@ std::string idx(const std::string& base, const char* key, size_t i) {
 
 bool is_absolute(const std::string& p) { return !p.empty() && p.front() == '/'; }
 
+// A map key as a JSON pointer token (RFC 6901): "~" -> "~0", "/" -> "~1".
+std::string token(const std::string& key) {
+    std::string out;
+    for (char ch : key) {
+        if (ch == '~')
+            out += "~0";
+        else if (ch == '/')
+            out += "~1";
+        else
+            out += ch;
+    }
+    return out;
+}
+
 // Overlap and range checks shared by linux.uidMappings and mounts[].uidMappings.
 void check_mappings(P& out, const std::vector<IdMapping>& maps, const std::string& ptr) {
     // The kernel accepts at most 340 extents per map (since 4.15).
@@ -29,9 +43,12 @@ void check_mappings(P& out, const std::vector<IdMapping>& maps, const std::strin
         const auto& m = maps[i];
         std::string p = ptr + "/" + std::to_string(i);
         if (m.size == 0) add(out, p + "/size", "size must be greater than zero");
-        if (static_cast<std::uint64_t>(m.container_id) + m.size > (1ull << 32))
+        // The kernel refuses an extent whose u32 end wraps (map_write:
+        // first + count <= first), so the last ID 4294967295, (uid_t)-1, is
+        // never mappable: first + size must stay below 2^32.
+        if (static_cast<std::uint64_t>(m.container_id) + m.size >= (1ull << 32))
             add(out, p, "containerID + size overflows 32 bits");
-        if (static_cast<std::uint64_t>(m.host_id) + m.size > (1ull << 32))
+        if (static_cast<std::uint64_t>(m.host_id) + m.size >= (1ull << 32))
             add(out, p, "hostID + size overflows 32 bits");
         for (size_t k = 0; k < i; ++k) {
             const auto& o = maps[k];
@@ -62,7 +79,7 @@ void check_sysctls(P& out, const Config& c) {
     const Linux& l = *c.linux;
     auto ns = [&](const char* t) { return l.find_namespace(t); };
     for (auto& [key, value] : l.sysctl) {
-        std::string ptr = "/linux/sysctl/" + key;
+        std::string ptr = "/linux/sysctl/" + token(key);
         std::string k = key;
         std::replace(k.begin(), k.end(), '/', '.');
         if (k.empty() || k.front() == '.' || k.back() == '.' || k.find("..") != std::string::npos) {
@@ -82,8 +99,14 @@ void check_sysctls(P& out, const Config& c) {
             if (!ns("uts")) add(out, ptr, "sysctl \"" + key + "\" is not allowed in the host's uts namespace");
             continue;
         }
-        if (k == "kernel.ns_last_pid" || k == "user.max_user_namespaces") {
-            // Namespaced by the pid or user namespace.
+        // ns_last_pid belongs to the writer's pid namespace and user.* to its
+        // user namespace: without a new (or joined) one they are the host's.
+        if (k == "kernel.ns_last_pid") {
+            if (!ns("pid")) add(out, ptr, "sysctl \"" + key + "\" is not allowed in the host's pid namespace");
+            continue;
+        }
+        if (k == "user.max_user_namespaces") {
+            if (!ns("user")) add(out, ptr, "sysctl \"" + key + "\" is not allowed in the host's user namespace");
             continue;
         }
         add(out, ptr, "sysctl \"" + key + "\" is not in a separate kernel namespace");
@@ -107,7 +130,8 @@ void check_namespaces(P& out, const Config& c) {
     const Namespace* user = l.find_namespace("user");
     const bool maps = !l.uid_mappings.empty() || !l.gid_mappings.empty();
     if (maps && !user)
-        add(out, "/linux/uidMappings", "user namespace mappings specified, but user namespace isn't enabled in the config");
+        add(out, l.uid_mappings.empty() ? "/linux/gidMappings" : "/linux/uidMappings",
+            "user namespace mappings specified, but user namespace isn't enabled in the config");
     // With run.islet.isolated-userns the mappings come from the kernel's
     // isolated IDs or from an allocated block (ISOLATION.md §3).
     auto iso = c.annotations.find("run.islet.isolated-userns");
@@ -126,9 +150,9 @@ void check_namespaces(P& out, const Config& c) {
             add(out, "/linux/timeOffsets", "time offsets need a new time namespace");
         for (auto& [clock, off] : l.time_offsets) {
             if (clock != "monotonic" && clock != "boottime")
-                add(out, "/linux/timeOffsets/" + clock, "unknown clock (monotonic or boottime)");
+                add(out, "/linux/timeOffsets/" + token(clock), "unknown clock (monotonic or boottime)");
             if (off.nanosecs >= 1000000000u)
-                add(out, "/linux/timeOffsets/" + clock + "/nanosecs", "must be below 1000000000");
+                add(out, "/linux/timeOffsets/" + token(clock) + "/nanosecs", "must be below 1000000000");
         }
     }
 }
@@ -170,7 +194,8 @@ void check_devices(P& out, const Config& c) {
         if (d.type != "c" && d.type != "b" && d.type != "u" && d.type != "p")
             add(out, p + "/type", "device type must be one of c, b, u, p");
         if (!is_absolute(d.path)) add(out, p + "/path", "device path must be absolute");
-        if (d.path == "/dev" || sys::clean_path(d.path) == "/")
+        const std::string clean = sys::clean_path(d.path);
+        if (clean == "/dev" || clean == "/")
             add(out, p + "/path", "device path must name a file");
         if (d.type == "p" && (d.major || d.minor))
             add(out, p, "a fifo (type p) takes no major and minor numbers");
@@ -344,7 +369,8 @@ std::vector<Problem> validate_config(const Config& c) {
     check_paths(c.linux->masked_paths, "maskedPaths");
     check_paths(c.linux->readonly_paths, "readonlyPaths");
     if ((!c.linux->masked_paths.empty() || !c.linux->readonly_paths.empty()) && !c.linux->find_namespace("mount"))
-        add(out, "/linux/maskedPaths", "unable to restrict paths without a private mount namespace");
+        add(out, c.linux->masked_paths.empty() ? "/linux/readonlyPaths" : "/linux/maskedPaths",
+            "unable to restrict paths without a private mount namespace");
     return out;
 }
 

@@ -34,7 +34,8 @@ std::string upper(std::string_view s) {
 
 std::optional<int> parse_signal(std::string_view s) {
     if (auto n = parse_int(s)) {
-        if (*n < 1 || *n > kRtMax) return std::nullopt;
+        // 0 probes existence, as kill(2) (runc passes it through).
+        if (*n < 0 || *n > kRtMax) return std::nullopt;
         return static_cast<int>(*n);
     }
     std::string name = upper(s);

@@ -8,7 +8,7 @@
 namespace islet::sys {
 
 // "9", "KILL", "SIGKILL", "kill", "sigrtmin+3" -> number; nullopt when unknown.
-// Numbers must be in 1..64 (runc rejects 0 and negatives: `kill ID -9`).
+// Numbers must be in 0..64 (0 probes existence; negatives fail: `kill ID -9`).
 std::optional<int> parse_signal(std::string_view s);
 
 // 9 -> "SIGKILL"; unknown -> "signal N".

@@ -43,6 +43,20 @@ setup_common() {
 	cd "$BUNDLE"
 }
 
+# Like bats' `run` (sets $status, $output, $lines), but through a file with
+# stdin from /dev/null, for commands that may leave a container holding their
+# stdout (a pipe would never see EOF).
+run_file() {
+	local out
+	out=$(mktemp -p "$BATS_TEST_TMPDIR" run-out.XXXXXX)
+	status=0
+	"$@" >"$out" 2>&1 </dev/null || status=$?
+	output=$(cat "$out")
+	lines=()
+	[ -z "$output" ] || mapfile -t lines <<<"$output"
+	return 0
+}
+
 # Runs islet with the test's state root and sets $status, $output and
 # $lines as bats' `run` does. Output goes through a fresh file rather than a
 # pipe: a detached container inherits islet's stdio and would hold a pipe

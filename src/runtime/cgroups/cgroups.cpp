@@ -211,6 +211,18 @@ std::map<std::string, std::string> plan_dirs(const Host& host, const std::string
     return dirs;
 }
 
+void check_reusable(const std::map<std::string, std::string>& dirs) {
+    for (auto& [name, dir] : dirs) {
+        auto procs = read_procs(dir);
+        if (!procs.empty())
+            throw sys::Error("container's cgroup is not empty: " + std::to_string(procs.size()) +
+                             " process(es) found");
+    }
+    spec::CgroupRecord probe;
+    probe.dirs = dirs;
+    if (frozen(probe)) throw sys::Error("container's cgroup unexpectedly frozen");
+}
+
 void create_dirs(const Host& host, const std::map<std::string, std::string>& dirs) {
     for (auto& h : host.hierarchies) {
         auto it = dirs.find(h.name);
@@ -325,8 +337,33 @@ void kill_all(const spec::CgroupRecord& cg, int sig) {
     if (can_freeze && (sig == SIGKILL || !was_frozen)) thaw(cg);
 }
 
+// Directories destroy() must never sweep: each hierarchy's root, and every
+// cgroup that holds islet itself (a lost record guessed by name could name
+// either). Read once per destroy().
+std::vector<std::string> protected_dirs() {
+    Host host = parse_host(sys::read_file_if_exists("/proc/self/mountinfo").value_or(""), "");
+    auto self = parse_self_cgroup(sys::read_file_if_exists("/proc/self/cgroup").value_or(""), host);
+    std::vector<std::string> out;
+    for (auto& h : host.hierarchies) {
+        out.push_back(sys::clean_path(h.mount));
+        if (auto it = self.find(h.name); it != self.end()) {
+            // islet's cgroup and each of its ancestors.
+            std::string p = sys::clean_path(h.mount + "/" + it->second);
+            while (p.size() > h.mount.size()) {
+                out.push_back(p);
+                p = p.substr(0, p.find_last_of('/'));
+            }
+        }
+    }
+    return out;
+}
+
 void destroy(const spec::CgroupRecord& cg) {
     if (cg.dirs.empty()) return;
+    const auto keep = protected_dirs();
+    for (auto& [name, dir] : cg.dirs)
+        if (std::find(keep.begin(), keep.end(), sys::clean_path(dir)) != keep.end())
+            throw sys::Error("refusing to remove cgroup " + dir + ": it is a hierarchy root or holds islet itself");
     // v2 cgroup.kill kills the whole subtree atomically (Linux 5.14+).
     if (auto it = cg.dirs.find("unified"); it != cg.dirs.end() && exists(it->second + "/cgroup.kill")) {
         try {

@@ -67,6 +67,12 @@ std::map<std::string, std::string> plan_dirs(const Host& host, const std::string
 // islet's own cgroups from /proc/self/cgroup (hierarchy name -> path).
 std::map<std::string, std::string> parse_self_cgroup(const std::string& text, const Host& host);
 
+// Refuses planned directories that already exist and hold processes or are
+// frozen ("container's cgroup is not empty: N process(es) found"). Runs
+// before anything is made: cgroups refused here are not the container's and
+// must never reach the rollback, whose destroy() kills what is inside.
+void check_reusable(const std::map<std::string, std::string>& dirs);
+
 // Makes the directories (cpuset.cpus/mems copied down from the parent on v1,
 // as the kernel leaves them empty). Refuses a directory that already holds
 // processes ("container's cgroup is not empty: N process(es) found") or is

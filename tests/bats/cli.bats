@@ -1,0 +1,167 @@
+#!/usr/bin/env bats
+# runc's command-line grammar and output channels (RUNC-CONTRACT.md §1).
+
+load helpers
+
+@test "flags take one or two dashes, = or a separate value, short aliases" {
+	set_args true
+	run_file "$ISLET" -root "$ROOT" create -bundle "$BUNDLE" "$CID"
+	assert_success
+	run_file "$ISLET" --root="$ROOT" delete -f "$CID"
+	assert_success
+	run_file "$ISLET" -root="$ROOT" run -b "$BUNDLE" --keep "$CID"
+	assert_success
+	# Flags after the id work for most commands; globals after the command too.
+	run_file "$ISLET" delete "$CID" --force --root "$ROOT"
+	assert_success
+	[ ! -e "$ROOT/$CID" ]
+}
+
+@test "booleans take a value only with =" {
+	set_args sleep 100
+	run_file "$ISLET" --root "$ROOT" run --detach=true "$CID"
+	assert_success
+	run_file "$ISLET" --root "$ROOT" delete --force=false "$CID"
+	assert_failure 1
+	assert_output --partial "not stopped: running"
+	# `--force true` makes "true" a second argument.
+	run_file "$ISLET" --root "$ROOT" delete --force "$CID" true
+	assert_failure 1
+	assert_output --partial 'requires exactly 1 argument(s)'
+	run_file "$ISLET" --root "$ROOT" delete --force=1 "$CID"
+	assert_success
+	run_file "$ISLET" --root "$ROOT" delete --force=maybe "$CID"
+	assert_failure 1
+	assert_output --partial 'invalid boolean value "maybe"'
+}
+
+@test "unknown flags, unknown commands, wrong argument counts: runc's output and exit codes" {
+	run_file "$ISLET" --root "$ROOT" state --bogus x
+	assert_failure 1
+	assert_line --index 0 "Incorrect Usage: flag provided but not defined: -bogus"
+	assert_output --partial "USAGE:"
+	run_file "$ISLET" frob
+	assert_failure 3
+	assert_output --partial "No help topic for 'frob'"
+	run_file "$ISLET" --root "$ROOT" kill
+	assert_failure 1
+	assert_output --partial "Incorrect Usage."
+	assert_output --partial 'requires a minimum of 1 argument(s)'
+	run_file "$ISLET" --root "$ROOT" -dt list
+	assert_failure 1
+	assert_output --partial "flag provided but not defined: -dt"
+	run_file "$ISLET" --root "$ROOT" create --pid-file
+	assert_failure 1
+	assert_output --partial "flag needs an argument: -pid-file"
+}
+
+@test "help and version" {
+	run_file "$ISLET" --help
+	assert_success
+	assert_output --partial "USAGE:"
+	run_file "$ISLET" help kill
+	assert_success
+	assert_output --partial "islet kill - "
+	run_file "$ISLET" kill --help
+	assert_success
+	assert_output --partial "--all, -a"
+	run_file "$ISLET" --version
+	assert_success
+	assert_line --index 0 --regexp '^islet version [0-9]+\.[0-9]+\.[0-9]+$'
+	assert_line --index 1 --regexp '^commit: '
+	assert_line --index 2 --regexp '^spec: 1\.[0-9]+\.[0-9]+$'
+	run_file "$ISLET" -v
+	assert_success
+	# Until checkpointing exists, `checkpoint --help` must not exit 0:
+	# podman and CRI-O take exit 0 as "checkpoint works".
+	run_file "$ISLET" checkpoint --help
+	assert_failure
+	run_file "$ISLET" restore --lsm-mount-context
+	assert_failure
+	refute_output --partial "flag needs an argument"
+}
+
+@test "--log-format json: one error object in the log, the bare message on stderr" {
+	log="$BATS_TEST_TMPDIR/log.json"
+	run_file "$ISLET" --root "$ROOT" --log "$log" --log-format json state nonexistent-id
+	assert_failure 1
+	assert_output "container does not exist"
+	[ "$(wc -l <"$log")" -eq 1 ]
+	[ "$(jq -r .level "$log")" = error ]
+	[ "$(jq -r .msg "$log")" = "container does not exist" ]
+	[ "$(jq -r 'keys | join(",")' "$log")" = "level,msg,time" ]
+	jq -r .time "$log" | grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})$'
+	# Appended, never truncated.
+	run_file "$ISLET" --root "$ROOT" --log "$log" --log-format json kill nonexistent-id 9
+	[ "$(wc -l <"$log")" -eq 2 ]
+	# Without --log: the formatted line on stderr.
+	run_file "$ISLET" --root "$ROOT" state nonexistent-id
+	assert_output --regexp '^time="[^"]+" level=error msg="container does not exist"$'
+	run_file "$ISLET" --root "$ROOT" --log-format json state nonexistent-id
+	[ "$(echo "$output" | jq -r .msg)" = "container does not exist" ]
+	run_file "$ISLET" --log-format yaml state x
+	assert_failure 1
+	assert_output --partial "invalid log-format: yaml"
+}
+
+@test "successful commands print nothing but their output" {
+	set_args sleep 100
+	log="$BATS_TEST_TMPDIR/quiet.json"
+	run_file "$ISLET" --root "$ROOT" --log "$log" --log-format json create "$CID"
+	assert_success
+	assert_output ""
+	for cmd in start "kill $CID 0" pause resume; do
+		run_file "$ISLET" --root "$ROOT" --log "$log" --log-format json $cmd $([ "$cmd" = "kill $CID 0" ] || echo "$CID")
+		assert_success
+		assert_output ""
+	done
+	run_file "$ISLET" --root "$ROOT" --log "$log" --log-format json delete -f "$CID"
+	assert_output ""
+	[ ! -s "$log" ]
+}
+
+@test "--root defaults to /run/islet for root, and must not be /" {
+	run_file "$ISLET" --root / list
+	assert_failure 1
+	assert_output --partial "Option --root argument should not be set to /"
+	run_file "$ISLET" list --format json
+	assert_success
+}
+
+@test "spec writes a starter config that runs, and refuses to overwrite" {
+	dir="$BATS_TEST_TMPDIR/specdir"
+	mkdir -p "$dir"
+	cp -a "$BUNDLE/rootfs" "$dir/rootfs"
+	run_file "$ISLET" spec --bundle "$dir"
+	assert_success
+	jq -e '.process.terminal == true and .root.readonly == true and .hostname == "islet"' "$dir/config.json"
+	jq -e '.process.capabilities | has("inheritable") or has("ambient") | not' "$dir/config.json"
+	[ "$(stat -c %a "$dir/config.json")" = 644 ]
+	run_file "$ISLET" spec --bundle "$dir"
+	assert_failure 1
+	assert_output --partial "File config.json exists. Remove it first"
+	# It runs as runc's does: on a terminal.
+	run script -qec "cd $dir && echo 'hostname; exit 4' | $ISLET --root $ROOT run $CID" /dev/null
+	[ "$status" -eq 4 ]
+	[[ "$output" == *islet* ]]
+	rm "$dir/config.json"
+	run_file "$ISLET" spec --rootless --bundle "$dir"
+	assert_success
+	jq -e '.linux.uidMappings[0].hostID == 0 and (.linux.namespaces | map(.type) | index("user")) != null' "$dir/config.json"
+}
+
+@test "features: a Features document, advertising only what is implemented" {
+	run_file "$ISLET" features
+	assert_success
+	echo "$output" | jq -e '.ociVersionMin == "1.0.0" and (.ociVersionMax | startswith("1."))'
+	echo "$output" | jq -e '.hooks | length == 6'
+	echo "$output" | jq -e '.linux.namespaces | index("user") != null'
+	echo "$output" | jq -e '.linux.capabilities | index("CAP_SYS_ADMIN") != null'
+	echo "$output" | jq -e '.mountOptions | index("rbind") != null'
+	# Not implemented: never advertised (containerd and CRI-O trust this).
+	echo "$output" | jq -e '.linux.mountExtensions.idmap.enabled == false'
+	echo "$output" | jq -e '(.mountOptions | index("idmap")) == null'
+	# containerd runs `<binary> features` with no globals and reads stdout only.
+	run "$ISLET" features 2>/dev/null
+	assert_success
+}

@@ -1,0 +1,204 @@
+#!/usr/bin/env bats
+# Security regressions (SECURITY.md §5, P0): each test reproduces the attack
+# of a runc or crun CVE class and checks that it gets nowhere.
+
+load helpers
+
+@test "P0#1 fd audit: a created init holds nothing of the host's but its own handles" {
+	set_args sleep 1000
+	exec 7</
+	islet create "$CID"
+	exec 7<&-
+	assert_success
+	pid=$(pid_of "$CID")
+	for fd in /proc/$pid/fd/*; do
+		t=$(readlink "$fd")
+		case "$t" in
+			/dev/null|pipe:*|socket:*|anon_inode:*|/dev/pts/*|*/islet-out.*|*/islet.log) ;;
+			"$ROOT/$CID/exec.fifo"|/proc|"/memfd:islet-exec (deleted)") ;;
+			*) echo "unexpected fd $fd -> $t"; return 1 ;;
+		esac
+	done
+	# After start, the process has exactly 0, 1, 2 (plus ls's own).
+	set_args sh -c 'ls /proc/self/fd'
+	islet delete -f "$CID"
+	islet run "$CID"
+	assert_output "$(printf '0\n1\n2\n3')"
+}
+
+@test "P0#4 the container never reaches islet's binary through /proc/*/exe" {
+	before=$(sha256sum "$ISLET" | cut -d' ' -f1)
+	# An entrypoint whose interpreter is /proc/self/exe gets the sealed stub.
+	printf '#!/proc/self/exe\n' >"$BUNDLE/rootfs/evil"
+	chmod 755 "$BUNDLE/rootfs/evil"
+	set_args /evil
+	islet run "$CID"
+	assert_failure
+	refute_output --partial "islet version"
+	set_args sleep 1000
+	islet create "$CID"
+	init=$(pid_of "$CID")
+	# The waiting init is not dumpable: the container cannot open its exe.
+	islet exec "$CID" sh -c 'cat /proc/1/exe >/dev/null 2>&1; echo rc=$?; readlink /proc/1/exe; echo x >>/proc/1/exe 2>&1; echo wrc=$?'
+	assert_line rc=1
+	assert_line wrc=1
+	refute_output --partial "$ISLET"
+	islet start "$CID"
+	# After start, /proc/<init>/exe is the program, not islet.
+	[ "$(readlink /proc/$init/exe)" = /bin/busybox ]
+	for i in $(seq 20); do islet exec "$CID" true; done
+	[ "$(sha256sum "$ISLET" | cut -d' ' -f1)" = "$before" ]
+}
+
+@test "P0#8 mount destinations with .. and symlinks stay inside the rootfs" {
+	mkdir -p "$BATS_TEST_TMPDIR/src"
+	echo payload >"$BATS_TEST_TMPDIR/src/p"
+	ln -s "$CANARY" "$BUNDLE/rootfs/abs-link"
+	ln -s ../../../../../../.. "$BUNDLE/rootfs/rel-link"
+	update_config --arg s "$BATS_TEST_TMPDIR/src" '.root.readonly = false | .mounts += [
+		{"destination": "/../../../../canary-a", "type": "bind", "source": $s, "options": ["bind"]},
+		{"destination": "/abs-link/x", "type": "bind", "source": $s, "options": ["bind"]},
+		{"destination": "/rel-link/canary-c", "type": "bind", "source": $s, "options": ["bind"]}]'
+	set_args sh -c 'cat /canary-a/p /tmp/canary/x/p /canary-c/p 2>&1; grep -c src /proc/self/mountinfo'
+	islet run "$CID"
+	assert_success
+	# The mounts landed inside the rootfs, the canary did not change (audit).
+	[ -d "$BUNDLE/rootfs/canary-a" ]
+	[ -d "$BUNDLE/rootfs/canary-c" ]
+	[ -d "$BUNDLE/rootfs$CANARY/x" ]
+	update_config '.mounts += [{"destination": "/rel-link", "type": "tmpfs", "source": "tmpfs"}]'
+	islet create "$CID"
+	assert_failure 1
+	assert_output --partial "is on the top of rootfs"
+}
+
+@test "P0#9 mountpoints through dangling symlinks are created inside the rootfs (CVE-2024-45310)" {
+	ln -s "$CANARY/dir/new-dir" "$BUNDLE/rootfs/dangling"
+	ln -s "$CANARY/dir/new-file" "$BUNDLE/rootfs/dangling-file"
+	echo x >"$BATS_TEST_TMPDIR/f"
+	update_config --arg f "$BATS_TEST_TMPDIR/f" '.root.readonly = false | .mounts += [
+		{"destination": "/dangling/sub", "type": "tmpfs", "source": "tmpfs"},
+		{"destination": "/dangling-file", "type": "bind", "source": $f, "options": ["bind"]}]'
+	set_args true
+	islet run "$CID"
+	assert_success
+	[ -d "$BUNDLE/rootfs$CANARY/dir/new-dir/sub" ]
+	[ -f "$BUNDLE/rootfs$CANARY/dir/new-file" ]
+	[ ! -e "$CANARY/dir/new-dir" ]
+}
+
+@test "P0#11 a /dev/null that is a symlink to a host file is never used as a mask (CVE-2025-31133)" {
+	update_config '.mounts |= map(select(.destination != "/dev" and (.destination | startswith("/dev/") | not)))
+		| .linux.maskedPaths = ["/proc/keys", "/etc/hostname-mask"] | .root.readonly = false'
+	rm -rf "$BUNDLE/rootfs/dev" && mkdir "$BUNDLE/rootfs/dev"
+	ln -s "$CANARY/file" "$BUNDLE/rootfs/dev/null"
+	echo secret >"$BUNDLE/rootfs/etc/hostname-mask"
+	set_args sh -c 'stat -c "%t:%T" /proc/keys /etc/hostname-mask; echo pwned >/etc/hostname-mask 2>&1; echo pwned >/dev/null'
+	islet run "$CID"
+	assert_success
+	assert_line "1:3"
+	[ "$(cat "$CANARY/file")" = canary ]
+}
+
+@test "P0#12 /dev/console is the container's own pty even when /dev/pts holds symlinks (CVE-2025-52565)" {
+	update_config '.process.terminal = true | .mounts |= map(select(.destination != "/dev/pts" and .destination != "/dev"))'
+	mkdir -p "$BUNDLE/rootfs/dev/pts"
+	for n in 0 1 2 3; do ln -s "$CANARY/file" "$BUNDLE/rootfs/dev/pts/$n"; done
+	set_args sh -c 'stat -c "%t %F" /dev/console'
+	SOCK="$BATS_TEST_TMPDIR/tty.sock"
+	"$ISLET_HELPERS/recvtty" "$SOCK" "$BATS_TEST_TMPDIR/tty.log" &
+	recv=$!
+	for i in $(seq 100); do [ -S "$SOCK" ] && break; sleep 0.02; done
+	# No devpts at /dev/pts: the container has no pty of its own, so the
+	# console refuses instead of following the image's symlinks.
+	islet create --console-socket "$SOCK" "$CID"
+	kill $recv 2>/dev/null || true
+	wait $recv 2>/dev/null || true
+	assert_failure 1
+	assert_output --partial "/dev/pts/ptmx"
+	[ "$(cat "$CANARY/file")" = canary ]
+}
+
+@test "P0#13 a /dev that is a symlink outside the rootfs is not populated (CVE-2026-41579)" {
+	outside="$BATS_TEST_TMPDIR/outside-dev"
+	mkdir -p "$outside"
+	echo marker >"$outside/ptmx"
+	rm -rf "$BUNDLE/rootfs/dev"
+	ln -s "$outside" "$BUNDLE/rootfs/dev"
+	set_args sh -c 'ls /dev | head -3'
+	islet run "$CID"
+	[ "$(ls "$outside")" = ptmx ]
+	[ "$(cat "$outside/ptmx")" = marker ]
+	[ ! -L "$outside/ptmx" ]
+}
+
+@test "P0#23 pivot_root leaves no host mount visible and the old root detached" {
+	set_args cat /proc/self/mountinfo
+	islet run "$CID"
+	assert_success
+	# Mount points (field 5): only the container's own tree.
+	mps=$(echo "$output" | awk '{print $5}')
+	for mp in $mps; do
+		case "$mp" in
+			/|/proc|/proc/*|/dev|/dev/*|/sys|/sys/*) ;;
+			*) echo "unexpected mount point $mp"; return 1 ;;
+		esac
+	done
+}
+
+@test "P0#25 NUL bytes and oversized fields never change the namespace set" {
+	update_config '.mounts += [{"destination": "/a\u0000b", "type": "tmpfs", "source": "tmpfs"}]'
+	islet create "$CID"
+	assert_failure 1
+	assert_output --partial "NUL character"
+	big=$(head -c 70000 /dev/zero | tr '\0' 'a')
+	update_config 'del(.mounts[-1])'
+	update_config --arg b "$big" '.annotations = {"big": $b} | .process.env += ["BIG=" + $b] | .process.args = ["sh", "-c", "echo ${#BIG}; readlink /proc/self/ns/net; readlink /proc/self/ns/pid"]'
+	islet run "$CID"
+	assert_success
+	assert_line 70000
+	refute_output --partial "$(readlink /proc/self/ns/net)"
+}
+
+@test "P0#24 exec's joining process is not dumpable until it execs (CVE-2016-9962)" {
+	set_args sleep 1000
+	islet run -d "$CID"
+	ISLET_TEST_PAUSE_AT=exec-before-ready "$ISLET" --root "$ROOT" exec -d "$CID" true </dev/null >/dev/null 2>&1 &
+	runner=$!
+	# Find the stopped joining process (state T, in the container's pid namespace).
+	joiner=""
+	for i in $(seq 100); do
+		for p in $(pgrep -P "$runner" 2>/dev/null); do
+			[ "$(awk '{print $3}' /proc/$p/stat)" = T ] && joiner=$p
+		done
+		[ -n "$joiner" ] && break
+		sleep 0.05
+	done
+	[ -n "$joiner" ]
+	# From inside the container, its fds and exe are out of reach.
+	cpid=$(grep NSpid /proc/$joiner/status | awk '{print $NF}')
+	islet exec "$CID" sh -c "for f in /proc/$cpid/fd/*; do readlink \$f || echo denied; done; cat /proc/$cpid/exe >/dev/null 2>&1; echo rc=\$?"
+	refute_output --regexp '^/'
+	assert_line denied
+	assert_line rc=1
+	kill -9 "$joiner" "$runner" 2>/dev/null || true
+	wait "$runner" 2>/dev/null || true
+}
+
+@test "P0#4 with CAP_SYS_PTRACE and no user namespace, the waiting init is a sealed copy" {
+	before=$(sha256sum "$ISLET" | cut -d' ' -f1)
+	update_config '.process.capabilities.bounding += ["CAP_SYS_PTRACE"] | .process.capabilities.effective += ["CAP_SYS_PTRACE"] | .process.capabilities.permitted += ["CAP_SYS_PTRACE"]'
+	set_args sleep 1000
+	islet create "$CID"
+	assert_success
+	init=$(pid_of "$CID")
+	# What the container could reach is a sealed memfd, not the installed file.
+	exe=$(readlink /proc/$init/exe)
+	[[ "$exe" == "/memfd:islet (deleted)" ]]
+	islet exec "$CID" sh -c 'readlink /proc/1/exe; echo x >>/proc/1/exe; echo rc=$?'
+	assert_line "/memfd:islet (deleted)"
+	assert_line rc=1
+	islet start "$CID"
+	assert_success
+	[ "$(sha256sum "$ISLET" | cut -d' ' -f1)" = "$before" ]
+}

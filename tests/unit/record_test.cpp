@@ -1,0 +1,173 @@
+// spec/record: the container record and the documents clients read.
+#include "spec/record.hpp"
+
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "test_util.hpp"
+
+using namespace islet::spec;
+using islet::test::error_of;
+
+namespace {
+
+ContainerRecord full_record() {
+    ContainerRecord r;
+    r.id = "c1";
+    r.phase = "created";
+    r.pid = 4242;
+    r.start_time = 18446744073709551615ull;
+    r.creator_pid = 99;
+    r.bundle = "/var/lib/b \"quoted\"";
+    r.rootfs = "/var/lib/b/rootfs";
+    r.created = "2024-01-02T03:04:05.000000006Z";
+    r.annotations = {{"a", "1"}, {"k/with/slash", "v\nline"}};
+    r.cgroup.manager = "systemd";
+    r.cgroup.path = "/system.slice/islet-c1.scope";
+    r.cgroup.dirs = {{"unified", "/sys/fs/cgroup/unified/x"}, {"cpu,cpuacct", "/sys/fs/cgroup/cpu,cpuacct/x"}};
+    r.cgroup.owned = false;
+    r.private_pid_ns = false;
+    r.rootless = true;
+    r.namespaces = {{"pid", "/proc/4242/ns/pid"}, {"network", "/run/netns/n"}};
+    r.isolation = {{"mode", "block"}, {"base", "100000"}};
+    return r;
+}
+
+StateView view() {
+    StateView v;
+    v.id = "c1";
+    v.status = "running";
+    v.bundle = "/b";
+    v.rootfs = "/b/rootfs";
+    v.created = "2024-01-02T03:04:05.000000006Z";
+    v.owner = "root";
+    v.pid = 42;
+    return v;
+}
+
+}  // namespace
+
+TEST(Record, RoundTripKeepsEveryField) {
+    ContainerRecord r = full_record();
+    ContainerRecord b = record_from_json(record_to_json(r), "state.json");
+    EXPECT_EQ(b.id, r.id);
+    EXPECT_EQ(b.phase, r.phase);
+    EXPECT_EQ(b.pid, r.pid);
+    EXPECT_EQ(b.start_time, r.start_time);
+    EXPECT_EQ(b.creator_pid, r.creator_pid);
+    EXPECT_EQ(b.bundle, r.bundle);
+    EXPECT_EQ(b.rootfs, r.rootfs);
+    EXPECT_EQ(b.created, r.created);
+    EXPECT_EQ(b.annotations, r.annotations);
+    EXPECT_EQ(b.cgroup.manager, r.cgroup.manager);
+    EXPECT_EQ(b.cgroup.path, r.cgroup.path);
+    EXPECT_EQ(b.cgroup.dirs, r.cgroup.dirs);
+    EXPECT_EQ(b.cgroup.owned, r.cgroup.owned);
+    EXPECT_EQ(b.private_pid_ns, r.private_pid_ns);
+    EXPECT_EQ(b.rootless, r.rootless);
+    EXPECT_EQ(b.namespaces, r.namespaces);
+    EXPECT_EQ(b.isolation, r.isolation);
+}
+
+TEST(Record, DefaultsRoundTrip) {
+    ContainerRecord r;  // phase "creating", pid 0, owned cgroup, private pid ns
+    ContainerRecord b = record_from_json(record_to_json(r), "s");
+    EXPECT_EQ(b.phase, "creating");
+    EXPECT_EQ(b.pid, 0);
+    EXPECT_TRUE(b.cgroup.owned);
+    EXPECT_TRUE(b.private_pid_ns);
+    EXPECT_FALSE(b.rootless);
+}
+
+TEST(Record, OptionalFieldsDefault) {
+    ContainerRecord b = record_from_json(
+        R"({"id":"x","phase":"created","pid":1,"startTime":2,"bundle":"/b","rootfs":"/r","created":"t",
+            "cgroup":{"manager":"cgroupfs","path":"/x","dirs":{}}})",
+        "s");
+    EXPECT_EQ(b.creator_pid, 0);
+    EXPECT_TRUE(b.cgroup.owned);
+    EXPECT_TRUE(b.private_pid_ns);
+    EXPECT_FALSE(b.rootless);
+    EXPECT_TRUE(b.namespaces.empty());
+}
+
+TEST(Record, BadRecordsAreErrors) {
+    EXPECT_EQ(error_of([] { record_from_json("{}", "/r/c1/state.json"); }).rfind(
+                  "/r/c1/state.json: not a valid container record: ", 0),
+              0u);
+    EXPECT_NE(error_of([] { record_from_json(R"({"id":"a","id":"b"})", "s"); }).find("duplicate key \"id\""),
+              std::string::npos);
+    EXPECT_NE(error_of([] { record_from_json("", "s"); }).find("empty document"), std::string::npos);
+    // A wrong type is an error, not a zero.
+    std::string text = record_to_json(full_record());
+    text.replace(text.find("\"pid\":4242"), 10, "\"pid\":\"4242\"");
+    EXPECT_NE(error_of([&] { record_from_json(text, "s"); }).find("not a valid container record"),
+              std::string::npos);
+}
+
+TEST(StateDocument, KeyOrderIndentNoTrailingNewline) {
+    EXPECT_EQ(state_document(view()),
+              "{\n"
+              "  \"ociVersion\": \"1.2.0\",\n"
+              "  \"id\": \"c1\",\n"
+              "  \"pid\": 42,\n"
+              "  \"status\": \"running\",\n"
+              "  \"bundle\": \"/b\",\n"
+              "  \"rootfs\": \"/b/rootfs\",\n"
+              "  \"created\": \"2024-01-02T03:04:05.000000006Z\",\n"
+              "  \"owner\": \"root\"\n"
+              "}");
+}
+
+TEST(StateDocument, AnnotationsBeforeOwner) {
+    StateView v = view();
+    v.annotations = {{"b", "2"}, {"a", "1"}};
+    v.pid = 0;  // stopped: runc prints pid 0
+    EXPECT_EQ(state_document(v),
+              "{\n"
+              "  \"ociVersion\": \"1.2.0\",\n"
+              "  \"id\": \"c1\",\n"
+              "  \"pid\": 0,\n"
+              "  \"status\": \"running\",\n"
+              "  \"bundle\": \"/b\",\n"
+              "  \"rootfs\": \"/b/rootfs\",\n"
+              "  \"created\": \"2024-01-02T03:04:05.000000006Z\",\n"
+              "  \"annotations\": {\n"
+              "    \"a\": \"1\",\n"
+              "    \"b\": \"2\"\n"
+              "  },\n"
+              "  \"owner\": \"root\"\n"
+              "}");
+}
+
+TEST(ListDocument, NullWhenEmptyCompactOtherwise) {
+    EXPECT_EQ(list_document({}), "null");
+    StateView a = view(), b = view();
+    b.id = "c2";
+    b.status = "stopped";
+    b.pid = 0;
+    EXPECT_EQ(list_document({a, b}),
+              "[{\"ociVersion\":\"1.2.0\",\"id\":\"c1\",\"pid\":42,\"status\":\"running\",\"bundle\":\"/b\","
+              "\"rootfs\":\"/b/rootfs\",\"created\":\"2024-01-02T03:04:05.000000006Z\",\"owner\":\"root\"},"
+              "{\"ociVersion\":\"1.2.0\",\"id\":\"c2\",\"pid\":0,\"status\":\"stopped\",\"bundle\":\"/b\","
+              "\"rootfs\":\"/b/rootfs\",\"created\":\"2024-01-02T03:04:05.000000006Z\",\"owner\":\"root\"}]");
+}
+
+TEST(HookStateDocument, OmitsPidZeroAndEmptyAnnotations) {
+    StateView v = view();
+    v.status = "creating";
+    v.pid = 0;
+    EXPECT_EQ(hook_state_document(v), R"({"ociVersion":"1.2.0","id":"c1","status":"creating","bundle":"/b"})");
+    v.status = "created";
+    v.pid = 7;
+    v.annotations = {{"k", "v"}};
+    EXPECT_EQ(hook_state_document(v),
+              R"({"ociVersion":"1.2.0","id":"c1","status":"created","pid":7,"bundle":"/b","annotations":{"k":"v"}})");
+}
+
+TEST(Rfc3339, NanosecondsUtc) {
+    std::string t = rfc3339_nano_now();
+    EXPECT_TRUE(std::regex_match(t, std::regex(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{9}Z)"))) << t;
+    EXPECT_LE(t, rfc3339_nano_now());
+}
