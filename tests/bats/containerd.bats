@@ -71,6 +71,12 @@ teardown_file() {
 	# Snapshots left mounted by a task that could not be removed.
 	awk -v d="$CLIENT_TMP" 'index($5, d) == 1 {print $5}' /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l
 	rmdir "$STATE_ROOT" 2>/dev/null || true
+	# The shim's cgroupsPath is /<namespace>/<id>: the runtime removes the
+	# container's directory, the namespace's is left (as with runc).
+	local d
+	for d in /sys/fs/cgroup/*/"$NS" /sys/fs/cgroup/"$NS"; do
+		[ -d "$d" ] && rmdir "$d" 2>/dev/null || true
+	done
 	rm -rf "$CLIENT_TMP"
 }
 
