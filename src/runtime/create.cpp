@@ -20,6 +20,10 @@
 #include "runtime/cgroups/devices.hpp"
 #include "runtime/exec_stub.hpp"
 #include "runtime/idmap.hpp"
+#include "runtime/idmapped_mounts.hpp"
+#include "runtime/isolation/isolation.hpp"
+#include "runtime/isolation/kernel_mode.hpp"
+#include <grp.h>
 #include "runtime/init_context.hpp"
 #include "runtime/mount_options.hpp"
 #include "runtime/mounts.hpp"
@@ -53,6 +57,7 @@ struct Rollback {
     bool cgroup_made = false;
     pid_t child = 0;  // our child (the init, or the intermediate process)
     int pidfd = -1;
+    std::optional<std::pair<spec::IsletConfig, std::uint64_t>> id_block;  // allocated host ID block
     // Once the init exists, a failed create is the lifecycle's "stop the
     // container and continue at step 12": destroy, then poststop hooks
     // (runtime.md; runc's destroy does the same), so they can undo what
@@ -74,6 +79,13 @@ struct Rollback {
         if (cgroup_made) {
             try {
                 cgroups::destroy(cgroup);
+            } catch (const sys::Error& e) {
+                log::debug("rollback: " + e.message());
+            }
+        }
+        if (id_block) {
+            try {
+                isolation::IdPool(id_block->first).release(id_block->second);
             } catch (const sys::Error& e) {
                 log::debug("rollback: " + e.message());
             }
@@ -236,6 +248,15 @@ Created create_container(const CreateOptions& o) {
     host::reexec_sealed(config, config.process ? &*config.process : nullptr);
     const spec::Linux& linux = *config.linux;
     const std::string rootfs = host::resolve_rootfs(o.bundle, config.root->path);
+    // Isolated user namespaces (ISOLATION.md §3): decided before the
+    // namespace plan, which they change.
+    isolation::Plan iso;
+    spec::IsletConfig settings;
+    isolation::FsProcTree proc;
+    if (isolation::requested(config)) {
+        settings = spec::load_islet_config();
+        iso = isolation::plan(config, settings, isolation::kernel_supports_isolation(proc), o.rootless);
+    }
     const ns::Plan plan = ns::plan(linux);
 
     InitContext ctx;
@@ -312,6 +333,18 @@ Created create_container(const CreateOptions& o) {
     record.cgroup = cg;
     record.private_pid_ns = plan.new_pid() || linux.find_namespace("pid") != nullptr;
     record.rootless = o.rootless;
+    if (iso.enabled) {
+        record.isolation[isolation::kModeAnnotation] = iso.mode;
+        if (iso.needs_block) {
+            // Recorded in the registry (owner: this root and id) before use,
+            // and in the container's record before any side effect.
+            isolation::IdBlock block = isolation::IdPool(settings).allocate(o.root, o.id);
+            rb.id_block = std::make_pair(settings, block.index);
+            isolation::apply_block(config, block);
+            record.isolation[isolation::kBlockAnnotation] = block.text();
+            record.isolation["_block_index"] = std::to_string(block.index);
+        }
+    }
     dir.write_config(text);
     dir.write_record(record);
     test_hooks::pause_at("after-state-dir");
@@ -387,6 +420,9 @@ Created create_container(const CreateOptions& o) {
     // 6. One clone3: new namespaces, straight into the unified cgroup. Joined
     //    namespaces are entered by this process around the call. All signals
     //    are blocked so the init starts with none pending its own handlers.
+    // Kernel mode: setgroups(2) needs a gid_map, so the init must not carry
+    // supplementary groups into a namespace that may have none (ISOLATION.md §2.4).
+    if (iso.mode == "kernel" && ::setgroups(0, nullptr) < 0) sys::throw_errno("drop supplementary groups");
     sigset_t all, old;
     sigfillset(&all);
     ::sigprocmask(SIG_SETMASK, &all, &old);
@@ -426,9 +462,21 @@ Created create_container(const CreateOptions& o) {
     init_sock.reset();
     console_for_init.reset();
 
-    // 7. Identity and cgroups of the init, then let it go.
-    if (plan.new_user()) host::write_id_maps(static_cast<pid_t>(pid), linux.uid_mappings, linux.gid_mappings);
-    cgroups::join(cg.dirs, static_cast<pid_t>(pid), into_cgroup ? "unified" : "");
+    // 7. Identity of the init, then let it go; its v1 cgroup joins overlap
+    //    its mounts (the first write into a v1 cgroup.procs waits out an RCU
+    //    grace period), and it waits for cgroups_done before anything that
+    //    needs them (docs/ARCHITECTURE.md).
+    if (iso.mode == "kernel")
+        isolation::isolate_user_namespace(proc, static_cast<pid_t>(pid), host::format_id_map(linux.uid_mappings),
+                                          host::format_id_map(linux.gid_mappings));
+    else if (plan.new_user())
+        host::write_id_maps(static_cast<pid_t>(pid), linux.uid_mappings, linux.gid_mappings);
+    if (iso.enabled || host::wants_idmaps(config))
+        host::apply_idmaps(config, static_cast<pid_t>(pid), trees, iso.enabled);
+    // A joined user namespace forks the real init right after go: it must
+    // inherit the cgroups, so there they come first.
+    const bool join_first = !plan.user_path.empty();
+    if (join_first) cgroups::join(cg.dirs, static_cast<pid_t>(pid), into_cgroup ? "unified" : "");
     // The rootfs directory as the init's mount namespace has it, opened with
     // our credentials (the init may not be allowed to walk there).
     if (own_mnt) {
@@ -437,6 +485,13 @@ Created create_container(const CreateOptions& o) {
         sync::send_with_fd(host_sock.get(), sync::Type::go, target.get());
     } else {
         sync::send(host_sock.get(), sync::Type::go);
+    }
+    if (!join_first) cgroups::join(cg.dirs, static_cast<pid_t>(pid), into_cgroup ? "unified" : "");
+    try {
+        sync::send(host_sock.get(), sync::Type::cgroups_done);
+    } catch (const sys::Error&) {
+        // The init already failed and closed its end; its error message is
+        // still queued for the loop below, which reports it.
     }
 
     // 8. Serve the init until it is ready.

@@ -1,6 +1,8 @@
 #include "runtime/features.hpp"
 
 #include "runtime/capabilities.hpp"
+#include "runtime/isolation/isolation.hpp"
+#include "runtime/isolation/kernel_mode.hpp"
 #include "runtime/mount_options.hpp"
 #include "spec/documents.hpp"
 #include "spec/model.hpp"
@@ -22,14 +24,20 @@ std::string features_text() {
     f.hooks = {"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"};
     f.mount_options = known_mount_options();
     // Not implemented yet: never advertised (containerd and CRI-O trust this list).
-    std::erase_if(f.mount_options, [](const std::string& o) { return o == "idmap" || o == "ridmap" || o == "tmpcopyup"; });
+    std::erase_if(f.mount_options, [](const std::string& o) { return o == "tmpcopyup"; });
+    f.idmap = true;
     f.namespaces = {"cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"};
     const int last = kernel_last_cap();
     for (int i = 0; i <= last && i < static_cast<int>(spec::capability_names().size()); ++i)
         f.capabilities.push_back(spec::capability_names()[static_cast<size_t>(i)]);
     f.cgroup_v1 = true;
     f.cgroup_v2 = false;
-    f.annotations = {{"run.islet.version", ISLET_VERSION}};
+    isolation::FsProcTree proc;
+    const bool kernel = isolation::kernel_supports_isolation(proc);
+    f.annotations = {{"run.islet.version", ISLET_VERSION},
+                     {isolation::kAnnotation, "supported"},
+                     {"run.islet.isolated-userns.modes", kernel ? "kernel,ranges" : "ranges"},
+                     {"run.islet.isolated-userns.kernel", kernel ? "supported" : "unsupported"}};
     return spec::features_document(f);
 }
 

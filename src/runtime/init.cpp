@@ -128,6 +128,20 @@ void run_hooks_mid_setup(InitContext& ctx) {
     hooks::run_phase(ctx.config->hooks.create_container, "createContainer", hook_state(ctx, "created"));
 }
 
+}  // namespace
+
+void init_wait_for_cgroups(InitContext& ctx) {
+    if (ctx.in_cgroups) return;
+    sync::expect(ctx.sync_fd, sync::Type::cgroups_done);
+    ctx.in_cgroups = true;
+    if (ctx.ns_plan.new_cgroup)
+        step("cgroup namespace", [&] {
+            if (::unshare(CLONE_NEWCGROUP) < 0) sys::throw_errno("unshare the cgroup namespace");
+        });
+}
+
+namespace {
+
 [[noreturn]] void fail(int sync_fd, const std::string& message) {
     try {
         sync::send(sync_fd, sync::Type::error, message);
@@ -155,10 +169,6 @@ void init_main(InitContext& ctx) noexcept {
         ctx.rootfs_target = sync::expect(ctx.sync_fd, sync::Type::go).fd;
         step("join the user namespace", [&] { enter_joined_user_namespace(ctx); });
         step("user namespace", [&] { become_root_in_user_namespace(ctx); });
-        if (ctx.ns_plan.new_cgroup)
-            step("cgroup namespace", [&] {
-                if (::unshare(CLONE_NEWCGROUP) < 0) sys::throw_errno("unshare the cgroup namespace");
-            });
         step("session keyring", [&] { join_session_keyring(ctx); });
         test_hooks::pause_at("after-mounts-start");
         const bool own_mnt = ctx.ns_plan.clone_flags & CLONE_NEWNS || ctx.ns_plan.unshare_after_user & CLONE_NEWNS;
@@ -172,6 +182,7 @@ void init_main(InitContext& ctx) noexcept {
             step("masked paths", [&] { init::mask_paths(ctx); });
         }
         if (ctx.process) step("oom score", [&] { init::set_oom_score_adj(*ctx.process, ctx.host_proc_fd); });
+        init_wait_for_cgroups(ctx);
         step("hooks", [&] { run_hooks_mid_setup(ctx); });
         test_hooks::pause_at("after-mounts");
         if (own_mnt)

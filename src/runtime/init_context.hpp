@@ -60,11 +60,18 @@ struct InitContext {
     // mount namespace, opened by the runtime through /proc/<init>/root and
     // sent with `go` (no path walk by the init).
     sys::UniqueFd rootfs_target;
+    bool in_cgroups = false;  // cgroups_done received (and the cgroup namespace unshared)
     // O_PATH to the host's /dev/null, opened by the init in its own mount
     // namespace (open_tree only clones mounts of the caller's namespace).
     sys::UniqueFd devnull;
     std::string exec_path;       // args[0] resolved on the container's PATH
 };
+
+// Waits, once, until the runtime has moved the init into every cgroup, then
+// unshares the cgroup namespace when the config asks for a new one (its root
+// is the creator's cgroup at that moment). Called before anything that needs
+// the final cgroups: the cgroup mount, the hooks, ready.
+void init_wait_for_cgroups(InitContext& ctx);
 
 // The init's entry point after clone3. Never returns: it execs the process
 // or reports its error over the sync socket and exits.

@@ -13,6 +13,9 @@
 
 #include "hooks/hooks.hpp"
 #include "runtime/cgroups/cgroups.hpp"
+#include "runtime/isolation/id_pool.hpp"
+#include "spec/islet_config.hpp"
+#include "sys/strings.hpp"
 #include "runtime/notify.hpp"
 #include "runtime/state_store.hpp"
 #include "spec/parse.hpp"
@@ -75,7 +78,10 @@ spec::StateView view_of(const Loaded& c, const std::string& status) {
     v.rootfs = c.record.rootfs;
     v.created = c.record.created;
     v.annotations = c.record.annotations;
-    for (auto& [k, val] : c.record.isolation) v.annotations[k] = val;
+    // The isolation mode and block, as ISOLATION.md §3.4 says (keys starting
+    // with "_" are islet's own bookkeeping).
+    for (auto& [k, val] : c.record.isolation)
+        if (!k.empty() && k.front() != '_') v.annotations[k] = val;
     return v;
 }
 
@@ -97,6 +103,8 @@ void destroy(const Loaded& c) {
         log::debug("delete: no saved config: " + e.message());
     }
     cgroups::destroy(c.record.cgroup);
+    if (auto it = c.record.isolation.find("_block_index"); it != c.record.isolation.end())
+        if (auto idx = sys::parse_uint(it->second)) isolation::IdPool(spec::load_islet_config()).release(*idx);
     c.dir.remove();
     if (!hooks.poststop.empty()) {
         spec::StateView v = view_of(c, "stopped");
@@ -290,11 +298,14 @@ void delete_container(const std::string& root, const std::string& id, bool force
         // Without a record, the cgroup is found the way create named it: the
         // saved config's cgroupsPath, or the /<id> convention (SECURITY.md §4.3).
         cgroups::destroy(guessed_cgroup(*dir, id));
+        isolation::IdPool(spec::load_islet_config()).release_owned_by(root, id);
         dir->remove();
         return;
     }
     if (!rec) {
-        // A create that died before its first record: only the directory exists.
+        // A create that died before its first record: only the directory
+        // exists (and maybe an ID block it had just allocated).
+        if (force) isolation::IdPool(spec::load_islet_config()).release_owned_by(root, id);
         dir->remove();
         if (force) return;
         throw sys::Error("container does not exist");

@@ -138,8 +138,6 @@ sys::UniqueFd make_fs(const std::string& type, const std::string& source, const 
 
 void bind_mount(InitContext& ctx, size_t index, const spec::Mount& m, const std::string& dest, const MountOptions& o) {
     const std::string what = describe(m);
-    if (o.idmap || !m.uid_mappings.empty())
-        throw sys::Error(what + ": id-mapped mounts are not supported yet");
     sys::UniqueFd dest_fd = sys::with_context(what, [&] {
         return sys::mkdir_in_root(ctx.rootfd.get(), dest,
                                   ctx.mount_source_is_dir[index] ? sys::CreateLast::directory : sys::CreateLast::file);
@@ -265,8 +263,10 @@ void apply_mounts(InitContext& ctx) {
         std::string dest = sys::clean_path(m.destination.front() == '/' ? m.destination : "/" + m.destination);
         MountOptions o = parse_mount_options(m.options, m.type);
         check_proc_sys(ctx, m, dest);
-        if (m.type == "cgroup" && !o.bind)
+        if (m.type == "cgroup" && !o.bind) {
+            init_wait_for_cgroups(ctx);
             cgroup_mount(ctx, m, dest, o);
+        }
         else if (o.bind)
             bind_mount(ctx, i, m, dest, o);
         else

@@ -133,7 +133,7 @@ std::optional<ContainerDir> ContainerDir::open(const StateRoot& root, const std:
     return d;
 }
 
-void ContainerDir::write_atomic(const std::string& name, const std::string& data) const {
+void ContainerDir::write_atomic(const std::string& name, const std::string& data, bool durable) const {
     std::random_device rd;
     std::string tmp;
     sys::UniqueFd f;
@@ -148,18 +148,17 @@ void ContainerDir::write_atomic(const std::string& name, const std::string& data
     if (!f) sys::throw_errno_code(EEXIST, "create", path_ + "/" + tmp);
     try {
         sys::write_all(f.get(), data, path_ + "/" + tmp);
-        if (::fsync(f.get()) < 0) sys::throw_errno("fsync", path_ + "/" + tmp);
+        if (durable && ::fsync(f.get()) < 0) sys::throw_errno("fsync", path_ + "/" + tmp);
         if (::renameat(fd_.get(), tmp.c_str(), fd_.get(), name.c_str()) < 0)
             sys::throw_errno("rename", path_ + "/" + name);
     } catch (...) {
         ::unlinkat(fd_.get(), tmp.c_str(), 0);
         throw;
     }
-    ::fsync(fd_.get());
 }
 
 void ContainerDir::write_record(const spec::ContainerRecord& r) const {
-    write_atomic(kRecordFile, spec::record_to_json(r));
+    write_atomic(kRecordFile, spec::record_to_json(r), true);
 }
 
 std::optional<spec::ContainerRecord> ContainerDir::read_record() const {
@@ -168,7 +167,7 @@ std::optional<spec::ContainerRecord> ContainerDir::read_record() const {
     return spec::record_from_json(sys::read_all(f.get()), path_ + "/" + kRecordFile);
 }
 
-void ContainerDir::write_config(const std::string& text) const { write_atomic(kConfigFile, text); }
+void ContainerDir::write_config(const std::string& text) const { write_atomic(kConfigFile, text, false); }
 
 std::string ContainerDir::read_config() const {
     sys::UniqueFd f = sys::open_at(fd_.get(), kConfigFile, O_RDONLY | O_NOFOLLOW);

@@ -58,7 +58,10 @@ public:
     const std::string& path() const { return path_; }
     int fd() const { return fd_.get(); }
 
-    // Atomic write: state-XXXX with O_EXCL, fsync, renameat, fsync(dir).
+    // Atomic write: .tmp-state.json-N with O_EXCL, fsync, renameat. No fsync
+    // of the directory: the rename is atomic without it, and durability
+    // across a power loss means nothing for a runtime directory (every
+    // container is gone then); on ext4 each fsync costs milliseconds.
     void write_record(const spec::ContainerRecord& r) const;
     // nullopt when state.json is missing (a create that never wrote it).
     // Throws on a corrupt file.
@@ -76,7 +79,9 @@ public:
     void remove() const;
 
 private:
-    void write_atomic(const std::string& name, const std::string& data) const;
+    // temp file (O_EXCL) + rename, so readers see the old or the new file,
+    // never a torn one; `durable` adds an fsync of the file first.
+    void write_atomic(const std::string& name, const std::string& data, bool durable) const;
 
     std::string id_;
     std::string path_;

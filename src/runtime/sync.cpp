@@ -16,7 +16,7 @@ struct Header {
     std::uint32_t length;
 };
 
-bool known(std::uint32_t t) { return t >= 1 && t <= static_cast<std::uint32_t>(Type::exec_pid); }
+bool known(std::uint32_t t) { return t >= 1 && t <= static_cast<std::uint32_t>(Type::cgroups_done); }
 
 void send_raw(int sock, Type type, std::string_view payload, int fd) {
     if (payload.size() > kMaxPayload) {
@@ -62,6 +62,7 @@ const char* type_name(Type t) {
         case Type::mount_fd: return "mount_fd";
         case Type::mount_fds_done: return "mount_fds_done";
         case Type::exec_pid: return "exec_pid";
+        case Type::cgroups_done: return "cgroups_done";
     }
     return "unknown";
 }

@@ -7,7 +7,10 @@
 // sides check that the datagram size equals 8 + length, that length is within
 // kMaxPayload and that string payloads hold no NUL (CVE-2021-43784 class).
 //
-//   host -> init   go          maps written, cgroups joined: start setting up
+//   host -> init   go          maps written (+ the rootfs mount point fd): start setting up
+//   host -> init   cgroups_done  the init is in every cgroup (sent after go: the
+//                              v1 joins overlap the init's mounts; the init waits
+//                              for it before its cgroup namespace, hooks and ready)
 //   init -> host   hooks       mounts done: run prestart + createRuntime hooks
 //   host -> init   hooks_done  hooks ran; continue (pivot_root next)
 //   init -> host   mount_fds?  (idmapped mounts: host builds them, sends fds)
@@ -40,6 +43,7 @@ enum class Type : std::uint32_t {
     mount_fd = 8,
     mount_fds_done = 9,
     exec_pid = 10,
+    cgroups_done = 11,
 };
 
 inline constexpr std::uint32_t kMaxPayload = 64 * 1024;
