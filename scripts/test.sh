@@ -1,16 +1,19 @@
 #!/bin/sh
-# The whole test suite: installs the Debian packages, builds islet with its
-# tests, installs it, runs the unit tests (ctest) and the bats suites against
-# the installed binary, then the pure cgroup v2 lane in a VM. Run from the
-# source tree as root on Debian 12.
+# The whole test suite: installs the Debian packages (podman, conmon and
+# containerd included), builds islet with its tests, installs it, runs the
+# unit tests (ctest), the bats suites against the installed binary (the
+# runtime's own, then podman, rootless podman and containerd driving it),
+# the OCI conformance suite, and last the pure cgroup v2 lane in a VM. Run
+# from the source tree as root on Debian 12.
 set -eu
 cd "$(dirname "$0")/.."
-./scripts/install-deps.sh
+./scripts/install-deps.sh --clients
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DISLET_TESTS=ON >/dev/null
 cmake --build build -j "$(nproc)"
 cmake --install build --strip >/dev/null
 (cd build && ctest --output-on-failure)
 ISLET=/usr/local/bin/islet ISLET_HELPERS="$PWD/build/tests/helpers" bats --timing tests/bats
+RUNTIME=/usr/local/bin/islet CHECKER="$PWD/build/tests/oci-validation/oci-checker" tests/oci-validation/run.sh
 # Pure cgroup v2: a QEMU guest with a stock Debian kernel (tests/vm-lane).
 # Software emulation on these machines (~4 minutes): its own step, with a
 # generous timeout.

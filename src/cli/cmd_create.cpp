@@ -40,6 +40,7 @@ runtime::CreateOptions create_options(const Invocation& inv) {
     o.preserve_fds = inv.integer("preserve-fds");
     if (o.preserve_fds < 0) throw UsageError("invalid value for flag -preserve-fds: must not be negative");
     o.systemd_cgroup = inv.globals.systemd_cgroup;
+    o.no_cgroups = inv.globals.no_cgroups;
     o.rootless = inv.globals.rootless_effective();
     return o;
 }

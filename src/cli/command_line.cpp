@@ -224,6 +224,11 @@ Globals parse_globals(const std::vector<std::string>& tokens) {
     g.log_format = s("log-format").empty() ? "text" : s("log-format");
     g.debug = s("debug") == "true" || s("log-level") == "debug";
     g.systemd_cgroup = s("systemd-cgroup") == "true";
+    const std::string manager = s("cgroup-manager");
+    if (manager == "systemd") g.systemd_cgroup = true;
+    else if (manager == "disabled") g.no_cgroups = true;
+    else if (!manager.empty() && manager != "cgroupfs")
+        throw UsageError("invalid value \"" + manager + "\" for flag -cgroup-manager: want cgroupfs, systemd or disabled");
     g.rootless = s("rootless").empty() ? "auto" : s("rootless");
     return g;
 }

@@ -45,6 +45,10 @@ struct Globals {
     std::string log_format = "text";
     bool debug = false;
     bool systemd_cgroup = false;
+    // crun's --cgroup-manager: "disabled" (podman --cgroups=disabled, for
+    // runtimes in runtime_supports_nocgroup) leaves the container in the
+    // caller's cgroups; "systemd" is --systemd-cgroup.
+    bool no_cgroups = false;
     std::string rootless = "auto";
     bool rootless_effective() const;
 };

@@ -61,6 +61,12 @@ struct Rollback {
     pid_t child = 0;  // our child (the init, or the intermediate process)
     int pidfd = -1;
     std::optional<std::pair<spec::IsletConfig, std::uint64_t>> id_block;  // allocated host ID block
+    // Once the init exists, a failed create is the lifecycle's "stop the
+    // container and continue at step 12": destroy, then poststop hooks
+    // (runtime.md; runc's destroy does the same), so they can undo what
+    // prestart-era hooks set up.
+    const std::vector<spec::Hook>* poststop = nullptr;
+    std::string poststop_state;
     bool committed = false;
 
     ~Rollback() {
@@ -92,6 +98,13 @@ struct Rollback {
                 dir->remove();
             } catch (const sys::Error& e) {
                 log::debug("rollback: " + e.message());
+            }
+        }
+        if (poststop && !poststop->empty()) {
+            try {
+                for (auto& f : hooks::run_phase_collecting(*poststop, "poststop", poststop_state)) log::warning(f);
+            } catch (const sys::Error& e) {
+                log::warning("rollback: " + e.message());
             }
         }
     }
@@ -241,6 +254,7 @@ Created create_container(const CreateOptions& o) {
     ctx.no_pivot = o.no_pivot;
     ctx.no_new_keyring = o.no_new_keyring;
     ctx.rootless = o.rootless;
+    ctx.bind_devices = plan.new_user() || !plan.user_path.empty() || sys::in_user_namespace();
     ctx.host_hooks = !config.hooks.prestart.empty() || !config.hooks.create_runtime.empty();
     if (ctx.process) ctx.env = ctx.process->env;
     ctx.preserved_fds = preserved_fd_count(o, ctx.env);
@@ -258,6 +272,19 @@ Created create_container(const CreateOptions& o) {
     cg.path = cgroups::container_path(linux.cgroups_path, o.id, o.systemd_cgroup);
     auto self = cgroups::parse_self_cgroup(sys::read_file("/proc/self/cgroup"), ctx.cgroup_host);
     cg.dirs = cgroups::plan_dirs(ctx.cgroup_host, cg.path, self);
+    if (o.no_cgroups) {
+        // --cgroup-manager disabled: the container stays in the caller's
+        // cgroups (crun's meaning). Device rules need a cgroup of their own
+        // and are dropped with it; limits cannot be honoured at all.
+        if (linux.resources) {
+            const auto& r = *linux.resources;
+            if (r.memory || r.cpu || r.pids || r.block_io || !r.hugepage_limits.empty() || r.network ||
+                !r.rdma.empty() || !r.unified.empty())
+                throw sys::Error("linux.resources cannot be applied with --cgroup-manager disabled");
+        }
+        cg.manager = "none";
+        cg.dirs.clear();
+    }
 
     // A duplicate id is the first thing to report (mkdirat below stays the
     // real point where one create wins).
@@ -310,7 +337,7 @@ Created create_container(const CreateOptions& o) {
         notify::prepare(dir.path(), config, ctx.env);
 
     // 4. cgroups: made (empty, not frozen), resources and device rules applied.
-    try {
+    if (!cg.dirs.empty()) try {
         rb.cgroup = cg;
         rb.cgroup_made = true;
         cgroups::create_dirs(ctx.cgroup_host, cg.dirs);
@@ -414,6 +441,8 @@ Created create_container(const CreateOptions& o) {
     if (pid < 0) sys::throw_errno_code(clone_err, "clone3");
     rb.child = static_cast<pid_t>(pid);
     rb.pidfd = pidfd;
+    rb.poststop = &config.hooks.poststop;
+    rb.poststop_state = spec::hook_state_document(hook_view(record, "stopped", 0));
     sys::UniqueFd owned_pidfd(pidfd);
     init_sock.reset();
     console_for_init.reset();
@@ -491,7 +520,10 @@ Created create_container(const CreateOptions& o) {
             continue;
         }
         if (m.type == sync::Type::hooks) {
-            std::string state = spec::hook_state_document(hook_view(record, "creating", init_pid));
+            // Lifecycle steps 3 and 4 come after step 2, whose end is the
+            // `created` status (runtime.md), as runtime-tools' hooks_stdin
+            // expects; runc sends "creating" here.
+            std::string state = spec::hook_state_document(hook_view(record, "created", init_pid));
             hooks::run_phase(config.hooks.prestart, "prestart", state);
             hooks::run_phase(config.hooks.create_runtime, "createRuntime", state);
             sync::send(host_sock.get(), sync::Type::hooks_done);

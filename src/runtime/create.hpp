@@ -28,6 +28,7 @@ struct CreateOptions {
     int preserve_fds = 0;
     bool detach = true;  // false: foreground `run` (islet keeps the pty master, if any)
     bool systemd_cgroup = false;
+    bool no_cgroups = false;  // --cgroup-manager disabled: stay in the caller's cgroups
     bool rootless = false;
 };
 

@@ -57,14 +57,15 @@ void create_node(const InitContext& ctx, const Node& n) {
         if (S_ISDIR(st.st_mode)) throw sys::Error(what + ": a directory is in the way");
         if (::unlinkat(dir.get(), name.c_str(), 0) < 0) sys::throw_errno("remove", n.path);
     }
-    if (!ctx.ns_plan.new_user() && ctx.ns_plan.user_path.empty()) {
+    if (!ctx.bind_devices) {
         if (::mknodat(dir.get(), name.c_str(), n.type | (n.mode & 07777), makedev(n.major, n.minor)) < 0)
             sys::throw_errno("mknod", n.path);
         if (::fchmodat(dir.get(), name.c_str(), n.mode & 07777, 0) < 0) sys::throw_errno("chmod", n.path);
         if (::fchownat(dir.get(), name.c_str(), n.uid, n.gid, AT_SYMLINK_NOFOLLOW) < 0) sys::throw_errno("chown", n.path);
         return;
     }
-    // In a user namespace: an empty file, and the host's node bound onto it.
+    // In a user namespace (the container's or islet's own): an empty file,
+    // and the host's node bound onto it.
     if (n.type == S_IFIFO) {
         if (::mkfifoat(dir.get(), name.c_str(), n.mode & 0777) < 0) sys::throw_errno("mkfifo", n.path);
         return;

@@ -7,8 +7,9 @@
 // (runc's defaults), then the config's devices. Everything is created
 // relative to an fd of the rootfs's /dev resolved inside the rootfs, so an
 // image whose /dev is a symlink cannot make islet write outside it
-// (CVE-2026-41579 class). In a new user namespace mknod is not allowed: the
-// host's node is bind-mounted instead (as runc does).
+// (CVE-2026-41579 class). In a user namespace mknod is not allowed: the
+// host's node is bind-mounted instead (as runc does, also when the runtime
+// itself runs in a user namespace).
 #pragma once
 
 #include "runtime/init_context.hpp"

@@ -351,7 +351,12 @@ int exec_in_container(const ExecOptions& o) {
         if (pid == 0) exec_child_main(child);
         err = errno;
         if (initial) ::sched_setaffinity(0, sizeof own_cpus, &own_cpus);
-        if (join_pid && ::setns(own_pid.get(), CLONE_NEWPID) < 0) {
+        // Back to our own pid namespace for children. Under rootless podman
+        // islet is root only in podman's user namespace, and its own pid
+        // namespace belongs to the host's: setns refuses it (EPERM), though
+        // joining the container's (owned by podman's user namespace) worked.
+        // Nothing after this point forks, so staying is harmless there.
+        if (join_pid && ::setns(own_pid.get(), CLONE_NEWPID) < 0 && !(errno == EPERM && sys::in_user_namespace())) {
             log::report_error(sys::describe_errno("restore the runtime's pid namespace", "", errno));
             ::_exit(255);
         }

@@ -125,8 +125,10 @@ void run_hooks_mid_setup(InitContext& ctx) {
         sync::expect(ctx.sync_fd, sync::Type::hooks_done);
     }
     // createContainer runs here, in the container's namespaces, before
-    // pivot_root (so its path is still the host's).
-    hooks::run_phase(ctx.config->hooks.create_container, "createContainer", hook_state(ctx, "creating"));
+    // pivot_root (so its path is still the host's). The status is
+    // "created": runtime.md's lifecycle puts these hooks after step 2, and
+    // defines `created` as "after step 2" (runtime-tools checks it too).
+    hooks::run_phase(ctx.config->hooks.create_container, "createContainer", hook_state(ctx, "created"));
 }
 
 }  // namespace
@@ -244,9 +246,12 @@ void init_main(InitContext& ctx) noexcept {
         ::close(ctx.sync_fd);
         ctx.sync_fd = -1;
         test_hooks::pause_at("before-exec");
-        init::wait_for_start(ctx);
+        sys::UniqueFd barrier = init::wait_for_start(ctx);
         if (!ctx.process) ::_exit(0);  // start refuses a container without a process
         hooks::run_phase(ctx.config->hooks.start_container, "startContainer", hook_state(ctx, "created"));
+        // The hooks passed; the barrier stays open until the execve closes
+        // it, so `start` runs poststart hooks only once the program runs.
+        sys::write_all(barrier.get(), "1", "exec fifo");
         init::exec_process(ctx.stub_fd, ctx.preserved_fds, ctx.exec_path, ctx.process->args, ctx.env);
     } catch (const sys::Error& e) {
         if (ctx.sync_fd >= 0) fail(ctx.sync_fd, e.message());

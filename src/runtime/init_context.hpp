@@ -31,6 +31,9 @@ struct InitContext {
     bool no_new_keyring = false;
     bool host_hooks = false;  // the runtime has prestart/createRuntime hooks to run mid-setup
     bool rootless = false;
+    // mknod is denied: the container gets a user namespace, or islet itself
+    // runs in one (rootless podman). Device nodes are then host binds.
+    bool bind_devices = false;
     // For the cgroup filesystem mount: the host layout and the container's
     // directories (hierarchy name -> host path).
     cgroups::Host cgroup_host;

@@ -193,9 +193,14 @@ void start_container(const std::string& root, const std::string& id) {
     const std::string notify_host = notify::host_socket();
     sys::UniqueFd notify_sock;
     if (!notify_host.empty()) notify_sock = notify::bind(c.dir.path());
-    // Open the barrier without blocking, then wait for the init's byte or
-    // its death, whichever comes first.
+    // Open the barrier without blocking, then wait for the init's bytes or
+    // its death: "0" when it passes the barrier, "1" once the startContainer
+    // hooks passed, then end of file when its execve closes the write end.
+    // Only then does the program run (lifecycle step 8) and poststart hooks
+    // may follow (step 9).
     sys::UniqueFd fifo = sys::open_at(c.dir.fd(), "exec.fifo", O_RDONLY | O_NONBLOCK);
+    std::string got;
+    bool exited = false;
     for (;;) {
         pollfd fds[2] = {{fifo.get(), POLLIN, 0}, {pidfd.get(), POLLIN, 0}};
         int n = ::poll(fds, 2, -1);
@@ -204,25 +209,39 @@ void start_container(const std::string& root, const std::string& id) {
             sys::throw_errno("poll the exec fifo");
         }
         if (fds[0].revents & (POLLIN | POLLHUP)) {
-            char b;
-            ssize_t r = ::read(fifo.get(), &b, 1);
-            if (r == 1) break;
-            if (r == 0) throw sys::Error("cannot start an already running container");
+            char b[8];
+            ssize_t r = ::read(fifo.get(), b, sizeof b);
+            if (r > 0) {
+                got.append(b, static_cast<size_t>(r));
+                continue;
+            }
+            if (r == 0) {
+                // EOF before any byte: someone else started it first.
+                if (got.empty()) throw sys::Error("cannot start an already running container");
+                break;
+            }
             if (errno != EAGAIN && errno != EINTR) sys::throw_errno("read the exec fifo");
             continue;
         }
-        if (fds[1].revents & POLLIN) throw sys::Error("container process is already dead");
+        if (fds[1].revents & POLLIN) {
+            exited = true;
+            break;
+        }
     }
     ::unlinkat(c.dir.fd(), "exec.fifo", 0);
+    if (got.empty()) throw sys::Error("container process is already dead");
+    // An init that died between the barrier and its execve: a startContainer
+    // hook failed (its error is on the container's stderr), or it was killed.
+    // (An init of an older islet writes only "0"; alive, it has exec'd.)
+    if (got.find('1') == std::string::npos && (exited || wait_exit(pidfd.get(), 100)))
+        throw sys::Error("the container's process exited before running its program (did a startContainer hook fail?)");
     if (!cfg.hooks.poststart.empty()) {
+        // The spec (runtime.md, runtime-tools poststart_fail, CONFORMANCE.md):
+        // a failing poststart hook is a warning, and the remaining hooks
+        // and the lifecycle go on. runc HEAD kills the container instead.
         spec::StateView v = view_of(c, "running");
-        try {
-            hooks::run_phase(cfg.hooks.poststart, "poststart", spec::hook_state_document(v));
-        } catch (sys::Error& e) {
-            // The spec: a failing poststart hook is a warning; runc HEAD kills
-            // the container and fails. islet warns and keeps it running.
-            log::warning(e.message());
-        }
+        for (auto& f : hooks::run_phase_collecting(cfg.hooks.poststart, "poststart", spec::hook_state_document(v)))
+            log::warning(f);
     }
     if (notify_sock) {
         // Never hold the lock while blocking on the container.

@@ -104,7 +104,7 @@ void enter_cwd(const std::string& cwd) {
                          "container breakout detected");
 }
 
-void wait_for_start(InitContext& ctx) {
+sys::UniqueFd wait_for_start(InitContext& ctx) {
     // The init holds only an O_PATH fd to the fifo; it reopens it for writing
     // through the host's /proc (trusted, unlike anything in the rootfs).
     // open() blocks until `start` opens the other end.
@@ -116,6 +116,7 @@ void wait_for_start(InitContext& ctx) {
     if (fd < 0) sys::throw_errno("open exec fifo");
     sys::UniqueFd f(fd);
     sys::write_all(f.get(), "0", "exec fifo");
+    return f;
 }
 
 void exec_process(int stub_fd, int preserved_fds, const std::string& path, const std::vector<std::string>& args,

@@ -31,8 +31,11 @@ std::string resolve_program(const std::string& arg0, const std::vector<std::stri
 // container's root ("(unreachable)": CVE-2024-21626).
 void enter_cwd(const std::string& cwd);
 
-// Blocks until `start` opens the barrier, then writes one byte to it.
-void wait_for_start(InitContext& ctx);
+// Blocks until `start` opens the barrier, then writes "0" to it. Returns
+// the write end (close-on-exec): the init writes "1" once the startContainer
+// hooks passed, and the execve closes it, which is how `start` knows the
+// program is running before it runs poststart hooks.
+sys::UniqueFd wait_for_start(InitContext& ctx);
 
 // Closes every fd but 0-2 and the preserved ones, restores signals, and
 // executes the program through the sealed stub (or directly without one).

@@ -10,6 +10,7 @@
 #include <random>
 
 #include "sys/error.hpp"
+#include "sys/proc.hpp"
 #include "sys/strings.hpp"
 #include "sys/syscalls.hpp"
 
@@ -20,17 +21,6 @@ constexpr const char* kRecordFile = "state.json";
 constexpr const char* kConfigFile = "config.json";
 constexpr const char* kResourcesFile = "resources.json";
 constexpr const char* kFifoFile = "exec.fifo";
-
-bool in_user_namespace() {
-    // The initial user namespace maps all of 0..4294967295 onto itself.
-    auto map = sys::read_file_if_exists("/proc/self/uid_map");
-    if (!map) return false;
-    auto fields = sys::split(std::string(sys::trim(*map)), ' ');
-    std::vector<std::string> nums;
-    for (auto& f : fields)
-        if (!f.empty()) nums.push_back(f);
-    return !(nums.size() == 3 && nums[0] == "0" && nums[1] == "0" && nums[2] == "4294967295");
-}
 
 void lock_fd(int fd, const std::string& what) {
     while (::flock(fd, LOCK_EX) < 0) {
@@ -57,7 +47,7 @@ std::string default_state_root() {
         return "/run/user/" + std::to_string(::geteuid()) + "/islet";
     }
     // euid 0: in a user namespace (rootless podman) use XDG unless USER=root.
-    if (have_xdg && in_user_namespace()) {
+    if (have_xdg && sys::in_user_namespace()) {
         const char* user = std::getenv("USER");
         if (!user || std::string(user) != "root") return std::string(xdg) + "/islet";
     }

@@ -36,4 +36,14 @@ bool process_alive(pid_t pid, std::uint64_t start_time) {
     return st->start_time == start_time;
 }
 
+bool in_user_namespace() {
+    // The initial user namespace maps all of 0..4294967295 onto itself.
+    auto map = read_file_if_exists("/proc/self/uid_map");
+    if (!map) return false;
+    std::vector<std::string> nums;
+    for (auto& f : split(std::string(trim(*map)), ' '))
+        if (!f.empty()) nums.push_back(f);
+    return !(nums.size() == 3 && nums[0] == "0" && nums[1] == "0" && nums[2] == "4294967295");
+}
+
 }  // namespace islet::sys

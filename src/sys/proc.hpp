@@ -26,4 +26,9 @@ std::optional<ProcStat> parse_proc_stat(const std::string& text);
 // a reused pid is never mistaken for the container's init.
 bool process_alive(pid_t pid, std::uint64_t start_time);
 
+// True when the calling process is not in the initial user namespace (its
+// uid_map is not the identity map of all 2^32 ids): rootless podman runs
+// islet as uid 0 inside such a namespace. Either side.
+bool in_user_namespace();
+
 }  // namespace islet::sys

@@ -56,7 +56,9 @@ hook() { # phase [env...]
 	refute_line --index 2 --partial "mnt=$HOST_MNT"
 	for i in 0 1 2; do
 		state=${lines[$i]#*state=}
-		[ "$(echo "$state" | jq -r .status)" = creating ]
+		# After lifecycle step 2, runtime.md's `created` (CONFORMANCE.md;
+		# runtime-tools hooks_stdin); runc says "creating".
+		[ "$(echo "$state" | jq -r .status)" = created ]
 		[ "$(echo "$state" | jq -r .id)" = "$CID" ]
 		[ "$(echo "$state" | jq -r .bundle)" = "$BUNDLE" ]
 		[ "$(echo "$state" | jq -r .annotations.a)" = b ]

@@ -1,0 +1,291 @@
+#!/usr/bin/env bats
+# containerd 1.6 from Debian and its runc v2 shim, with islet as the shim's
+# runc binary (`ctr run --runc-binary`), as CLIENTS.md §3 and §6 describe.
+# The file starts one private containerd (config, root, state and socket in
+# a temporary directory, the shipped CRI configuration merged in) and stops
+# it by its PID in teardown_file, even when tests fail. Its containers live
+# in a namespace of their own, so islet's state root is
+# /run/containerd/runc/<that namespace>.
+
+bats_require_minimum_version 1.5.0
+load clients
+
+setup_file() {
+	clients_require containerd ctr containerd-shim-runc-v2 script
+	clients_tmpdir
+	export CTRD="$CLIENT_TMP/containerd"
+	export NS="islet-test-$$"
+	export PREFIX="islet-cd$$"
+	export IMG=docker.io/library/islet-test-busybox:latest
+	export STATE_ROOT="/run/containerd/runc/$NS"
+	mkdir -p "$CTRD"
+	# The private daemon's own settings, then the CRI runtime entry islet
+	# ships (config/containerd-cri.toml) with this islet's path.
+	{
+		cat <<-EOF
+			version = 2
+			root = "$CTRD/root"
+			state = "$CTRD/state"
+			[grpc]
+			  address = "$CTRD/containerd.sock"
+			[ttrpc]
+			  address = "$CTRD/containerd.sock.ttrpc"
+			[debug]
+			  address = "$CTRD/debug.sock"
+			  level = "info"
+		EOF
+		grep -v '^version' "$REPO_ROOT/config/containerd-cri.toml" | sed "s#/usr/local/bin/islet#$ISLET#"
+	} >"$CTRD/config.toml"
+	# containerd itself in the background (fd 3 closed: bats waits on it).
+	containerd --config "$CTRD/config.toml" >"$CTRD/containerd.log" 2>&1 </dev/null 3>&- &
+	echo $! >"$CTRD/containerd.pid"
+	wait_for "containerd to answer" 100 ctr --address "$CTRD/containerd.sock" version
+	probe_islet_features
+	# ctr run always asks for cpu shares (1024); until islet applies cgroup
+	# cpu settings (branch cgroups), turn exactly that off.
+	export CTR_COMPAT=""
+	islet_lacks cpu && CTR_COMPAT="--cpu-shares 0"
+	make_busybox_rootfs "$CLIENT_TMP/rootfs"
+	build_image_archive "$CLIENT_TMP/rootfs" "$CLIENT_TMP/image.tar"
+	c image import "$CLIENT_TMP/image.tar" >/dev/null
+}
+
+teardown_file() {
+	[ -n "${CTRD:-}" ] && [ -e "$CTRD/containerd.pid" ] || { rm -rf "${CLIENT_TMP:-/nonexistent}"; return 0; }
+	local pid t s
+	for t in $(c task ls -q 2>/dev/null); do
+		c task kill -a -s SIGKILL "$t" >/dev/null 2>&1 || true
+		c task rm -f "$t" >/dev/null 2>&1 || true
+	done
+	for t in $(c container ls -q 2>/dev/null); do c container rm "$t" >/dev/null 2>&1 || true; done
+	c image rm "$IMG" >/dev/null 2>&1 || true
+	ctr --address "$CTRD/containerd.sock" --connect-timeout 5s namespace rm "$NS" >/dev/null 2>&1 || true
+	pid=$(cat "$CTRD/containerd.pid")
+	kill "$pid" 2>/dev/null || true
+	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	kill -9 "$pid" 2>/dev/null || true
+	# Shims of tasks that could not be removed: each recorded its own pid.
+	for s in "$CTRD"/state/io.containerd.runtime.v2.task/"$NS"/*/shim.pid; do
+		[ -e "$s" ] && kill -9 "$(cat "$s")" 2>/dev/null || true
+	done
+	# Snapshots left mounted by a task that could not be removed.
+	awk -v d="$CLIENT_TMP" 'index($5, d) == 1 {print $5}' /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l
+	rmdir "$STATE_ROOT" 2>/dev/null || true
+	# The shim's cgroupsPath is /<namespace>/<id>: the runtime removes the
+	# container's directory, the namespace's is left (as with runc).
+	local d
+	for d in /sys/fs/cgroup/*/"$NS" /sys/fs/cgroup/"$NS"; do
+		[ -d "$d" ] && rmdir "$d" 2>/dev/null || true
+	done
+	rm -rf "$CLIENT_TMP"
+}
+
+# (A dead daemon must not make every call wait: connect within 5 s.)
+c() { ctr --address "$CTRD/containerd.sock" --connect-timeout 5s -n "$NS" "$@"; }
+
+# ctr run with islet as the shim's runc binary.
+crun() { c run --runc-binary "$ISLET" $CTR_COMPAT "$@"; }
+
+name() { echo "$PREFIX-$BATS_TEST_NUMBER-$1"; }
+
+# A docker-archive of the rootfs, made by hand: a layer tarball, an image
+# config naming its digest, a manifest. `ctr image import` takes it as is.
+build_image_archive() {
+	local rootfs=$1 out=$2 w diff cfg
+	w=$(mktemp -d)
+	tar -C "$rootfs" --numeric-owner -cf "$w/layer.tar" .
+	diff=$(sha256sum "$w/layer.tar" | cut -d' ' -f1)
+	mkdir "$w/$diff"
+	mv "$w/layer.tar" "$w/$diff/layer.tar"
+	jq -n --arg d "sha256:$diff" --arg arch "$(dpkg --print-architecture)" '{
+		architecture: $arch, os: "linux",
+		config: {Cmd: ["/bin/sh"], Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]},
+		rootfs: {type: "layers", diff_ids: [$d]}}' >"$w/config.json"
+	cfg=$(sha256sum "$w/config.json" | cut -d' ' -f1)
+	mv "$w/config.json" "$w/$cfg.json"
+	jq -n --arg c "$cfg.json" --arg l "$diff/layer.tar" --arg t "$IMG" \
+		'[{Config: $c, RepoTags: [$t], Layers: [$l]}]' >"$w/manifest.json"
+	tar -C "$w" -cf "$out" manifest.json "$cfg.json" "$diff"
+	rm -rf "$w"
+}
+
+task_status() { c task ls | awk -v id="$1" '$1 == id {print $3}'; }
+
+wait_task_status() {
+	local i
+	for i in $(seq 100); do
+		[ "$(task_status "$1")" = "$2" ] && return 0
+		sleep 0.1
+	done
+	echo "task $1 did not reach $2 (now: $(task_status "$1"))"
+	return 1
+}
+
+teardown() {
+	local t problems="" cg
+	for t in $(c container ls -q 2>/dev/null | grep "^$PREFIX-$BATS_TEST_NUMBER-"); do
+		c task kill -a -s SIGKILL "$t" >/dev/null 2>&1 || true
+		c task rm -f "$t" >/dev/null 2>&1 || true
+		c container rm "$t" >/dev/null 2>&1 || true
+		[ ! -e "$STATE_ROOT/$t" ] || problems+="islet state left: $STATE_ROOT/$t\n"
+		cg=$(find /sys/fs/cgroup -maxdepth 4 -type d -path "*/$NS/$t" 2>/dev/null)
+		[ -z "$cg" ] || problems+="cgroups left: $cg\n"
+	done
+	if [ -n "$problems" ]; then
+		printf "leak audit failed:\n$problems" >&2
+		return 1
+	fi
+}
+
+@test "ctr run: output and exit status" {
+	run crun --rm "$IMG" "$(name a)" echo hello
+	assert_success
+	assert_output hello
+	run crun --rm "$IMG" "$(name b)" sh -c 'exit 3'
+	assert_failure 3
+	# islet kept its state where the shim told it to, and removed it.
+	[ ! -e "$STATE_ROOT/$(name a)" ]
+}
+
+@test "ctr run: a bad command fails create with runc's error text" {
+	local cmd out_islet out_runc
+	for cmd in /nonexistent /etc/passwd nonexistent-command; do
+		out_islet=$(crun --rm "$IMG" "$(name i)" "$cmd" 2>&1) && return 1
+		# The reference: Debian's runc, which the shim runs by default.
+		out_runc=$(c run $CTR_COMPAT --rm "$IMG" "$(name r)" "$cmd" 2>&1) && return 1
+		echo "islet: $out_islet"
+		echo "runc:  $out_runc"
+		[ "$(sed 's/islet/RUNTIME/g' <<<"$out_islet")" = "$(sed 's/runc/RUNTIME/g' <<<"$out_runc")" ]
+	done
+	run crun --rm "$IMG" "$(name i)" /nonexistent
+	assert_failure 1
+	assert_output --partial 'OCI runtime create failed: islet create failed: unable to start container process: exec: "/nonexistent": stat /nonexistent: no such file or directory: unknown'
+}
+
+@test "ctr run -d, task ls, pause, resume, metrics, kill, delete" {
+	local t pid
+	t=$(name d)
+	run crun -d "$IMG" "$t" sh -c 'trap "exit 0" TERM; while :; do sleep 0.1; done'
+	assert_success
+	wait_task_status "$t" RUNNING
+	pid=$(c task ls | awk -v id="$t" '$1 == id {print $2}')
+	# islet's own record of the shim's container.
+	run "$ISLET" --root "$STATE_ROOT" state "$t"
+	assert_success
+	[ "$(jq -r .pid <<<"$output")" = "$pid" ]
+	[ "$(jq -r .status <<<"$output")" = running ]
+	# The init is in the cgroup the shim reads for metrics.
+	grep -q ":/$NS/$t\$" "/proc/$pid/cgroup"
+	run c task pause "$t"
+	assert_success
+	wait_task_status "$t" PAUSED
+	[ "$(islet_status "$STATE_ROOT" "$t")" = paused ]
+	run c task resume "$t"
+	assert_success
+	wait_task_status "$t" RUNNING
+	run c task metrics "$t"
+	assert_success
+	assert_output --regexp 'memory.usage_in_bytes +[1-9][0-9]*'
+	assert_output --regexp 'pids.current +[1-9]'
+	# TERM reaches the trap: the task exits 0.
+	run c task kill "$t"
+	assert_success
+	wait_task_status "$t" STOPPED
+	run c task delete "$t"
+	assert_success
+	refute_output --partial 'non-zero exit code'
+	[ ! -e "$STATE_ROOT/$t" ]
+	run c container delete "$t"
+	assert_success
+}
+
+@test "ctr task kill -s SIGKILL, also of a paused task" {
+	local t
+	t=$(name k)
+	crun -d "$IMG" "$t" sleep 1000
+	wait_task_status "$t" RUNNING
+	c task pause "$t"
+	wait_task_status "$t" PAUSED
+	run c task kill -s SIGKILL "$t"
+	assert_success
+	wait_task_status "$t" STOPPED
+	run c task delete "$t"
+	assert_success
+	assert_output --partial 'exit code 137'
+	# kill -a on the next one (the shim's KillAll).
+	crun -d "$IMG" "$t-2" sleep 1000
+	wait_task_status "$t-2" RUNNING
+	run c task kill -a -s SIGKILL "$t-2"
+	assert_success
+	wait_task_status "$t-2" STOPPED
+}
+
+@test "a task whose process exits non-zero" {
+	local t
+	t=$(name x)
+	crun -d "$IMG" "$t" sh -c 'sleep 0.2; exit 7'
+	wait_task_status "$t" STOPPED
+	run c task delete "$t"
+	assert_success
+	assert_output --partial 'exit code 7'
+	run crun --rm "$IMG" "$t-fg" sh -c 'exit 7'
+	assert_failure 7
+}
+
+@test "ctr run -t: the task gets a terminal" {
+	local t
+	t=$(name t)
+	run script -qec "ctr --address $CTRD/containerd.sock -n $NS run --runc-binary $ISLET $CTR_COMPAT --rm -t $IMG $t sh -c 'tty; exit 5'" /dev/null
+	assert_failure 5
+	assert_output --regexp '/dev/pts/[0-9]+'
+}
+
+@test "ctr task ps lists the task's processes" {
+	require_islet_command ps
+	local t pid
+	t=$(name p)
+	crun -d "$IMG" "$t" sleep 1000
+	wait_task_status "$t" RUNNING
+	pid=$(c task ls | awk -v id="$t" '$1 == id {print $2}')
+	run c task ps "$t"
+	assert_success
+	assert_line --regexp "^$pid[[:space:]]"
+}
+
+@test "ctr task exec, and exec --tty" {
+	require_islet_command exec
+	local t
+	t=$(name e)
+	crun -d "$IMG" "$t" sleep 1000
+	wait_task_status "$t" RUNNING
+	run c task exec --exec-id e1 "$t" sh -c 'echo hi; cat /proc/1/cmdline | tr "\0" " "'
+	assert_success
+	assert_output --partial hi
+	assert_output --partial 'sleep 1000'
+	run c task exec --exec-id e2 "$t" sh -c 'exit 9'
+	assert_failure 9
+	run c task exec --exec-id e3 "$t" /nonexistent
+	assert_failure
+	assert_output --partial 'OCI runtime exec failed: exec failed: unable to start container process: exec: "/nonexistent": stat /nonexistent: no such file or directory: unknown'
+	# runc's text for the same failures.
+	c run $CTR_COMPAT -d "$IMG" "$t-runc" sleep 1000
+	wait_task_status "$t-runc" RUNNING
+	local cmd a b
+	for cmd in /nonexistent /etc/passwd nonexistent-command; do
+		a=$(c task exec --exec-id x "$t" "$cmd" 2>&1) && return 1
+		b=$(c task exec --exec-id x "$t-runc" "$cmd" 2>&1) && return 1
+		echo "islet: $a"
+		echo "runc:  $b"
+		[ "$(sed "s/$t/ID/g" <<<"$a")" = "$(sed "s/$t-runc/ID/g" <<<"$b")" ]
+	done
+	run script -qec "ctr --address $CTRD/containerd.sock -n $NS task exec -t --exec-id e4 $t tty" /dev/null
+	assert_success
+	assert_output --regexp '/dev/pts/[0-9]+'
+}
+
+@test "containerd loads the CRI runtime entry islet ships" {
+	# The CRI plugin prints its whole configuration when it starts.
+	run grep -o "islet:{Type:io.containerd.runc.v2[^}]*BinaryName:$ISLET[^]]*" "$CTRD/containerd.log"
+	assert_success
+	assert_output --partial 'Root:/run/containerd/islet'
+}
