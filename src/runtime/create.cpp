@@ -144,8 +144,11 @@ void host_checks(const spec::Config& c, const CreateOptions& o) {
         problems.push_back({"/hostname", "unable to set hostname without a private UTS namespace"});
     if (!c.domainname.empty() && !l.find_namespace("uts"))
         problems.push_back({"/domainname", "unable to set domainname without a private UTS namespace"});
-    if (!c.mounts.empty() && !l.find_namespace("mount"))
-        problems.push_back({"/mounts", "mounts need a mount namespace (add one to linux.namespaces)"});
+    // Without a mount namespace the mounts land in the runtime's (confined to
+    // the rootfs, removed by delete); a read-only root would remount a host
+    // mount, so it is refused.
+    if (c.root && c.root->readonly && !l.find_namespace("mount"))
+        problems.push_back({"/root/readonly", "a read-only root needs a mount namespace (add one to linux.namespaces)"});
     if (l.resources)
         for (auto& p : cgroups::resource_problems(*l.resources, cgroups::detect())) problems.push_back(p);
     // The security sections (seccomp, sysctl, LSM labels, personality,
@@ -318,6 +321,7 @@ Created create_container(const CreateOptions& o) {
     record.cgroup = cg;
     record.private_pid_ns = plan.new_pid() || linux.find_namespace("pid") != nullptr;
     record.rootless = o.rootless;
+    record.shares_host_mounts = !linux.find_namespace("mount") && !config.mounts.empty();
     if (iso.enabled) {
         record.isolation[isolation::kModeAnnotation] = iso.mode;
         if (iso.needs_block) {
@@ -386,7 +390,7 @@ Created create_container(const CreateOptions& o) {
     sys::UniqueFd stub = host::make_exec_stub();
     const bool own_mnt = (plan.clone_flags | plan.unshare_after_user) & CLONE_NEWNS;
     host::MountTrees trees;
-    if (own_mnt) trees = host::open_mount_trees(config, o.bundle, rootfs);
+    trees = host::open_mount_trees(config, o.bundle, rootfs);
     ctx.rootfs_tree_fd = trees.rootfs.get();
     for (auto& t : trees.binds) ctx.mount_tree_fds.push_back(t.get());
     ctx.mount_source_is_dir = trees.is_dir;

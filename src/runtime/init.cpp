@@ -190,6 +190,14 @@ void init_main(InitContext& ctx) noexcept {
             step("cwd", [&] { init::create_cwd(ctx); });
             step("readonly paths", [&] { init::readonly_paths(ctx); });
             step("masked paths", [&] { init::mask_paths(ctx); });
+        } else {
+            // No mount namespace: the container shares the runtime's, as the
+            // spec says. The mounts go there too, confined to the rootfs;
+            // delete removes them (docs/ARCHITECTURE.md "Mounts").
+            step("rootfs", [&] { ctx.rootfd = sys::open_path(ctx.rootfs, O_PATH | O_DIRECTORY); });
+            step("mounts", [&] { init::apply_mounts(ctx); });
+            step("devices", [&] { init::setup_dev(ctx); });
+            step("cwd", [&] { init::create_cwd(ctx); });
         }
         if (ctx.process) step("oom score", [&] { init::set_oom_score_adj(*ctx.process, ctx.host_proc_fd); });
         init_wait_for_cgroups(ctx);

@@ -14,6 +14,7 @@
 #include "hooks/hooks.hpp"
 #include "runtime/cgroups/cgroups.hpp"
 #include "runtime/isolation/id_pool.hpp"
+#include "runtime/mounts.hpp"
 #include "spec/islet_config.hpp"
 #include "sys/strings.hpp"
 #include "runtime/notify.hpp"
@@ -103,6 +104,7 @@ void destroy(const Loaded& c) {
         log::debug("delete: no saved config: " + e.message());
     }
     cgroups::destroy(c.record.cgroup);
+    if (c.record.shares_host_mounts) host::unmount_below(c.record.rootfs);
     if (auto it = c.record.isolation.find("_block_index"); it != c.record.isolation.end())
         if (auto idx = sys::parse_uint(it->second)) isolation::IdPool(spec::load_islet_config()).release(*idx);
     c.dir.remove();

@@ -251,6 +251,35 @@ MountTrees open_mount_trees(const spec::Config& config, const std::string& bundl
     return t;
 }
 
+// mountinfo escapes space, tab, newline and backslash as \ooo (octal).
+std::string unescape_mountinfo(const std::string& s) {
+    auto octal = [](char c) { return c >= '0' && c <= '7'; };
+    std::string out;
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '\\' && i + 3 < s.size() && octal(s[i + 1]) && octal(s[i + 2]) && octal(s[i + 3])) {
+            out += static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
+            i += 3;
+            continue;
+        }
+        out += s[i];
+    }
+    return out;
+}
+
+void unmount_below(const std::string& dir) {
+    std::vector<std::string> targets;
+    for (auto& line : sys::split(sys::read_file("/proc/self/mountinfo"), '\n')) {
+        auto f = sys::split(line, ' ');
+        if (f.size() < 5) continue;
+        std::string mp = unescape_mountinfo(f[4]);
+        if (mp == dir || sys::starts_with(mp, dir + "/")) targets.push_back(mp);
+    }
+    // Later lines are mounted on top of earlier ones: undo in reverse.
+    for (auto it = targets.rbegin(); it != targets.rend(); ++it)
+        if (::umount2(it->c_str(), MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
+            sys::throw_errno("unmount", *it);
+}
+
 }  // namespace islet::runtime::host
 
 namespace islet::runtime::init {

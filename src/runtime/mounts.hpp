@@ -24,6 +24,10 @@ struct MountTrees {
 // anything was started.
 MountTrees open_mount_trees(const spec::Config& config, const std::string& bundle, const std::string& rootfs);
 
+// Detaches every mount at or below `dir` in the runtime's mount namespace,
+// deepest first (delete of a container that had no mount namespace).
+void unmount_below(const std::string& dir);
+
 }  // namespace islet::runtime::host
 
 namespace islet::runtime::init {

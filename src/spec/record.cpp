@@ -46,6 +46,7 @@ std::string record_to_json(const ContainerRecord& r) {
                    {"owned", r.cgroup.owned}};
     j["privatePidNs"] = r.private_pid_ns;
     j["rootless"] = r.rootless;
+    j["sharesHostMounts"] = r.shares_host_mounts;
     j["namespaces"] = r.namespaces;
     j["isolation"] = r.isolation;
     return j.dump();
@@ -72,6 +73,7 @@ ContainerRecord record_from_json(const std::string& text, const std::string& wha
         r.cgroup.owned = cg.value("owned", true);
         r.private_pid_ns = j.value("privatePidNs", true);
         r.rootless = j.value("rootless", false);
+        r.shares_host_mounts = j.value("sharesHostMounts", false);
         r.namespaces = j.value("namespaces", std::map<std::string, std::string>{});
         r.isolation = j.value("isolation", std::map<std::string, std::string>{});
         return r;

@@ -40,6 +40,9 @@ struct ContainerRecord {
     CgroupRecord cgroup;
     bool private_pid_ns = true;  // false: kill and delete sweep the whole cgroup
     bool rootless = false;
+    // No mount namespace, but mounts: they were made in the runtime's mount
+    // namespace below the rootfs, and delete unmounts them.
+    bool shares_host_mounts = false;
     // Namespace type -> the path exec joins: /proc/<pid>/ns/<kind> for the
     // container's own, the config's path for joined ones.
     std::map<std::string, std::string> namespaces;

@@ -135,3 +135,38 @@ ns_inode() { readlink "/proc/$1/ns/$2"; }
 	assert_output --partial "/linux/gidMappings/0/size: size must be greater than zero"
 	[ ! -e "$ROOT/$CID" ]
 }
+
+@test "no namespaces at all: the container inherits every host namespace, its mounts go when it does" {
+	# As runtime-tools' linux_ns_itype: every namespace removed, the mounts kept.
+	update_config '.linux.namespaces = [] | del(.hostname) | .root.readonly = false
+		| .linux.maskedPaths = [] | .linux.readonlyPaths = []'
+	set_args sleep 1000
+	islet run -d "$CID"
+	assert_success
+	pid=$(pid_of "$CID")
+	for n in pid net ipc uts mnt cgroup user; do
+		[ "$(ns_inode "$pid" $n)" = "$(ns_inode self $n)" ] || { echo "$n differs"; return 1; }
+	done
+	# The mounts are in the host's namespace, below the rootfs only.
+	grep -q " $BUNDLE/rootfs/proc " /proc/self/mountinfo
+	! grep " /proc " /proc/self/mountinfo | grep -q "$BUNDLE"
+	islet delete -f "$CID"
+	assert_success
+	# delete took them all away (the teardown audit checks it too).
+	! grep -q "$BUNDLE" /proc/self/mountinfo
+	# A read-only root would remount a host mount: refused.
+	update_config '.root.readonly = true'
+	islet create "$CID"
+	assert_failure 1
+	assert_output --partial "a read-only root needs a mount namespace"
+}
+
+@test "no mount namespace: a create that fails after some mounts leaves none behind" {
+	update_config '.linux.namespaces = [] | del(.hostname) | .root.readonly = false
+		| .linux.maskedPaths = [] | .linux.readonlyPaths = []
+		| .mounts += [{"destination": "/bad", "type": "tmpfs", "source": "tmpfs", "options": ["mode=bogus"]}]'
+	islet create "$CID"
+	assert_failure 1
+	assert_output --partial "mount tmpfs to /bad"
+	! grep -q "$BUNDLE" /proc/self/mountinfo
+}
