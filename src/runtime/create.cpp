@@ -67,6 +67,7 @@ struct Rollback {
     // prestart-era hooks set up.
     const std::vector<spec::Hook>* poststop = nullptr;
     std::string poststop_state;
+    std::string host_mounts_below;  // no mount namespace: mounts made in ours, below the rootfs
     bool committed = false;
 
     ~Rollback() {
@@ -77,6 +78,13 @@ struct Rollback {
             else
                 ::kill(child, SIGKILL);
             while (::waitpid(child, nullptr, 0) < 0 && errno == EINTR) {
+            }
+        }
+        if (!host_mounts_below.empty()) {
+            try {
+                host::unmount_below(host_mounts_below);
+            } catch (const sys::Error& e) {
+                log::debug("rollback: " + e.message());
             }
         }
         if (cgroup_made) {
@@ -322,6 +330,7 @@ Created create_container(const CreateOptions& o) {
     record.private_pid_ns = plan.new_pid() || linux.find_namespace("pid") != nullptr;
     record.rootless = o.rootless;
     record.shares_host_mounts = !linux.find_namespace("mount") && !config.mounts.empty();
+    if (record.shares_host_mounts) rb.host_mounts_below = rootfs;
     if (iso.enabled) {
         record.isolation[isolation::kModeAnnotation] = iso.mode;
         if (iso.needs_block) {

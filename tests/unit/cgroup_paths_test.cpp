@@ -260,3 +260,16 @@ TEST(CgroupReuse, RefusesPopulatedOrFrozen) {
     write("freezer/c1/freezer.state", "THAWED\n");
     EXPECT_NO_THROW(check_reusable(dirs));
 }
+
+TEST(CgroupHost, AHierarchyMountedTwiceKeepsTheHostsFirstMount) {
+    // A container without a mount namespace shows its cgroup view in ours.
+    const std::string mi =
+        "32 31 0:29 / /sys/fs/cgroup/cpu rw,relatime - cgroup cgroup rw,cpu\n"
+        "41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw\n"
+        "90 80 0:29 /c1 /b/rootfs/sys/fs/cgroup/cpu ro,relatime - cgroup cgroup rw,cpu\n"
+        "91 80 0:38 /c1 /b/rootfs/sys/fs/cgroup/unified ro,relatime - cgroup2 cgroup2 rw\n";
+    auto host = islet::runtime::cgroups::parse_host(mi, "");
+    ASSERT_EQ(host.hierarchies.size(), 2u);
+    EXPECT_EQ(host.hierarchies[0].mount, "/sys/fs/cgroup/cpu");
+    EXPECT_EQ(host.hierarchies[1].mount, "/sys/fs/cgroup/unified");
+}

@@ -147,7 +147,12 @@ Host parse_host(const std::string& mountinfo, const std::string& unified_control
             if (names.empty()) continue;
             h.name = sys::join(names, ",");
         }
-        host.hierarchies.push_back(std::move(h));
+        // The same hierarchy can be mounted again elsewhere (a container
+        // without its own mount namespace shows its cgroup view in ours):
+        // the first mount of each, the host's own, is the one to use.
+        bool dup = false;
+        for (auto& other : host.hierarchies) dup = dup || other.name == h.name;
+        if (!dup) host.hierarchies.push_back(std::move(h));
     }
     bool v1 = false, v2 = false;
     for (auto& h : host.hierarchies) (h.v2 ? v2 : v1) = true;
