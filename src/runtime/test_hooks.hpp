@@ -1,11 +1,14 @@
 // Test-only pause points (SECURITY.md §5): with ISLET_TEST_PAUSE_AT=<stage>
-// in the environment, the process reaching <stage> stops itself (SIGSTOP) so
-// a test can SIGKILL islet at exactly that moment. Compiled out unless the
+// in the environment, the process reaching <stage> renames itself
+// "islet-paused" (/proc/<pid>/comm) and stops, so a test can SIGKILL islet at
+// exactly that moment: SIGSTOP, or pause() for a pid namespace's init, which
+// ignores its own SIGSTOP. Compiled out unless the
 // build has ISLET_TEST_HOOKS. Stages: after-state-dir, after-cgroup (runtime),
 // after-mounts-start, after-mounts, before-exec (init).
 #pragma once
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -16,7 +19,10 @@ namespace islet::runtime::test_hooks {
 inline void pause_at(const char* stage) {
 #ifdef ISLET_TEST_HOOKS
     const char* want = std::getenv("ISLET_TEST_PAUSE_AT");
-    if (want && std::strcmp(want, stage) == 0) ::kill(::getpid(), SIGSTOP);
+    if (!want || std::strcmp(want, stage) != 0) return;
+    ::prctl(PR_SET_NAME, "islet-paused", 0, 0, 0);
+    if (::getpid() != 1) ::kill(::getpid(), SIGSTOP);
+    for (;;) ::pause();
 #else
     (void)stage;
 #endif

@@ -1,0 +1,202 @@
+#!/usr/bin/env bats
+# Isolated user namespaces (ISOLATION.md) in the ranges mode, real on these
+# machines, and the runtime-spec's idmapped mounts.
+
+load helpers
+
+setup() {
+	setup_common
+	# A registry and pool of this test's own (islet's config file).
+	REGISTRY="$BATS_TEST_TMPDIR/idblocks"
+	write_islet_config 1342177280 262144 65536
+	# Isolated containers get a user namespace: no host sysfs, no gid=5 on devpts.
+	update_config '.annotations = {"run.islet.isolated-userns": "true"}
+		| .mounts |= map(if .destination == "/dev/pts" then .options -= ["gid=5"] else . end)
+		| .mounts |= map(select(.type != "cgroup"))
+		| .mounts |= map(if .destination == "/sys" then {"destination": "/sys", "type": "none", "source": "/sys", "options": ["rbind", "nosuid", "noexec", "nodev", "ro"]} else . end)'
+}
+
+# write_islet_config START SIZE BLOCK [POLICY]
+write_islet_config() {
+	export ISLET_CONFIG="$BATS_TEST_TMPDIR/islet.json"
+	jq -n --argjson s "$1" --argjson z "$2" --argjson b "$3" --arg p "${4:-ranges}" --arg r "$REGISTRY" \
+		'{isolation: {policy: $p, pool: {start: $s, size: $z, block: $b}, registry: $r}}' >"$ISLET_CONFIG"
+}
+
+blocks_in_use() { ls "$REGISTRY" 2>/dev/null | grep -c '^block-' || true; }
+host_uid0() { awk '$1 == 0 {print $2}' "/proc/$1/uid_map"; }
+
+@test "two isolated containers get disjoint host IDs, and both see the image's files owned by root" {
+	set_args sleep 1000
+	islet run -d "$CID"
+	assert_success
+	islet run -d "$ID_PREFIX-b"
+	assert_success
+	a=$(pid_of "$CID")
+	b=$(pid_of "$ID_PREFIX-b")
+	base_a=$(host_uid0 "$a")
+	base_b=$(host_uid0 "$b")
+	[ "$base_a" != "$base_b" ]
+	# Each block is 65536 IDs from the pool, and they do not overlap.
+	[ $(( base_a >= 1342177280 && base_b >= 1342177280 )) -eq 1 ]
+	[ $(( base_a > base_b ? base_a - base_b : base_b - base_a )) -ge 65536 ]
+	run cat "/proc/$a/gid_map"
+	assert_output --regexp "^ +0 +$base_a +65536$"
+	for c in "$CID" "$ID_PREFIX-b"; do
+		islet exec "$c" sh -c 'stat -c %u:%g /bin/busybox /etc/passwd; id -u'
+		assert_output "$(printf '0:0\n0:0\n0')"
+	done
+	[ "$(blocks_in_use)" -eq 2 ]
+	# state reports the mode and the block (ISOLATION.md §3.4).
+	islet state "$CID"
+	[ "$(echo "$output" | jq -r '.annotations["run.islet.isolated-userns.mode"]')" = ranges ]
+	[ "$(echo "$output" | jq -r '.annotations["run.islet.isolated-userns.block"]')" = "$base_a-$((base_a + 65535))" ]
+	islet delete -f "$CID"
+	islet delete -f "$ID_PREFIX-b"
+	[ "$(blocks_in_use)" -eq 0 ]
+}
+
+@test "the rootfs and the bind mounts are idmapped; a shared directory keeps in-container owners on disk" {
+	shared="$BATS_TEST_TMPDIR/shared"
+	mkdir -p "$shared" && chmod 1777 "$shared"
+	update_config --arg s "$shared" '.mounts += [{"destination": "/shared", "type": "bind", "source": $s, "options": ["rbind"]}]
+		| .process.user = {"uid": 1000, "gid": 1000}'
+	set_args sh -c 'touch /shared/by-1000; grep -E " / | /shared " /proc/self/mountinfo'
+	islet run "$CID"
+	assert_success
+	assert_line --regexp ' / ro,[^ ]*idmapped'
+	assert_line --regexp ' /shared rw,nosuid,[^ ]*idmapped'
+	# On disk: the in-container owner, not the block's host ID.
+	[ "$(stat -c %u:%g "$shared/by-1000")" = 1000:1000 ]
+	# A file the host owns as 1000 is 1000 inside too.
+	echo hi >"$shared/from-host" && chown 1000:1000 "$shared/from-host"
+	set_args stat -c %u:%g /shared/from-host
+	islet run "$CID"
+	assert_output 1000:1000
+}
+
+@test "isolated containers cannot signal each other's processes" {
+	# Without a pid namespace each sees the other's host pids; only their
+	# different IDs keep them apart.
+	update_config '.linux.namespaces |= map(select(.type != "pid"))
+		| .mounts |= map(select(.destination != "/proc"))
+		| .linux.maskedPaths = [] | .linux.readonlyPaths = []'
+	set_args sleep 1000
+	islet run -d "$ID_PREFIX-b"
+	victim=$(pid_of "$ID_PREFIX-b")
+	update_config '.process.capabilities.effective += ["CAP_KILL"] | .process.capabilities.permitted += ["CAP_KILL"] | .process.capabilities.bounding += ["CAP_KILL"]'
+	set_args sh -c "kill -0 $victim 2>&1; echo rc=\$?"
+	islet run "$CID"
+	assert_output --partial "Operation not permitted"
+	assert_line rc=1
+	kill -0 "$victim"
+}
+
+@test "50 concurrent creates get 50 disjoint blocks" {
+	write_islet_config 1342177280 $((64 * 65536)) 65536
+	set_args true
+	seq 50 | xargs -P 10 -I{} sh -c "'$ISLET' --root '$ROOT' create '$ID_PREFIX-c{}' </dev/null >/dev/null 2>&1 || echo FAILED {}" >"$BATS_TEST_TMPDIR/failures"
+	run cat "$BATS_TEST_TMPDIR/failures"
+	assert_output ""
+	[ "$(blocks_in_use)" -eq 50 ]
+	blocks=$(for i in $(seq 50); do "$ISLET" --root "$ROOT" state "$ID_PREFIX-c$i" | jq -r '.annotations["run.islet.isolated-userns.block"]'; done | sort)
+	[ "$(echo "$blocks" | uniq | wc -l)" -eq 50 ]
+	# Disjoint: consecutive starts differ by at least a block.
+	prev=-1
+	for start in $(echo "$blocks" | cut -d- -f1 | sort -n); do
+		[ "$prev" -lt 0 ] || [ $((start - prev)) -ge 65536 ]
+		prev=$start
+	done
+	seq 50 | xargs -P 10 -I{} "$ISLET" --root "$ROOT" delete --force "$ID_PREFIX-c{}"
+	[ "$(blocks_in_use)" -eq 0 ]
+}
+
+@test "SIGKILL of islet at each stage of create leaks no block after delete --force" {
+	set_args true
+	for stage in after-state-dir after-cgroup after-mounts-start after-mounts before-exec; do
+		ISLET_TEST_PAUSE_AT=$stage "$ISLET" --root "$ROOT" create "$CID" </dev/null >/dev/null 2>&1 &
+		runner=$!
+		stopped=""
+		for i in $(seq 200); do
+			for p in $runner $(pgrep -P $runner 2>/dev/null); do
+				[ "$(cat /proc/$p/comm 2>/dev/null)" = islet-paused ] && stopped=$p
+			done
+			[ -n "$stopped" ] && break
+			sleep 0.02
+		done
+		[ -n "$stopped" ] || { echo "no pause at $stage"; return 1; }
+		kill -9 "$runner" "$stopped" 2>/dev/null || true
+		wait "$runner" 2>/dev/null || true
+		islet delete --force "$CID"
+		assert_success
+		[ "$(blocks_in_use)" -eq 0 ] || { echo "block leaked at $stage"; return 1; }
+		[ ! -e "$ROOT/$CID" ]
+	done
+}
+
+@test "bad input: a joined user namespace, an exhausted pool, a bad pool, the refuse policy" {
+	set_args sleep 1000
+	islet run -d "$ID_PREFIX-owner"
+	owner=$(pid_of "$ID_PREFIX-owner")
+	update_config --arg p "/proc/$owner/ns/user" '.linux.namespaces += [{"type": "user", "path": $p}]'
+	islet create "$CID"
+	assert_failure 1
+	assert_output --partial "the config joins the user namespace /proc/$owner/ns/user"
+	[ ! -e "$ROOT/$CID" ]
+	update_config '.linux.namespaces |= map(select(.type != "user"))'
+	# A pool of 2 blocks, one taken by the owner: one more, then exhausted.
+	write_islet_config 1342177280 131072 65536
+	islet run -d "$CID"
+	assert_success
+	islet create "$ID_PREFIX-third"
+	assert_failure 1
+	assert_output --partial "the ID pool is exhausted: all 2 blocks of 65536 IDs from 1342177280 are in use"
+	[ ! -e "$ROOT/$ID_PREFIX-third" ]
+	[ "$(blocks_in_use)" -eq 2 ]
+	jq -n '{isolation: {policy: "sometimes", pool: {start: 0, size: 100, block: 0}, registry: "relative"}}' >"$ISLET_CONFIG"
+	islet create "$ID_PREFIX-third"
+	assert_failure 1
+	assert_output --partial "/isolation/policy: must be \"ranges\" or \"refuse\""
+	assert_output --partial "/isolation/pool/block: must be greater than zero"
+	assert_output --partial "/isolation/pool/start: host ID 0 cannot be in the pool"
+	assert_output --partial "/isolation/registry: must be an absolute path"
+	write_islet_config 1342177280 131072 65536 refuse
+	islet create "$ID_PREFIX-third"
+	assert_failure 1
+	assert_output --partial "this kernel lacks the isolated_userns feature (/proc/self/isolated_uns)"
+	[ ! -e "$ROOT/$ID_PREFIX-third" ]
+	update_config '.annotations["run.islet.isolated-userns"] = "maybe"'
+	islet create "$ID_PREFIX-third"
+	assert_failure 1
+	assert_output --partial 'must be "true" or "false"'
+}
+
+@test "explicit mappings win over the pool" {
+	update_config '.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 300000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 300000, "size": 65536}]'
+	set_args sleep 1000
+	islet run -d "$CID"
+	assert_success
+	[ "$(host_uid0 "$(pid_of "$CID")")" = 300000 ]
+	[ "$(blocks_in_use)" -eq 0 ]
+	islet exec "$CID" stat -c %u /bin/busybox
+	assert_output 0
+}
+
+@test "islet spec --isolated-userns runs as is; features reports the modes" {
+	dir="$BATS_TEST_TMPDIR/specbundle"
+	mkdir -p "$dir" && cp -a "$BUNDLE/rootfs" "$dir/"
+	run "$ISLET" spec --isolated-userns --bundle "$dir"
+	assert_success
+	jq -e '.annotations["run.islet.isolated-userns"] == "true" and (.linux.namespaces | map(.type) | index("user")) != null' "$dir/config.json"
+	run bash -c "cd '$dir' && jq '.process.terminal = false | .process.args = [\"cat\", \"/proc/self/uid_map\"]' config.json >c && mv c config.json"
+	BUNDLE="$dir"
+	run_file bash -c "cd '$dir' && '$ISLET' --root '$ROOT' run '$CID'"
+	assert_success
+	assert_output --regexp "^ +0 +1342[0-9]+ +65536$"
+	run "$ISLET" features
+	echo "$output" | jq -e '.annotations["run.islet.isolated-userns"] == "supported"'
+	echo "$output" | jq -e '.annotations["run.islet.isolated-userns.kernel"] == "unsupported"'
+	echo "$output" | jq -e '.annotations["run.islet.isolated-userns.modes"] == "ranges"'
+}
