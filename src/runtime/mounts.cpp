@@ -200,6 +200,10 @@ void cgroup_mount(InitContext& ctx, const spec::Mount& m, const std::string& des
     tmpfs.flags = o.flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC);
     tmpfs.data = {"mode=755"};
     sys::UniqueFd top = make_fs("tmpfs", "tmpfs", tmpfs, what);
+    // Attach the tmpfs first: kernels before 6.15 refuse to mount onto a
+    // detached mount, so the hierarchies go onto the attached one (whose root
+    // `top` names from here on).
+    sys::move_mount(top.get(), "", dest_fd.get(), "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH, what);
     for (const auto& h : host.hierarchies) {
         std::string base = h.mount.substr(h.mount.find_last_of('/') + 1);
         if (::mkdirat(top.get(), base.c_str(), 0755) < 0 && errno != EEXIST) sys::throw_errno("mkdir", dest + "/" + base);
@@ -218,7 +222,6 @@ void cgroup_mount(InitContext& ctx, const spec::Mount& m, const std::string& des
         ro.attr_set = MOUNT_ATTR_RDONLY;
         sys::mount_setattr(top.get(), "", AT_EMPTY_PATH, ro, what + " (read-only)");
     }
-    sys::move_mount(top.get(), "", dest_fd.get(), "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH, what);
 }
 
 }  // namespace
