@@ -118,7 +118,10 @@ host_uid0() { awk '$1 == 0 {print $2}' "/proc/$1/uid_map"; }
 		runner=$!
 		stopped=""
 		for i in $(seq 200); do
-			for p in $runner $(pgrep -P $runner 2>/dev/null); do
+			# At before-exec islet has already exited and the init, no
+			# longer its child, is found through the saved state.
+			init=$("$ISLET" --root "$ROOT" state "$CID" 2>/dev/null | jq -r '.pid // empty')
+			for p in $runner $(pgrep -P $runner 2>/dev/null) $init; do
 				[ "$(cat /proc/$p/comm 2>/dev/null)" = islet-paused ] && stopped=$p
 			done
 			[ -n "$stopped" ] && break
