@@ -42,11 +42,11 @@ case_linux_ns_itype() {
 # Mounts without a mount namespace of the container's own would land in the
 # runtime's: the runtime may refuse them, but whatever it does, nothing may
 # be left mounted under the bundle once the container is deleted (or the
-# create failed).
+# create failed). /proc is mounted too: the checker reads it.
 case_linux_ns_itype_mounts() {
 	new_bundle
 	cfg '.linux.namespaces = [] | del(.hostname) | del(.linux.maskedPaths) | del(.linux.readonlyPaths) | .root.readonly = false
-	     | .mounts = [{destination: "/tmp", type: "tmpfs", source: "tmpfs"}]'
+	     | .mounts = [{destination: "/proc", type: "proc", source: "proc"}, {destination: "/tmp", type: "tmpfs", source: "tmpfs"}]'
 	local id n
 	id=$(new_id)
 	cp "$BUNDLE/config.json" "$BUNDLE/rootfs/config.json"
