@@ -22,6 +22,7 @@
 #include "runtime/exec_stub.hpp"
 #include "runtime/idmap.hpp"
 #include "runtime/idmapped_mounts.hpp"
+#include "runtime/sysctl.hpp"
 #include "runtime/isolation/isolation.hpp"
 #include "runtime/isolation/kernel_mode.hpp"
 #include <grp.h>
@@ -418,6 +419,7 @@ Created create_container(const CreateOptions& o) {
     // Kernel mode: setgroups(2) needs a gid_map, so the init must not carry
     // supplementary groups into a namespace that may have none (ISOLATION.md §2.4).
     if (iso.mode == "kernel" && ::setgroups(0, nullptr) < 0) sys::throw_errno("drop supplementary groups");
+    ctx.sysctls = iso.enabled ? host::write_joined_sysctls(linux, plan, host_proc.get()) : linux.sysctl;
     sigset_t all, old;
     sigfillset(&all);
     ::sigprocmask(SIG_SETMASK, &all, &old);
@@ -469,8 +471,9 @@ Created create_container(const CreateOptions& o) {
                                           host::format_id_map(linux.gid_mappings));
     else if (plan.new_user())
         host::write_id_maps(static_cast<pid_t>(pid), linux.uid_mappings, linux.gid_mappings);
+    sys::UniqueFd rebuilt_rootfs;
     if (iso.enabled || host::wants_idmaps(config))
-        host::apply_idmaps(config, static_cast<pid_t>(pid), trees, iso.enabled);
+        rebuilt_rootfs = host::apply_idmaps(config, static_cast<pid_t>(pid), trees, iso.enabled, rootfs);
     // A joined user namespace forks the real init right after go: it must
     // inherit the cgroups, so there they come first.
     const bool join_first = !plan.user_path.empty();
@@ -478,6 +481,7 @@ Created create_container(const CreateOptions& o) {
     // The rootfs directory as the init's mount namespace has it, opened with
     // our credentials (the init may not be allowed to walk there).
     if (own_mnt) {
+        if (rebuilt_rootfs) sync::send_with_fd(host_sock.get(), sync::Type::mount_fd, rebuilt_rootfs.get(), "rootfs");
         sys::UniqueFd target =
             sys::open_path("/proc/" + std::to_string(pid) + "/root" + rootfs, O_PATH | O_DIRECTORY);
         sync::send_with_fd(host_sock.get(), sync::Type::go, target.get());

@@ -6,7 +6,9 @@
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
+#include <linux/magic.h>
 #include <sys/mount.h>
+#include <sys/vfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,6 +17,7 @@
 #include <map>
 
 #include "runtime/idmap.hpp"
+#include "runtime/idmapped_overlay.hpp"
 #include "runtime/mount_options.hpp"
 #include "sys/error.hpp"
 #include "sys/log.hpp"
@@ -84,7 +87,8 @@ bool wants_idmaps(const spec::Config& config) {
     return false;
 }
 
-void apply_idmaps(const spec::Config& config, pid_t init_pid, const MountTrees& trees, bool isolated) {
+sys::UniqueFd apply_idmaps(const spec::Config& config, pid_t init_pid, const MountTrees& trees, bool isolated,
+                           const std::string& rootfs) {
     const spec::Linux& l = *config.linux;
     const bool has_userns = l.find_namespace("user") != nullptr;
     sys::UniqueFd own;
@@ -93,7 +97,23 @@ void apply_idmaps(const spec::Config& config, pid_t init_pid, const MountTrees& 
         return own.get();
     };
     std::map<std::string, sys::UniqueFd> helpers;  // by the mapping text
-    if (isolated && trees.rootfs) idmap_tree(trees.rootfs.get(), own_ns(), true, false, "idmap the rootfs");
+    sys::UniqueFd new_rootfs;
+    if (isolated && trees.rootfs) {
+        // The kernel does not idmap an overlayfs mount: rebuild it over
+        // idmapped layers, created as container root (idmapped_overlay.hpp).
+        auto root_of = [&](const std::vector<spec::IdMapping>& maps, const char* kind) {
+            for (auto& m : maps)
+                if (m.container_id == 0 && m.size > 0) return m.host_id;
+            throw sys::Error(std::string("idmap the overlay rootfs ") + rootfs + ": no " + kind +
+                             " mapping for container root to create it with");
+        };
+        struct statfs sfs {};
+        if (::fstatfs(trees.rootfs.get(), &sfs) == 0 && sfs.f_type == OVERLAYFS_SUPER_MAGIC)
+            new_rootfs = idmapped_overlay(rootfs, trees.rootfs.get(), own_ns(), root_of(l.uid_mappings, "uid"),
+                                          root_of(l.gid_mappings, "gid"));
+        else
+            idmap_tree(trees.rootfs.get(), own_ns(), true, false, "idmap the rootfs");
+    }
     for (size_t i = 0; i < config.mounts.size(); ++i) {
         const auto& m = config.mounts[i];
         if (i >= trees.binds.size() || !trees.binds[i]) continue;
@@ -130,6 +150,7 @@ void apply_idmaps(const spec::Config& config, pid_t init_pid, const MountTrees& 
         }
         idmap_tree(trees.binds[i].get(), ns, o.ridmap, nosuid, what);
     }
+    return new_rootfs;
 }
 
 }  // namespace islet::runtime::host

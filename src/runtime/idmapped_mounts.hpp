@@ -21,7 +21,11 @@ namespace islet::runtime::host {
 
 // Throws sys::Error naming the mount (e.g. "the filesystem of X does not
 // support idmapped mounts", "idmap needs a user namespace or mappings").
-void apply_idmaps(const spec::Config& config, pid_t init_pid, const MountTrees& trees, bool isolated);
+// Returns a replacement for trees.rootfs when the rootfs had to be rebuilt
+// (an isolated container's overlayfs rootfs: idmapped_overlay.hpp), which
+// the init must receive before `go`; otherwise an invalid fd.
+sys::UniqueFd apply_idmaps(const spec::Config& config, pid_t init_pid, const MountTrees& trees, bool isolated,
+                           const std::string& rootfs);
 
 // True when some mount of the config asks for an idmapped mount.
 bool wants_idmaps(const spec::Config& config);

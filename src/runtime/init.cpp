@@ -176,7 +176,16 @@ void init_main(InitContext& ctx) noexcept {
                                  ctx.stub_fd,    ctx.rootfs_tree_fd};
         keep.insert(keep.end(), ctx.mount_tree_fds.begin(), ctx.mount_tree_fds.end());
         sys::close_all_except(3 + ctx.preserved_fds, keep);
-        ctx.rootfs_target = sync::expect(ctx.sync_fd, sync::Type::go).fd;
+        sync::Message go = sync::expect_any(ctx.sync_fd, {sync::Type::mount_fd, sync::Type::go});
+        if (go.type == sync::Type::mount_fd) {
+            // A rebuilt rootfs (an isolated container's overlay) replaces
+            // the clone inherited at clone3.
+            if (go.payload != "rootfs") throw sys::Error("sync: unexpected mount_fd " + go.payload);
+            if (ctx.rootfs_tree_fd >= 0) ::close(ctx.rootfs_tree_fd);
+            ctx.rootfs_tree_fd = go.fd.release();
+            go = sync::expect(ctx.sync_fd, sync::Type::go);
+        }
+        ctx.rootfs_target = std::move(go.fd);
         step("join the user namespace", [&] { enter_joined_user_namespace(ctx); });
         step("user namespace", [&] { become_root_in_user_namespace(ctx); });
         step("session keyring", [&] { join_session_keyring(ctx); });
@@ -222,7 +231,7 @@ void init_main(InitContext& ctx) noexcept {
             step("console", [&] { init::setup_console(ctx.console_fd, *ctx.process, true); });
         if (ctx.console_fd >= 0) ::close(ctx.console_fd);
         step("hostname", [&] { init::set_hostname(*ctx.config); });
-        step("sysctl", [&] { init::write_sysctls(ctx.config->linux->sysctl, ctx.host_proc_fd); });
+        step("sysctl", [&] { init::write_sysctls(ctx.sysctls, ctx.host_proc_fd); });
         if (ctx.process) {
             const spec::Process& p = *ctx.process;
             const SecurityPlan& sec = *ctx.security;

@@ -42,6 +42,7 @@ struct InitContext {
     int preserved_fds = 0;         // fds 3 .. 3+n-1 pass through (LISTEN_FDS + --preserve-fds)
     std::string notify_socket_dir;  // <state>/notify to bind at /run/notify, or empty
     const SecurityPlan* security = nullptr;  // runtime/security.hpp: seccomp program, scheduler, ...
+    std::map<std::string, std::string> sysctls;  // linux.sysctl less what the runtime wrote (sysctl.hpp)
 
     // --- descriptors inherited from the runtime (-1 when absent) ---------
     int sync_fd = -1;       // the init's end of the sync socket pair

@@ -91,26 +91,12 @@ void set_propagation(int mnt, const MountOptions& o, const std::string& what) {
     }
 }
 
-// The kernel's fs_context log: "e tmpfs: Bad value for 'mode'".
-std::string fs_log(int fsfd) {
-    std::string out;
-    char buf[512];
-    for (int i = 0; i < 8; ++i) {
-        ssize_t n = ::read(fsfd, buf, sizeof buf - 1);
-        if (n <= 0) break;
-        std::string line(buf, static_cast<size_t>(n));
-        if (line.size() > 2 && line[1] == ' ') line = line.substr(2);
-        out += (out.empty() ? "" : "; ") + std::string(sys::trim(line));
-    }
-    return out;
-}
-
 // A new filesystem instance as a detached mount.
 sys::UniqueFd make_fs(const std::string& type, const std::string& source, const MountOptions& o,
                       const std::string& what) {
     sys::UniqueFd fs = sys::fsopen(type);
     auto fail = [&](int err, const std::string& step) {
-        std::string log = fs_log(fs.get());
+        std::string log = sys::fs_context_log(fs.get());
         throw sys::Error(what + ": " + sys::describe_errno(step, "", err) + (log.empty() ? "" : " (" + log + ")"),
                          err);
     };
@@ -159,7 +145,22 @@ void fs_mount(InitContext& ctx, const spec::Mount& m, const std::string& dest, c
     refuse_top_of_rootfs(ctx, dest_fd.get(), m);
     MountOptions labelled = o;  // linux.mountLabel (runtime/lsm.hpp); create checked SELinux is on
     if (auto opt = mount_label_option(m.type, ctx.config->linux->mount_label); !opt.empty()) labelled.data.push_back(opt);
-    sys::UniqueFd mnt = make_fs(m.type, m.source, labelled, what);
+    sys::UniqueFd mnt;
+    try {
+        mnt = make_fs(m.type, m.source, labelled, what);
+    } catch (const sys::Error& e) {
+        // In a user namespace that does not own the network namespace (an
+        // engine's netns joined by path, or an isolated container's), the
+        // kernel refuses a new sysfs: bind the host's /sys instead, with the
+        // mount's flags on every submount (runc and crun do the same).
+        if (m.type != "sysfs" || e.code() != EPERM || !ctx.config->linux->find_namespace("user")) throw;
+        log::debug(what + ": " + e.message() + "; binding /sys instead");
+        mnt = sys::open_tree(AT_FDCWD, "/sys", OPEN_TREE_CLONE | AT_RECURSIVE);
+        const unsigned long restrict_flags = o.flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC);
+        mount_attr attr{};
+        attr.attr_set = ms_to_mount_attr(restrict_flags);
+        if (attr.attr_set) sys::mount_setattr(mnt.get(), "", AT_EMPTY_PATH | AT_RECURSIVE, attr, what);
+    }
     set_attrs(mnt.get(), MountOptions{.rec_attr_set = o.rec_attr_set, .rec_attr_clr = o.rec_attr_clr}, what);
     sys::move_mount(mnt.get(), "", dest_fd.get(), "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH, what);
     set_propagation(mnt.get(), o, what);

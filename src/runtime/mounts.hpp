@@ -28,6 +28,9 @@ MountTrees open_mount_trees(const spec::Config& config, const std::string& bundl
 // deepest first (delete of a container that had no mount namespace).
 void unmount_below(const std::string& dir);
 
+// Undoes mountinfo's \ooo escapes (space, tab, newline, backslash).
+std::string unescape_mountinfo(const std::string& s);
+
 }  // namespace islet::runtime::host
 
 namespace islet::runtime::init {

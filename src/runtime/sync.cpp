@@ -120,4 +120,14 @@ Message expect(int sock, Type type) {
     return m;
 }
 
+Message expect_any(int sock, std::initializer_list<Type> types) {
+    Message m = recv(sock);
+    if (m.type == Type::error) throw sys::Error(m.payload);
+    for (Type t : types)
+        if (m.type == t) return m;
+    std::string want;
+    for (Type t : types) want += std::string(want.empty() ? "" : " or ") + type_name(t);
+    throw sys::Error("sync: expected " + want + ", got " + type_name(m.type));
+}
+
 }  // namespace islet::runtime::sync

@@ -7,13 +7,15 @@
 // sides check that the datagram size equals 8 + length, that length is within
 // kMaxPayload and that string payloads hold no NUL (CVE-2021-43784 class).
 //
+//   host -> init   mount_fd    optional, before go; payload "rootfs" + SCM_RIGHTS: a
+//                              rebuilt rootfs tree that replaces the inherited clone
+//                              (an isolated container's overlay, idmapped_overlay.hpp)
 //   host -> init   go          maps written (+ the rootfs mount point fd): start setting up
 //   host -> init   cgroups_done  the init is in every cgroup (sent after go: the
 //                              v1 joins overlap the init's mounts; the init waits
 //                              for it before its cgroup namespace, hooks and ready)
 //   init -> host   hooks       mounts done: run prestart + createRuntime hooks
 //   host -> init   hooks_done  hooks ran; continue (pivot_root next)
-//   init -> host   mount_fds?  (idmapped mounts: host builds them, sends fds)
 //   init -> host   seccomp_fd  + SCM_RIGHTS: the notify listener, for listenerPath
 //   init -> host   ready       setup done, args[0] resolved; payload: none
 //   host -> init   ack         state saved: close this socket and wait at the barrier
@@ -25,6 +27,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -68,5 +71,7 @@ Message recv(int sock);
 // Receives one message and checks its type; an `error` message is rethrown
 // as sys::Error with its text.
 Message expect(int sock, Type type);
+// The same for a message that may be any of `types`.
+Message expect_any(int sock, std::initializer_list<Type> types);
 
 }  // namespace islet::runtime::sync

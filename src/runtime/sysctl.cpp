@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "sys/error.hpp"
 #include "sys/procfs.hpp"
@@ -21,6 +22,23 @@ std::string sysctl_proc_path(const std::string& key) {
     return "sys/" + path;
 }
 
+std::string translate_ping_group_range(const std::string& value, const std::vector<spec::IdMapping>& maps) {
+    std::string v = value;
+    std::replace_if(v.begin(), v.end(), [](char c) { return c == '\t' || c == '\n'; }, ' ');
+    auto parts = sys::split(v, ' ');
+    parts.erase(std::remove(parts.begin(), parts.end(), std::string()), parts.end());
+    std::optional<std::uint64_t> first, last;
+    if (parts.size() == 2) first = sys::parse_uint(parts[0]), last = sys::parse_uint(parts[1]);
+    if (!first || !last || *first > *last) return "1 0";
+    for (const auto& m : maps) {
+        const std::uint64_t lo = std::max<std::uint64_t>(*first, m.container_id);
+        const std::uint64_t hi = std::min<std::uint64_t>(*last, std::uint64_t(m.container_id) + m.size - 1);
+        if (m.size == 0 || lo > hi) continue;
+        return std::to_string(m.host_id + (lo - m.container_id)) + " " + std::to_string(m.host_id + (hi - m.container_id));
+    }
+    return "1 0";
+}
+
 namespace host {
 
 void sysctl_problems(const spec::Linux& l, std::vector<spec::Problem>& out) {
@@ -35,6 +53,26 @@ void sysctl_problems(const spec::Linux& l, std::vector<spec::Problem>& out) {
     for (auto& [key, value] : l.sysctl)
         if (sys::starts_with(spec::sysctl_dotted(key), "net."))
             out.push_back({"/linux/sysctl/" + key, "sysctl \"" + key + "\" is not allowed in the host's network namespace"});
+}
+
+std::map<std::string, std::string> write_joined_sysctls(const spec::Linux& l, const ns::Plan& plan,
+                                                        int host_proc_fd) {
+    std::map<std::string, std::string> ours, rest;
+    for (const auto& [key, value] : l.sysctl) {
+        const std::string type = spec::sysctl_namespace(spec::sysctl_dotted(key));
+        const bool joined = !type.empty() && std::any_of(plan.joins.begin(), plan.joins.end(),
+                                                         [&](auto& j) { return j.first == type; });
+        if (!joined) rest[key] = value;
+        else if (spec::sysctl_dotted(key) == "net.ipv4.ping_group_range")
+            ours[key] = translate_ping_group_range(value, l.gid_mappings);
+        else
+            ours[key] = value;
+    }
+    if (!ours.empty()) {
+        ns::HostJoins joins(plan);
+        init::write_sysctls(ours, host_proc_fd);
+    }
+    return rest;
 }
 
 }  // namespace host

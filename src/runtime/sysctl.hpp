@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/namespaces.hpp"
 #include "spec/model.hpp"
 #include "spec/validate.hpp"
 
@@ -28,10 +29,25 @@ namespace islet::runtime {
 // key cannot name a file safely (empty, ".", ".." components).
 std::string sysctl_proc_path(const std::string& key);
 
+// net.ipv4.ping_group_range names group IDs of its writer's user namespace.
+// When the runtime writes it for a container (write_joined_sysctls), the
+// container's range becomes the host's: the part of [first, last] that the
+// gid mapping holding `first` (or the first mapping it meets) covers, in host
+// IDs; "1 0" (nobody) when no mapping meets it, or the value is not two IDs.
+std::string translate_ping_group_range(const std::string& value, const std::vector<spec::IdMapping>& gid_mappings);
+
 namespace host {
 // Checks that need the host: a net.* sysctl with a network namespace path
 // that is the runtime's own namespace (runc's isHostNetNS).
 void sysctl_problems(const spec::Linux& linux, std::vector<spec::Problem>& out);
+
+// An isolated container's user namespace is islet's own addition: the
+// namespaces its config joins by path (an engine's network namespace) stay
+// owned by the engine's user namespace, where the init, root only in its
+// own, may not write their sysctls. The runtime writes those itself, inside
+// the joined namespaces, before clone3, and returns the rest for the init.
+std::map<std::string, std::string> write_joined_sysctls(const spec::Linux& linux, const ns::Plan& plan,
+                                                        int host_proc_fd);
 }  // namespace host
 
 namespace init {

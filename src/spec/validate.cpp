@@ -253,6 +253,13 @@ void check_unsupported(P& out, const Config& c) {
 
 }  // namespace
 
+std::string sysctl_namespace(const std::string& k) {
+    if (ipc_sysctl(k)) return "ipc";
+    if (sys::starts_with(k, "net.")) return "network";
+    if (k == "kernel.hostname" || k == "kernel.domainname") return "uts";
+    return {};
+}
+
 std::string sysctl_dotted(const std::string& key) {
     const auto first = key.find_first_of("./");
     if (first == std::string::npos || key[first] == '.') return key;

@@ -46,6 +46,10 @@ const std::vector<std::string>& capability_names();  // index = number
 // ("net.ipv4.conf.eno2/100.rp_filter"); a dotted key is unchanged.
 std::string sysctl_dotted(const std::string& key);
 
+// The namespace that holds a sysctl (dotted form): "ipc", "network", "uts",
+// or empty for the rest.
+std::string sysctl_namespace(const std::string& dotted);
+
 // RLIMIT_* name -> resource number; -1 when unknown.
 int rlimit_number(const std::string& name);
 

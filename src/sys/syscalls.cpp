@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "sys/error.hpp"
+#include "sys/strings.hpp"
 
 namespace islet::sys {
 
@@ -168,6 +169,19 @@ UniqueFd fsmount(int fsfd, unsigned attr_flags, const std::string& what) {
     long r = ::syscall(SYS_fsmount, fsfd, FSMOUNT_CLOEXEC, attr_flags);
     if (r < 0) throw_errno("fsmount", what);
     return UniqueFd(static_cast<int>(r));
+}
+
+std::string fs_context_log(int fsfd) {
+    std::string out;
+    char buf[512];
+    for (int i = 0; i < 8; ++i) {
+        ssize_t n = ::read(fsfd, buf, sizeof buf - 1);
+        if (n <= 0) break;
+        std::string line(buf, static_cast<size_t>(n));
+        if (line.size() > 2 && line[1] == ' ') line = line.substr(2);
+        out += (out.empty() ? "" : "; ") + std::string(trim(line));
+    }
+    return out;
 }
 
 namespace {

@@ -62,6 +62,8 @@ void mount_setattr(int dirfd, const std::string& path, unsigned flags, const mou
 UniqueFd fsopen(const std::string& fstype);
 int fsconfig_raw(int fsfd, unsigned cmd, const char* key, const void* value, int aux);
 UniqueFd fsmount(int fsfd, unsigned attr_flags, const std::string& what);
+// The kernel's fs_context log, lines joined by "; ": "tmpfs: Bad value for 'mode'".
+std::string fs_context_log(int fsfd);
 
 // close_range(2) with CLOSE_RANGE_CLOEXEC support; falls back to a /proc walk.
 void cloexec_from(int first_fd);

@@ -23,6 +23,14 @@ write_islet_config() {
 		'{isolation: {policy: $p, pool: {start: $s, size: $z, block: $b}, registry: $r}}' >"$ISLET_CONFIG"
 }
 
+# Mounts a test makes itself (an overlay rootfs, a netns file) go before
+# the leak audit.
+teardown() {
+	local m
+	for m in ${TEST_MOUNTS:-}; do umount -l "$m" 2>/dev/null || true; done
+	teardown_common
+}
+
 blocks_in_use() { ls "$REGISTRY" 2>/dev/null | grep -c '^block-' || true; }
 host_uid0() { awk '$1 == 0 {print $2}' "/proc/$1/uid_map"; }
 
@@ -73,6 +81,76 @@ host_uid0() { awk '$1 == 0 {print $2}' "/proc/$1/uid_map"; }
 	set_args stat -c %u:%g /shared/from-host
 	islet run "$CID"
 	assert_output 1000:1000
+}
+
+@test "an overlay rootfs is rebuilt over idmapped layers: root-owned image files are root's, writes land as 0 on disk" {
+	# An engine's rootfs: the image as the lower layer, an empty upper.
+	ov="$BATS_TEST_TMPDIR/ov"
+	mkdir -p "$ov/upper" "$ov/work"
+	mv "$BUNDLE/rootfs" "$ov/lower"
+	mkdir "$BUNDLE/rootfs"
+	mount -t overlay overlay -o "lowerdir=$ov/lower,upperdir=$ov/upper,workdir=$ov/work" "$BUNDLE/rootfs"
+	TEST_MOUNTS="$BUNDLE/rootfs"
+	update_config '.root.readonly = false'
+	set_args sh -c 'id -u; stat -c %u:%g /bin/busybox /etc/passwd; echo hi >/root/new; mkdir /made; rm /etc/group; grep " / / " /proc/self/mountinfo'
+	islet run "$CID"
+	assert_success
+	assert_line --index 0 0
+	assert_line --index 1 0:0
+	assert_line --index 2 0:0
+	assert_line --regexp ' / / [^ ]+ - overlay '
+	# On disk, in the upper layer: owner 0, and a whiteout for the removed file.
+	[ "$(stat -c %u:%g "$ov/upper/root/new" "$ov/upper/made")" = "$(printf '0:0\n0:0')" ]
+	[ "$(stat -c %F:%t:%T "$ov/upper/etc/group")" = "character special file:0:0" ]
+	# The engine's own mount sees the same changes; islet's work directory
+	# lives inside the engine's.
+	[ "$(cat "$BUNDLE/rootfs/root/new")" = hi ]
+	[ -d "$ov/work/islet-idmapped" ]
+	[ "$(blocks_in_use)" -eq 0 ]
+	# A second container over the same layers (the workdir is reused).
+	set_args cat /root/new
+	islet run "$CID"
+	assert_success
+	assert_output hi
+}
+
+@test "an overlay rootfs islet cannot rebuild is a clear error that leaves nothing" {
+	ov="$BATS_TEST_TMPDIR/ov"
+	mkdir -p "$ov/upper" "$ov/work"
+	mv "$BUNDLE/rootfs" "$ov/lower"
+	mkdir "$BUNDLE/rootfs"
+	# Relative layer paths, as an engine that mounted from its own directory.
+	(cd "$ov" && mount -t overlay overlay -o lowerdir=lower,upperdir=upper,workdir=work "$BUNDLE/rootfs")
+	TEST_MOUNTS="$BUNDLE/rootfs"
+	islet create "$CID"
+	assert_failure 1
+	assert_output --partial "idmap the overlay rootfs $BUNDLE/rootfs: the overlay rootfs names its lowerdir 'lower' relative to the directory it was mounted from"
+	[ ! -e "$ROOT/$CID" ]
+	[ "$(blocks_in_use)" -eq 0 ]
+}
+
+@test "a joined network namespace: the runtime writes its sysctls (ping_group_range in the block's IDs); sysfs falls back to a bind" {
+	# An engine's network namespace, owned by the host's user namespace.
+	nsf="$BATS_TEST_TMPDIR/netns"
+	touch "$nsf"
+	unshare --net="$nsf" true
+	TEST_MOUNTS="$nsf"
+	update_config --arg n "$nsf" '.linux.namespaces |= map(select(.type != "network")) + [{"type": "network", "path": $n}]
+		| .mounts |= map(if .destination == "/sys" then {"destination": "/sys", "type": "sysfs", "source": "sysfs", "options": ["nosuid", "noexec", "nodev", "ro"]} else . end)
+		| .linux.sysctl = {"net.ipv4.ping_group_range": "0 0", "net.ipv4.ip_unprivileged_port_start": "80"}'
+	set_args sleep 1000
+	islet run -d "$CID"
+	assert_success
+	base=$(host_uid0 "$(pid_of "$CID")")
+	[ "$(nsenter --net="$nsf" cat /proc/sys/net/ipv4/ping_group_range)" = "$(printf '%s\t%s' "$base" "$base")" ]
+	[ "$(nsenter --net="$nsf" cat /proc/sys/net/ipv4/ip_unprivileged_port_start)" = 80 ]
+	# The kernel refuses a new sysfs to a user namespace that does not own
+	# the network namespace: /sys is the host's, bound read-only.
+	islet exec "$CID" sh -c 'grep " /sys " /proc/self/mountinfo; ls /sys/kernel >/dev/null && echo listed'
+	assert_success
+	assert_line --regexp ' /sys ro,nosuid,nodev,noexec[^ ]* (.* )?- sysfs '
+	assert_line listed
+	islet delete -f "$CID"
 }
 
 @test "isolated containers cannot signal each other's processes" {

@@ -287,6 +287,37 @@ teardown() {
 	assert_output 100000
 }
 
+@test "podman --annotation run.islet.isolated-userns=true: private IDs over podman's overlay, root-owned image files" {
+	local c id pid base upper vol
+	c=$(name iso)
+	vol="$CLIENT_TMP/iso-vol"
+	mkdir -p "$vol"
+	pm run -d --name "$c" --annotation run.islet.isolated-userns=true -v "$vol:/vol" "$IMG" sleep 1000
+	pid=$(podman inspect --format '{{.State.Pid}}' "$c")
+	# A block of the pool, not the host's IDs.
+	base=$(awk '$1 == 0 {print $2}' "/proc/$pid/uid_map")
+	[ "$base" -ge 65536 ]
+	run awk '/^Uid:/ {print $2}' "/proc/$pid/status"
+	assert_output "$base"
+	# The image's files (owned by 0 on disk) are root's inside; what root
+	# writes is owned by 0 on disk, in podman's upper layer and in a volume.
+	run pm exec "$c" sh -c 'id -u; stat -c %u:%g /bin/busybox /etc/passwd; echo hi >/root/new; echo v >/vol/f'
+	assert_success
+	assert_output "$(printf '0\n0:0\n0:0')"
+	upper=$(podman inspect --format '{{.GraphDriver.Data.UpperDir}}' "$c")
+	[ "$(stat -c %u:%g "$upper/root/new")" = 0:0 ]
+	[ "$(stat -c %u:%g "$vol/f")" = 0:0 ]
+	id=$(id_of "$c")
+	run "$ISLET" state "$id"
+	[ "$(jq -r '.annotations["run.islet.isolated-userns.mode"]' <<<"$output")" = ranges ]
+	[ "$(jq -r '.annotations["run.islet.isolated-userns.block"]' <<<"$output")" = "$base-$((base + 65535))" ]
+	# The block is in islet's registry until podman rm frees it.
+	grep -qsx "id=$id" /run/islet-idblocks/block-*
+	podman rm -f -t 0 "$c" >/dev/null
+	! grep -qsx "id=$id" /run/islet-idblocks/block-*
+	rm -rf "$vol"
+}
+
 @test "podman volumes: bind mounts (rw, ro) and a named volume" {
 	local dir="$CLIENT_TMP/vol-$BATS_TEST_NUMBER"
 	mkdir -p "$dir"

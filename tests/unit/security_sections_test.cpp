@@ -226,3 +226,18 @@ TEST(SecurityCapabilities, UnknownToTheKernelIsSkippedNotFatal) {
     EXPECT_NE(texts(spec::validate_process(pr, "/process")).find("/process/capabilities/effective/0: unknown capability \"CAP_BOGUS\""),
               std::string::npos);
 }
+
+TEST(Sysctl, PingGroupRangeBecomesTheHostsRange) {
+    using islet::runtime::translate_ping_group_range;
+    std::vector<spec::IdMapping> maps = {{0, 1074069504, 65536}};
+    EXPECT_EQ(translate_ping_group_range("0 0", maps), "1074069504 1074069504");
+    EXPECT_EQ(translate_ping_group_range("0\t2147483647", maps), "1074069504 1074135039");
+    EXPECT_EQ(translate_ping_group_range("100 200", maps), "1074069604 1074069704");
+    // A range the mappings do not meet, or no range at all: nobody.
+    EXPECT_EQ(translate_ping_group_range("70000 80000", maps), "1 0");
+    EXPECT_EQ(translate_ping_group_range("1 0", maps), "1 0");
+    EXPECT_EQ(translate_ping_group_range("x", maps), "1 0");
+    // The first mapping the range meets.
+    std::vector<spec::IdMapping> two = {{0, 5000, 10}, {10, 9000, 10}};
+    EXPECT_EQ(translate_ping_group_range("12 100", two), "9002 9009");
+}
