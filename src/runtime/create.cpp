@@ -2,6 +2,7 @@
 #include "runtime/create.hpp"
 
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
@@ -22,10 +23,8 @@
 #include "runtime/exec_stub.hpp"
 #include "runtime/idmap.hpp"
 #include "runtime/idmapped_mounts.hpp"
-#include "runtime/sysctl.hpp"
 #include "runtime/isolation/isolation.hpp"
 #include "runtime/isolation/kernel_mode.hpp"
-#include <grp.h>
 #include "runtime/init_context.hpp"
 #include "runtime/mount_options.hpp"
 #include "runtime/mounts.hpp"
@@ -37,6 +36,7 @@
 #include "runtime/security.hpp"
 #include "runtime/state_store.hpp"
 #include "runtime/sync.hpp"
+#include "runtime/sysctl.hpp"
 #include "runtime/test_hooks.hpp"
 #include "runtime/time_offsets.hpp"
 #include "spec/parse.hpp"
