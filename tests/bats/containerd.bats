@@ -283,6 +283,26 @@ teardown() {
 	assert_output --regexp '/dev/pts/[0-9]+'
 }
 
+@test "ctr run --annotation run.islet.isolated-userns=true: private IDs over the overlayfs snapshot" {
+	local t pid base upper
+	t=$(name iso)
+	crun -d --annotation run.islet.isolated-userns=true "$IMG" "$t" sleep 1000 >/dev/null
+	wait_task_status "$t" RUNNING
+	pid=$(c task ls | awk -v id="$t" '$1 == id {print $2}')
+	base=$(awk '$1 == 0 {print $2}' "/proc/$pid/uid_map")
+	[ "$base" -ge 65536 ]
+	# The image's files are root's inside; root's writes are 0 on disk, in
+	# the snapshot's upper directory.
+	run c task exec --exec-id "$t-x" "$t" sh -c 'id -u; stat -c %u:%g /bin/busybox; echo hi >/root/new'
+	assert_success
+	assert_output "$(printf '0\n0:0')"
+	upper=$(grep " [^ ]*/$NS/$t/rootfs .* - overlay " /proc/self/mountinfo | tr ', ' '\n\n' | sed -n 's/^upperdir=//p')
+	[ -n "$upper" ]
+	[ "$(stat -c %u:%g "$upper/root/new")" = 0:0 ]
+	run "$ISLET" --root "$STATE_ROOT" state "$t"
+	[ "$(jq -r '.annotations["run.islet.isolated-userns.block"]' <<<"$output")" = "$base-$((base + 65535))" ]
+}
+
 @test "containerd loads the CRI runtime entry islet ships" {
 	# The CRI plugin prints its whole configuration when it starts.
 	run grep -o "islet:{Type:io.containerd.runc.v2[^}]*BinaryName:$ISLET[^]]*" "$CTRD/containerd.log"
