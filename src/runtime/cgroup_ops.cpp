@@ -25,24 +25,6 @@
 namespace islet::runtime {
 namespace {
 
-struct Opened {
-    ContainerDir dir;
-    spec::ContainerRecord record;
-    std::string status;
-};
-
-Opened open_container(const std::string& root, const std::string& id, bool lock) {
-    validate_container_id(id);
-    auto r = StateRoot::open_existing(root);
-    if (!r) throw sys::Error("container does not exist");
-    auto dir = ContainerDir::open(*r, id, lock);
-    if (!dir) throw sys::Error("container does not exist");
-    auto rec = dir->read_record();
-    if (!rec) throw sys::Error("container does not exist");
-    std::string status = compute_status(*rec, dir->has_exec_fifo());
-    return {std::move(*dir), std::move(*rec), status};
-}
-
 spec::Resources current_resources(const ContainerDir& dir) {
     if (auto text = dir.read_resources()) return spec::parse_resources(*text, dir.path() + "/resources.json");
     spec::Config cfg = spec::parse_config(dir.read_config(), dir.path() + "/config.json");
@@ -52,7 +34,7 @@ spec::Resources current_resources(const ContainerDir& dir) {
 
 bool gone(const std::string& root, const std::string& id) {
     try {
-        return open_container(root, id, false).status == "stopped";
+        return load_container(root, id, false).status() == "stopped";
     } catch (const sys::Error&) {
         return true;  // deleted meanwhile
     }
@@ -61,8 +43,8 @@ bool gone(const std::string& root, const std::string& id) {
 }  // namespace
 
 void update_container(const std::string& root, const std::string& id, const spec::Resources& patch) {
-    Opened c = open_container(root, id, true);
-    if (c.status == "stopped") throw sys::Error("container not running");
+    LoadedContainer c = load_container(root, id, true);
+    if (c.status() == "stopped") throw sys::Error("container not running");
     spec::Resources next = cgroups::merge_resources(current_resources(c.dir), patch);
     spec::Resources to_apply = next;
     to_apply.devices.clear();  // never updated (runc's SkipDevices)
@@ -72,12 +54,12 @@ void update_container(const std::string& root, const std::string& id, const spec
 }
 
 spec::Resources container_resources(const std::string& root, const std::string& id) {
-    return current_resources(open_container(root, id, false).dir);
+    return current_resources(load_container(root, id, false).dir);
 }
 
 std::vector<pid_t> container_pids(const std::string& root, const std::string& id) {
-    Opened c = open_container(root, id, false);
-    if (c.status == "stopped") return {};
+    LoadedContainer c = load_container(root, id, false);
+    if (c.status() == "stopped") return {};
     return cgroups::pids(c.record.cgroup);
 }
 
@@ -167,8 +149,8 @@ std::optional<std::chrono::nanoseconds> parse_go_duration(const std::string& tex
 
 void container_events(const std::string& root, const std::string& id, const EventsOptions& o,
                       const std::function<void(const std::string&)>& emit) {
-    Opened c = open_container(root, id, false);
-    if (c.status == "stopped") throw sys::Error("container with id " + id + " is not running");
+    LoadedContainer c = load_container(root, id, false);
+    if (c.status() == "stopped") throw sys::Error("container with id " + id + " is not running");
     const cgroups::Host host = cgroups::detect();
     if (o.stats_once) {
         emit(spec::stats_event(id, cgroups::read_stats(host, c.record.cgroup)));

@@ -232,18 +232,12 @@ std::pair<std::uint32_t, std::optional<std::uint32_t>> parse_exec_user(const std
 
 int exec_in_container(const ExecOptions& o) {
     // 1. The container, its state and config (no lock: exec does not change state).
-    validate_container_id(o.id);
-    auto root = StateRoot::open_existing(o.root);
-    if (!root) throw sys::Error("container does not exist");
-    auto dir = ContainerDir::open(*root, o.id, false);
-    if (!dir) throw sys::Error("container does not exist");
-    auto rec = dir->read_record();
-    if (!rec) throw sys::Error("container does not exist");
-    const std::string status = compute_status(*rec, dir->has_exec_fifo());
+    LoadedContainer c = load_container(o.root, o.id, false);
+    const std::string status = c.status();
     if (status == "stopped") throw sys::Error("cannot exec in a stopped container");
     if (status == "paused" && !o.ignore_paused)
         throw sys::Error("cannot exec in a paused container (use --ignore-paused to override)");
-    spec::Config cfg = spec::parse_config(dir->read_config(), dir->path() + "/config.json");
+    spec::Config cfg = spec::parse_config(c.dir.read_config(), c.dir.path() + "/config.json");
 
     // 2. The process and its terminal.
     spec::Process process = build_process(o, cfg);
@@ -259,20 +253,20 @@ int exec_in_container(const ExecOptions& o) {
 
     // 3. The target: a pidfd of the init (checked against pid reuse), the
     //    namespaces that differ from ours, the cgroups.
-    int raw = sys::pidfd_open_raw(rec->pid);
+    int raw = sys::pidfd_open_raw(c.record.pid);
     if (raw < 0) throw sys::Error("cannot exec in a stopped container");
     sys::UniqueFd target(raw);
-    if (!sys::process_alive(rec->pid, rec->start_time)) throw sys::Error("cannot exec in a stopped container");
+    if (!sys::process_alive(c.record.pid, c.record.start_time)) throw sys::Error("cannot exec in a stopped container");
     int join_flags = 0;
     bool join_pid = false;
     for (const auto& type : spec::namespace_types()) {
-        if (same_namespace(rec->pid, ns::proc_name(type))) continue;
+        if (same_namespace(c.record.pid, ns::proc_name(type))) continue;
         if (type == "pid")
             join_pid = true;
         else
             join_flags |= static_cast<int>(ns::clone_flag(type));
     }
-    auto cg_dirs = exec_cgroup_dirs(rec->cgroup, o.cgroups);
+    auto cg_dirs = exec_cgroup_dirs(c.record.cgroup, o.cgroups);
 
     // The container's security sections for this process (its own
     // apparmor/selinux/scheduler/... from --process or the flags), checked
@@ -389,11 +383,11 @@ int exec_in_container(const ExecOptions& o) {
             if (!m.fd || !security.seccomp || !security.seccomp->listener)
                 throw sys::Error("sync: unexpected seccomp listener from the exec process");
             spec::StateView v;
-            v.id = rec->id;
+            v.id = c.record.id;
             v.status = status;
             v.pid = static_cast<pid_t>(pid);
-            v.bundle = rec->bundle;
-            v.annotations = rec->annotations;
+            v.bundle = c.record.bundle;
+            v.annotations = c.record.annotations;
             sys::with_context("seccomp listener", [&] {
                 host::send_seccomp_listener(cfg.linux->seccomp->listener_path,
                                             spec::container_process_state_document(v, cfg.linux->seccomp->listener_metadata),

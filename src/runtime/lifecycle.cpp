@@ -29,24 +29,6 @@
 namespace islet::runtime {
 namespace {
 
-struct Loaded {
-    ContainerDir dir;
-    spec::ContainerRecord record;
-};
-
-// The container, or "container does not exist" (dir missing, or a create
-// that died before writing its record).
-Loaded load(const std::string& root, const std::string& id, bool lock) {
-    validate_container_id(id);
-    auto r = StateRoot::open_existing(root);
-    if (!r) throw sys::Error("container does not exist");
-    auto dir = ContainerDir::open(*r, id, lock);
-    if (!dir) throw sys::Error("container does not exist");
-    auto rec = dir->read_record();
-    if (!rec) throw sys::Error("container does not exist");
-    return {std::move(*dir), std::move(*rec)};
-}
-
 bool alive(const spec::ContainerRecord& r) { return r.pid > 0 && sys::process_alive(r.pid, r.start_time); }
 
 // A pidfd for the recorded init, or an invalid fd when it is gone. The start
@@ -70,7 +52,7 @@ bool wait_exit(int pidfd, int timeout_ms) {
     return n > 0;
 }
 
-spec::StateView view_of(const Loaded& c, const std::string& status) {
+spec::StateView view_of(const LoadedContainer& c, const std::string& status) {
     spec::StateView v;
     v.id = c.record.id;
     v.status = status;
@@ -95,7 +77,7 @@ std::string owner_name(uid_t uid) {
 
 // Removes what is left of a container: its processes and cgroups, the state
 // directory, then poststop hooks (warnings only, as the spec says).
-void destroy(const Loaded& c) {
+void destroy(const LoadedContainer& c) {
     spec::Hooks hooks;
     try {
         spec::Config cfg = spec::parse_config(c.dir.read_config(), c.dir.path() + "/config.json");
@@ -135,7 +117,7 @@ spec::CgroupRecord guessed_cgroup(const ContainerDir& dir, const std::string& id
     return cg;
 }
 
-void kill_and_wait(const Loaded& c, int timeout_ms) {
+void kill_and_wait(const LoadedContainer& c, int timeout_ms) {
     sys::UniqueFd pidfd = open_init(c.record);
     if (!c.record.private_pid_ns) cgroups::kill_all(c.record.cgroup, SIGKILL);
     if (!pidfd) return;
@@ -154,9 +136,20 @@ std::string compute_status(const spec::ContainerRecord& r, bool has_fifo) {
     return has_fifo ? "created" : "running";
 }
 
+LoadedContainer load_container(const std::string& root, const std::string& id, bool lock) {
+    validate_container_id(id);
+    auto r = StateRoot::open_existing(root);
+    if (!r) throw sys::Error("container does not exist");
+    auto dir = ContainerDir::open(*r, id, lock);
+    if (!dir) throw sys::Error("container does not exist");
+    auto rec = dir->read_record();
+    if (!rec) throw sys::Error("container does not exist");
+    return {std::move(*dir), std::move(*rec)};
+}
+
 spec::StateView container_state(const std::string& root, const std::string& id) {
-    Loaded c = load(root, id, false);
-    return view_of(c, compute_status(c.record, c.dir.has_exec_fifo()));
+    LoadedContainer c = load_container(root, id, false);
+    return view_of(c, c.status());
 }
 
 std::vector<spec::StateView> list_containers(const std::string& root, std::vector<std::string>& problems) {
@@ -169,8 +162,8 @@ std::vector<spec::StateView> list_containers(const std::string& root, std::vecto
             if (!dir) continue;
             auto rec = dir->read_record();
             if (!rec) continue;
-            Loaded c{std::move(*dir), std::move(*rec)};
-            spec::StateView v = view_of(c, compute_status(c.record, c.dir.has_exec_fifo()));
+            LoadedContainer c{std::move(*dir), std::move(*rec)};
+            spec::StateView v = view_of(c, c.status());
             v.owner = owner_name(sys::fstat_fd(c.dir.fd(), c.dir.path()).st_uid);
             out.push_back(std::move(v));
         } catch (const sys::Error& e) {
@@ -182,8 +175,8 @@ std::vector<spec::StateView> list_containers(const std::string& root, std::vecto
 }
 
 void start_container(const std::string& root, const std::string& id) {
-    Loaded c = load(root, id, true);
-    const std::string status = compute_status(c.record, c.dir.has_exec_fifo());
+    LoadedContainer c = load_container(root, id, true);
+    const std::string status = c.status();
     if (status == "running") throw sys::Error("cannot start an already running container");
     if (status == "paused") throw sys::Error("cannot start a container in the paused state");
     if (status == "stopped") throw sys::Error("cannot start a container that has stopped");
@@ -253,8 +246,8 @@ void start_container(const std::string& root, const std::string& id) {
 }
 
 void kill_container(const std::string& root, const std::string& id, int sig, bool all) {
-    Loaded c = load(root, id, false);
-    const std::string status = compute_status(c.record, c.dir.has_exec_fifo());
+    LoadedContainer c = load_container(root, id, false);
+    const std::string status = c.status();
     if (status == "stopped") {
         if (all) return;
         throw sys::Error("container not running");
@@ -312,8 +305,8 @@ void delete_container(const std::string& root, const std::string& id, bool force
         if (force) return;
         throw sys::Error("container does not exist");
     }
-    Loaded c{std::move(*dir), std::move(*rec)};
-    const std::string status = compute_status(c.record, c.dir.has_exec_fifo());
+    LoadedContainer c{std::move(*dir), std::move(*rec)};
+    const std::string status = c.status();
     if (status == "running" || status == "paused") {
         if (!force) throw sys::Error("cannot delete container " + id + " that is not stopped: " + status);
         kill_and_wait(c, 10000);
@@ -327,15 +320,15 @@ void delete_container(const std::string& root, const std::string& id, bool force
 }
 
 void pause_container(const std::string& root, const std::string& id) {
-    Loaded c = load(root, id, true);
-    const std::string status = compute_status(c.record, c.dir.has_exec_fifo());
+    LoadedContainer c = load_container(root, id, true);
+    const std::string status = c.status();
     if (status != "running" && status != "created") throw sys::Error("container not running");
     cgroups::freeze(c.record.cgroup);
 }
 
 void resume_container(const std::string& root, const std::string& id) {
-    Loaded c = load(root, id, true);
-    if (compute_status(c.record, c.dir.has_exec_fifo()) != "paused") throw sys::Error("container not paused");
+    LoadedContainer c = load_container(root, id, true);
+    if (c.status() != "paused") throw sys::Error("container not paused");
     cgroups::thaw(c.record.cgroup);
 }
 

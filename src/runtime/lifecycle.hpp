@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/state_store.hpp"
 #include "spec/record.hpp"
 
 namespace islet::runtime {
@@ -32,5 +33,16 @@ void resume_container(const std::string& root, const std::string& id);
 
 // The status word for a record (exposed for `run` and tests).
 std::string compute_status(const spec::ContainerRecord& r, bool has_fifo);
+
+// An existing container: its state directory (flocked when `lock`) and
+// record. "container does not exist" when the root, the directory or the
+// record is missing (a create that died before writing it); every command
+// on an existing container starts here.
+struct LoadedContainer {
+    ContainerDir dir;
+    spec::ContainerRecord record;
+    std::string status() const { return compute_status(record, dir.has_exec_fifo()); }
+};
+LoadedContainer load_container(const std::string& root, const std::string& id, bool lock);
 
 }  // namespace islet::runtime
