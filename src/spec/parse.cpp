@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "spec/json_gate.hpp"
+#include "spec/validate.hpp"
 #include "sys/error.hpp"
 #include "sys/log.hpp"
 
@@ -88,7 +89,7 @@ public:
         if (!object(j, ptr)) return;
         for (auto& [k, v] : j.items()) {
             T val{};
-            read(v, ptr + "/" + escape(k), val);
+            read(v, ptr + "/" + json_pointer_token(k), val);
             out[k] = std::move(val);
         }
     }
@@ -363,7 +364,7 @@ public:
         if (!object(j, p)) return;
         for (auto& [k, v] : j.items()) {
             std::string name;
-            if (object(v, p + "/" + escape(k))) field(v, "name", p + "/" + escape(k), name);
+            if (object(v, p + "/" + json_pointer_token(k))) field(v, "name", p + "/" + json_pointer_token(k), name);
             out[k] = name;
         }
     }
@@ -399,20 +400,6 @@ public:
         field(j, "hooks", p, c.hooks);
         field(j, "annotations", p, c.annotations);
         field(j, "linux", p, c.linux);
-    }
-
-    // RFC 6901: "~" -> "~0", "/" -> "~1".
-    static std::string escape(const std::string& key) {
-        std::string out;
-        for (char ch : key) {
-            if (ch == '~')
-                out += "~0";
-            else if (ch == '/')
-                out += "~1";
-            else
-                out += ch;
-        }
-        return out;
     }
 };
 

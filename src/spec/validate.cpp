@@ -21,20 +21,6 @@ std::string idx(const std::string& base, const char* key, size_t i) {
 
 bool is_absolute(const std::string& p) { return !p.empty() && p.front() == '/'; }
 
-// A map key as a JSON pointer token (RFC 6901): "~" -> "~0", "/" -> "~1".
-std::string token(const std::string& key) {
-    std::string out;
-    for (char ch : key) {
-        if (ch == '~')
-            out += "~0";
-        else if (ch == '/')
-            out += "~1";
-        else
-            out += ch;
-    }
-    return out;
-}
-
 // Overlap and range checks shared by linux.uidMappings and mounts[].uidMappings.
 void check_mappings(P& out, const std::vector<IdMapping>& maps, const std::string& ptr) {
     // The kernel accepts at most 340 extents per map (since 4.15).
@@ -79,7 +65,7 @@ void check_sysctls(P& out, const Config& c) {
     const Linux& l = *c.linux;
     auto ns = [&](const char* t) { return l.find_namespace(t); };
     for (auto& [key, value] : l.sysctl) {
-        std::string ptr = "/linux/sysctl/" + token(key);
+        std::string ptr = "/linux/sysctl/" + json_pointer_token(key);
         // runc's conversion: a key written with '/' separators keeps the dots
         // inside its components ("net/ipv4/conf/eno2.100/rp_filter").
         const std::string k = sysctl_dotted(key);
@@ -160,9 +146,9 @@ void check_namespaces(P& out, const Config& c) {
             add(out, "/linux/timeOffsets", "time offsets need a new time namespace");
         for (auto& [clock, off] : l.time_offsets) {
             if (clock != "monotonic" && clock != "boottime")
-                add(out, "/linux/timeOffsets/" + token(clock), "unknown clock (monotonic or boottime)");
+                add(out, "/linux/timeOffsets/" + json_pointer_token(clock), "unknown clock (monotonic or boottime)");
             if (off.nanosecs >= 1000000000u)
-                add(out, "/linux/timeOffsets/" + token(clock) + "/nanosecs", "must be below 1000000000");
+                add(out, "/linux/timeOffsets/" + json_pointer_token(clock) + "/nanosecs", "must be below 1000000000");
         }
     }
 }
@@ -252,6 +238,19 @@ void check_unsupported(P& out, const Config& c) {
 }
 
 }  // namespace
+
+std::string json_pointer_token(const std::string& key) {
+    std::string out;
+    for (char ch : key) {
+        if (ch == '~')
+            out += "~0";
+        else if (ch == '/')
+            out += "~1";
+        else
+            out += ch;
+    }
+    return out;
+}
 
 std::string sysctl_namespace(const std::string& k) {
     if (ipc_sysctl(k)) return "ipc";

@@ -14,6 +14,9 @@
 
 namespace islet::spec {
 
+// A map key as a JSON pointer token (RFC 6901): "~" -> "~0", "/" -> "~1".
+std::string json_pointer_token(const std::string& key);
+
 struct Problem {
     std::string pointer;  // "/linux/uidMappings/0/size"
     std::string message;  // "size must be greater than zero"
