@@ -286,14 +286,9 @@ void create_dirs(const Host& host, const std::map<std::string, std::string>& dir
         } else {
             sys::mkdir_all(dir, 0755);
         }
-        auto procs = read_procs(dir);
-        if (!procs.empty())
-            throw sys::Error("container's cgroup is not empty: " + std::to_string(procs.size()) +
-                             " process(es) found");
     }
-    spec::CgroupRecord probe;
-    probe.dirs = dirs;
-    if (frozen(probe)) throw sys::Error("container's cgroup unexpectedly frozen");
+    // Another create may have populated or frozen them since the first check.
+    check_reusable(dirs);
 }
 
 void join(const std::map<std::string, std::string>& dirs, pid_t pid, const std::string& skip) {

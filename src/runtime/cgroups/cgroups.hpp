@@ -76,7 +76,7 @@ void check_reusable(const std::map<std::string, std::string>& dirs);
 // Makes the directories (cpuset.cpus/mems copied down from the parent on v1,
 // as the kernel leaves them empty). Refuses a directory that already holds
 // processes ("container's cgroup is not empty: N process(es) found") or is
-// frozen. Returns the names of hierarchies where islet made the directory.
+// frozen (check_reusable again, now that they exist).
 void create_dirs(const Host& host, const std::map<std::string, std::string>& dirs);
 
 // Moves pid into every directory (v1 and unified).
