@@ -6,9 +6,7 @@
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
-#include <linux/magic.h>
 #include <sys/mount.h>
-#include <sys/vfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -101,17 +99,8 @@ sys::UniqueFd apply_idmaps(const spec::Config& config, pid_t init_pid, const Mou
     if (isolated && trees.rootfs) {
         // The kernel does not idmap an overlayfs mount: rebuild it over
         // idmapped layers, created as container root (idmapped_overlay.hpp).
-        auto root_of = [&](const std::vector<spec::IdMapping>& maps, const char* kind) {
-            for (auto& m : maps)
-                if (m.container_id == 0 && m.size > 0) return m.host_id;
-            throw sys::Error(std::string("idmap the overlay rootfs ") + rootfs + ": no " + kind +
-                             " mapping for container root to create it with");
-        };
-        struct statfs sfs {};
-        if (::fstatfs(trees.rootfs.get(), &sfs) == 0 && sfs.f_type == OVERLAYFS_SUPER_MAGIC)
-            new_rootfs = idmapped_overlay(rootfs, trees.rootfs.get(), own_ns(), root_of(l.uid_mappings, "uid"),
-                                          root_of(l.gid_mappings, "gid"));
-        else
+        new_rootfs = idmapped_overlay(rootfs, trees.rootfs.get(), own_ns(), l.uid_mappings, l.gid_mappings);
+        if (!new_rootfs)
             idmap_tree(trees.rootfs.get(), own_ns(), true, false, "idmap the rootfs");
     }
     for (size_t i = 0; i < config.mounts.size(); ++i) {

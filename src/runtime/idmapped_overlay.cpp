@@ -17,6 +17,7 @@
 #include <cstring>
 #include <cstdlib>
 
+#include "runtime/mount_options.hpp"
 #include "runtime/mounts.hpp"
 #include "sys/error.hpp"
 #include "sys/strings.hpp"
@@ -93,21 +94,6 @@ std::uint64_t mount_id(int dirfd, const std::string& path) {
         sys::throw_errno("statx", path);
     if (!(stx.stx_mask & STATX_MNT_ID)) throw sys::Error("statx " + path + ": the kernel reports no mount id");
     return stx.stx_mnt_id;
-}
-
-// The per-mount flags of the original ("rw,nosuid,nodev,relatime").
-unsigned mount_attrs(const std::string& options) {
-    unsigned attrs = 0;
-    for (auto& o : sys::split(options, ',')) {
-        if (o == "ro") attrs |= MOUNT_ATTR_RDONLY;
-        else if (o == "nosuid") attrs |= MOUNT_ATTR_NOSUID;
-        else if (o == "nodev") attrs |= MOUNT_ATTR_NODEV;
-        else if (o == "noexec") attrs |= MOUNT_ATTR_NOEXEC;
-        else if (o == "noatime") attrs |= MOUNT_ATTR_NOATIME;
-        else if (o == "nodiratime") attrs |= MOUNT_ATTR_NODIRATIME;
-        else if (o == "strictatime") attrs |= MOUNT_ATTR_STRICTATIME;
-    }
-    return attrs;
 }
 
 // The longest common directory of two absolute paths ("/a/b/diff",
@@ -230,12 +216,20 @@ OverlayLayout parse_overlay_options(const std::string& super_options) {
     return out;
 }
 
-sys::UniqueFd idmapped_overlay(const std::string& rootfs, int rootfs_tree, int userns, uid_t root_uid,
-                               gid_t root_gid) {
+sys::UniqueFd idmapped_overlay(const std::string& rootfs, int rootfs_tree, int userns,
+                               const std::vector<spec::IdMapping>& uid_mappings,
+                               const std::vector<spec::IdMapping>& gid_mappings) {
     struct statfs sfs {};
     if (::fstatfs(rootfs_tree, &sfs) < 0) sys::throw_errno("statfs", rootfs);
     if (sfs.f_type != OVERLAYFS_SUPER_MAGIC) return {};
     const std::string what = "idmap the overlay rootfs " + rootfs;
+    auto root_of = [&](const std::vector<spec::IdMapping>& maps, const char* kind) {
+        for (auto& mapping : maps)
+            if (mapping.container_id == 0 && mapping.size > 0) return mapping.host_id;
+        throw sys::Error(what + ": no " + kind + " mapping for container root to create it with");
+    };
+    const uid_t root_uid = root_of(uid_mappings, "uid");
+    const gid_t root_gid = root_of(gid_mappings, "gid");
     MountLine m = find_mount(mount_id(AT_FDCWD, rootfs));
     if (m.fstype != "overlay") throw sys::Error(what + ": its mount is of type " + m.fstype + ", not overlay");
     char real[PATH_MAX];
@@ -294,7 +288,9 @@ sys::UniqueFd idmapped_overlay(const std::string& rootfs, int rootfs_tree, int u
     }
     if (layout.read_only) check(sys::fsconfig_raw(fs.get(), FSCONFIG_SET_FLAG, "ro", nullptr, 0), "option ro");
     check(sys::fsconfig_raw(fs.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0), "create the overlay");
-    return sys::fsmount(fs.get(), mount_attrs(m.fields[5]), what);
+    // The original's per-mount flags ("rw,nosuid,nodev,relatime").
+    const MountOptions per_mount = parse_mount_options(sys::split(m.fields[5], ','), m.fstype);
+    return sys::fsmount(fs.get(), static_cast<unsigned>(ms_to_mount_attr(per_mount.flags)), what);
 }
 
 }  // namespace islet::runtime::host

@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "spec/model.hpp"
 #include "sys/fd.hpp"
 
 namespace islet::runtime::host {
@@ -43,9 +44,10 @@ OverlayLayout parse_overlay_options(const std::string& super_options);
 
 // When the mount at `rootfs` (whose detached clone is `rootfs_tree`) is an
 // overlayfs, returns a new detached overlay over idmapped layers (see above);
-// otherwise an invalid fd. `userns` is the container's user namespace,
-// root_uid/root_gid the host IDs of container root.
-sys::UniqueFd idmapped_overlay(const std::string& rootfs, int rootfs_tree, int userns, uid_t root_uid,
-                               gid_t root_gid);
+// otherwise an invalid fd. `userns` is the container's user namespace; the
+// mappings give container root's host IDs (an error when they have none).
+sys::UniqueFd idmapped_overlay(const std::string& rootfs, int rootfs_tree, int userns,
+                               const std::vector<spec::IdMapping>& uid_mappings,
+                               const std::vector<spec::IdMapping>& gid_mappings);
 
 }  // namespace islet::runtime::host

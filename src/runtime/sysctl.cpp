@@ -59,11 +59,12 @@ std::map<std::string, std::string> write_joined_sysctls(const spec::Linux& l, co
                                                         int host_proc_fd) {
     std::map<std::string, std::string> ours, rest;
     for (const auto& [key, value] : l.sysctl) {
-        const std::string type = spec::sysctl_namespace(spec::sysctl_dotted(key));
+        const std::string dotted = spec::sysctl_dotted(key);
+        const std::string type = spec::sysctl_namespace(dotted);
         const bool joined = !type.empty() && std::any_of(plan.joins.begin(), plan.joins.end(),
                                                          [&](auto& j) { return j.first == type; });
         if (!joined) rest[key] = value;
-        else if (spec::sysctl_dotted(key) == "net.ipv4.ping_group_range")
+        else if (dotted == "net.ipv4.ping_group_range")
             ours[key] = translate_ping_group_range(value, l.gid_mappings);
         else
             ours[key] = value;
