@@ -17,6 +17,14 @@ for i in 1 2 3 4 5; do
   apt-get update -q && break
   sleep 5
 done
+# Build against what a fully updated Debian 12 has, not the image's snapshot:
+# bookworm-security's kernel headers (linux-libc-dev) have changed under us
+# before (<linux/ioprio.h> stopped compiling as C++ with 6.1.192).
+for i in 1 2 3 4 5; do
+  apt-get upgrade -y -q -o Dpkg::Options::=--force-confold && break
+  [ "$i" = 5 ] && exit 1
+  sleep 5
+done
 # shellcheck disable=SC2086
 for i in 1 2 3 4 5; do
   apt-get install -y -q --no-install-recommends $PKGS && break

@@ -17,12 +17,24 @@
 
 namespace islet::runtime {
 
+// The kernel's ioprio ABI (include/uapi/linux/ioprio.h). Spelled out here
+// because that header stopped compiling as C++ in linux-libc-dev 6.1.192
+// (its ioprio_value() has a parameter named `class`).
+namespace ioprio {
+inline constexpr int class_shift = 13;
+inline constexpr int class_rt = 1;
+inline constexpr int class_be = 2;
+inline constexpr int class_idle = 3;
+inline constexpr int who_process = 1;
+inline constexpr int priority_mask = (1 << class_shift) - 1;
+}  // namespace ioprio
+
 // The ioprio value ((class << 13) | priority), or nullopt with problems.
 std::optional<int> plan_io_priority(const spec::IoPriority& io, const std::string& base,
                                     std::vector<spec::Problem>& out);
 
 namespace init {
-void set_io_priority(int ioprio);
+void set_io_priority(int value);
 }  // namespace init
 
 }  // namespace islet::runtime
