@@ -1,7 +1,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
-#include "runtime/create.hpp"
+#include "runtime/container/create.hpp"
 
 namespace islet::cli {
 

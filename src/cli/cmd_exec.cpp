@@ -1,5 +1,5 @@
 #include "cli/commands.hpp"
-#include "runtime/exec.hpp"
+#include "runtime/container/exec.hpp"
 #include "sys/error.hpp"
 
 namespace islet::cli {

@@ -1,7 +1,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
-#include "runtime/features.hpp"
+#include "runtime/container/features.hpp"
 
 namespace islet::cli {
 

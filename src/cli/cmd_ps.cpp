@@ -3,7 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
-#include "runtime/cgroup_ops.hpp"
+#include "runtime/container/resource_ops.hpp"
 #include "sys/error.hpp"
 
 namespace islet::cli {

@@ -1,6 +1,6 @@
 #include "cli/commands.hpp"
-#include "runtime/foreground.hpp"
-#include "runtime/lifecycle.hpp"
+#include "runtime/container/foreground.hpp"
+#include "runtime/container/lifecycle.hpp"
 #include "sys/error.hpp"
 #include "sys/log.hpp"
 

@@ -1,5 +1,5 @@
 #include "cli/commands.hpp"
-#include "runtime/lifecycle.hpp"
+#include "runtime/container/lifecycle.hpp"
 
 namespace islet::cli {
 

@@ -1,7 +1,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
-#include "runtime/lifecycle.hpp"
+#include "runtime/container/lifecycle.hpp"
 
 namespace islet::cli {
 

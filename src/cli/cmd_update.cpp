@@ -3,7 +3,7 @@
 #include <iterator>
 
 #include "cli/commands.hpp"
-#include "runtime/cgroup_ops.hpp"
+#include "runtime/container/resource_ops.hpp"
 #include "runtime/cgroups/resources.hpp"
 #include "spec/parse.hpp"
 #include "sys/error.hpp"

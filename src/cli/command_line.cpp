@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "runtime/state_store.hpp"
+#include "runtime/container/state_store.hpp"
 
 namespace islet::cli {
 namespace {

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "cli/command_line.hpp"
-#include "runtime/create.hpp"
+#include "runtime/container/create.hpp"
 
 namespace islet::cli {
 

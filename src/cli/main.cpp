@@ -7,7 +7,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
-#include "runtime/features.hpp"
+#include "runtime/container/features.hpp"
 #include "sys/error.hpp"
 #include "sys/log.hpp"
 #include "sys/strings.hpp"

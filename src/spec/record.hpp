@@ -1,6 +1,6 @@
 // The container record islet keeps in <root>/<id>/state.json between
 // commands, and the documents clients read (state, list, hook stdin). Pure
-// code: the JSON lives here, the files in runtime/state_store.
+// code: the JSON lives here, the files in runtime/container/state_store.
 //
 // The record is written before the first side effect of create (phase
 // "creating", with the cgroup it is about to make), so `delete --force` can

@@ -84,7 +84,7 @@ void check_sysctls(P& out, const Config& c) {
         }
         if (sys::starts_with(k, "net.")) {
             // A network namespace path naming the runtime's own namespace is
-            // refused on the host (runtime/sysctl.cpp).
+            // refused on the host (runtime/ns/sysctl.cpp).
             if (!ns("network")) add(out, ptr, "sysctl \"" + key + "\" is not allowed in the host's network namespace");
             continue;
         }

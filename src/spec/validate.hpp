@@ -39,7 +39,7 @@ const std::vector<std::string>& namespace_types();
 // True when name is one of the capability names Linux has ever defined
 // (CAP_CHOWN .. CAP_CHECKPOINT_RESTORE). A well-formed name outside this
 // list ("CAP_BOGUS") is an error; one in it but unknown to the running
-// kernel is only a warning (decided in runtime/capabilities.cpp).
+// kernel is only a warning (decided in runtime/attrs/capabilities.cpp).
 bool is_known_capability(const std::string& name);
 int capability_number(const std::string& name);  // -1 when unknown
 const std::vector<std::string>& capability_names();  // index = number

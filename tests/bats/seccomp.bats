@@ -15,7 +15,7 @@ setup() {
 probe() { set_args /bin/seccomp_probe "$@"; }
 
 # What a static program, the init after the filter and the exec stub need
-# under a deny-by-default profile (the init's own list: runtime/seccomp.hpp).
+# under a deny-by-default profile (the init's own list: runtime/attrs/seccomp.hpp).
 ALLOW_LIST='["execve","execveat","exit","exit_group","read","write","openat","close","fstat","newfstatat",
   "brk","mmap","munmap","mprotect","arch_prctl","set_tid_address","set_robust_list","rseq","prlimit64",
   "rt_sigaction","rt_sigprocmask","rt_sigreturn","getpid","prctl","capget","capset","setgroups","setresuid",

@@ -1,0 +1,335 @@
+#include "runtime/container/lifecycle.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <optional>
+
+#include "hooks/hooks.hpp"
+#include "runtime/cgroups/cgroups.hpp"
+#include "runtime/isolation/id_pool.hpp"
+#include "runtime/fs/mounts.hpp"
+#include "spec/islet_config.hpp"
+#include "sys/strings.hpp"
+#include "runtime/container/notify.hpp"
+#include "runtime/container/state_store.hpp"
+#include "spec/parse.hpp"
+#include "sys/error.hpp"
+#include "sys/log.hpp"
+#include "sys/proc.hpp"
+#include "sys/signals.hpp"
+#include "sys/syscalls.hpp"
+
+namespace islet::runtime {
+namespace {
+
+bool alive(const spec::ContainerRecord& r) { return r.pid > 0 && sys::process_alive(r.pid, r.start_time); }
+
+// A pidfd for the recorded init, or an invalid fd when it is gone. The start
+// time is checked after opening, so the pidfd cannot name a reused pid.
+sys::UniqueFd open_init(const spec::ContainerRecord& r) {
+    if (r.pid <= 0) return {};
+    int fd = sys::pidfd_open_raw(r.pid);
+    if (fd < 0) return {};
+    sys::UniqueFd pidfd(fd);
+    if (!sys::process_alive(r.pid, r.start_time)) return {};
+    return pidfd;
+}
+
+// Waits until the process behind pidfd has exited (zombie or reaped).
+bool wait_exit(int pidfd, int timeout_ms) {
+    pollfd p{pidfd, POLLIN, 0};
+    int n;
+    do {
+        n = ::poll(&p, 1, timeout_ms);
+    } while (n < 0 && errno == EINTR);
+    return n > 0;
+}
+
+spec::StateView view_of(const LoadedContainer& c, const std::string& status) {
+    spec::StateView v;
+    v.id = c.record.id;
+    v.status = status;
+    v.pid = status == "stopped" ? 0 : c.record.pid;
+    v.bundle = c.record.bundle;
+    v.rootfs = c.record.rootfs;
+    v.created = c.record.created;
+    v.annotations = c.record.annotations;
+    // The isolation mode and block, as ISOLATION.md §3.4 says (keys starting
+    // with "_" are islet's own bookkeeping).
+    for (auto& [k, val] : c.record.isolation)
+        if (!k.empty() && k.front() != '_') v.annotations[k] = val;
+    return v;
+}
+
+std::string owner_name(uid_t uid) {
+    passwd pw{}, *res = nullptr;
+    char buf[1024];
+    if (::getpwuid_r(uid, &pw, buf, sizeof buf, &res) == 0 && res) return pw.pw_name;
+    return "#" + std::to_string(uid);
+}
+
+// Removes what is left of a container: its processes and cgroups, the state
+// directory, then poststop hooks (warnings only, as the spec says).
+void destroy(const LoadedContainer& c) {
+    spec::Hooks hooks;
+    try {
+        spec::Config cfg = spec::parse_config(c.dir.read_config(), c.dir.path() + "/config.json");
+        hooks = cfg.hooks;
+    } catch (const sys::Error& e) {
+        log::debug("delete: no saved config: " + e.message());
+    }
+    cgroups::destroy(c.record.cgroup);
+    if (c.record.shares_host_mounts) host::unmount_below(c.record.rootfs);
+    if (auto it = c.record.isolation.find("_block_index"); it != c.record.isolation.end())
+        if (auto idx = sys::parse_uint(it->second)) isolation::IdPool(spec::load_islet_config()).release(*idx);
+    c.dir.remove();
+    if (!hooks.poststop.empty()) {
+        spec::StateView v = view_of(c, "stopped");
+        for (auto& f : hooks::run_phase_collecting(hooks.poststop, "poststop", spec::hook_state_document(v)))
+            log::warning(f);
+    }
+}
+
+// The cgroup of a container whose record is lost (corrupt state.json).
+spec::CgroupRecord guessed_cgroup(const ContainerDir& dir, const std::string& id) {
+    std::optional<std::string> path;
+    try {
+        spec::Config cfg = spec::parse_config(dir.read_config(), dir.path() + "/config.json");
+        if (cfg.linux) path = cfg.linux->cgroups_path;
+    } catch (const sys::Error&) {
+    }
+    spec::CgroupRecord cg;
+    try {
+        cgroups::Host host = cgroups::detect();
+        cg.path = cgroups::container_path(path, id, false);
+        cg.dirs = cgroups::plan_dirs(host, cg.path,
+                                     cgroups::parse_self_cgroup(sys::read_file("/proc/self/cgroup"), host));
+    } catch (const sys::Error& e) {
+        log::debug("delete --force: no cgroup to guess: " + e.message());
+    }
+    return cg;
+}
+
+void kill_and_wait(const LoadedContainer& c, int timeout_ms) {
+    sys::UniqueFd pidfd = open_init(c.record);
+    if (!c.record.private_pid_ns) cgroups::kill_all(c.record.cgroup, SIGKILL);
+    if (!pidfd) return;
+    sys::pidfd_send_signal_raw(pidfd.get(), SIGKILL);
+    // A frozen init only dies once thawed.
+    if (cgroups::frozen(c.record.cgroup)) cgroups::thaw(c.record.cgroup);
+    if (!wait_exit(pidfd.get(), timeout_ms)) throw sys::Error("container init still running");
+}
+
+}  // namespace
+
+std::string compute_status(const spec::ContainerRecord& r, bool has_fifo) {
+    if (!alive(r)) return "stopped";
+    if (cgroups::frozen(r.cgroup)) return "paused";
+    if (r.phase != "created") return "stopped";  // a create still in progress, or one that died
+    return has_fifo ? "created" : "running";
+}
+
+LoadedContainer load_container(const std::string& root, const std::string& id, bool lock) {
+    validate_container_id(id);
+    auto r = StateRoot::open_existing(root);
+    if (!r) throw sys::Error("container does not exist");
+    auto dir = ContainerDir::open(*r, id, lock);
+    if (!dir) throw sys::Error("container does not exist");
+    auto rec = dir->read_record();
+    if (!rec) throw sys::Error("container does not exist");
+    return {std::move(*dir), std::move(*rec)};
+}
+
+spec::StateView container_state(const std::string& root, const std::string& id) {
+    LoadedContainer c = load_container(root, id, false);
+    return view_of(c, c.status());
+}
+
+std::vector<spec::StateView> list_containers(const std::string& root, std::vector<std::string>& problems) {
+    std::vector<spec::StateView> out;
+    auto r = StateRoot::open_existing(root);
+    if (!r) return out;
+    for (auto& id : r->ids()) {
+        try {
+            auto dir = ContainerDir::open(*r, id, false);
+            if (!dir) continue;
+            auto rec = dir->read_record();
+            if (!rec) continue;
+            LoadedContainer c{std::move(*dir), std::move(*rec)};
+            spec::StateView v = view_of(c, c.status());
+            v.owner = owner_name(sys::fstat_fd(c.dir.fd(), c.dir.path()).st_uid);
+            out.push_back(std::move(v));
+        } catch (const sys::Error& e) {
+            problems.push_back(id + ": " + e.message());
+        }
+    }
+    std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.id < b.id; });
+    return out;
+}
+
+void start_container(const std::string& root, const std::string& id) {
+    LoadedContainer c = load_container(root, id, true);
+    const std::string status = c.status();
+    if (status == "running") throw sys::Error("cannot start an already running container");
+    if (status == "paused") throw sys::Error("cannot start a container in the paused state");
+    if (status == "stopped") throw sys::Error("cannot start a container that has stopped");
+    spec::Config cfg = spec::parse_config(c.dir.read_config(), c.dir.path() + "/config.json");
+    if (!cfg.process) throw sys::Error("cannot start a container that has no process (config.json has none)");
+    sys::UniqueFd pidfd = open_init(c.record);
+    if (!pidfd) throw sys::Error("cannot start a container that has stopped");
+    // With NOTIFY_SOCKET, the container's socket must exist before it runs.
+    const std::string notify_host = notify::host_socket();
+    sys::UniqueFd notify_sock;
+    if (!notify_host.empty()) notify_sock = notify::bind(c.dir.path());
+    // Open the barrier without blocking, then wait for the init's bytes or
+    // its death: "0" when it passes the barrier, "1" once the startContainer
+    // hooks passed, then end of file when its execve closes the write end.
+    // Only then does the program run (lifecycle step 8) and poststart hooks
+    // may follow (step 9).
+    sys::UniqueFd fifo = sys::open_at(c.dir.fd(), "exec.fifo", O_RDONLY | O_NONBLOCK);
+    std::string got;
+    bool exited = false;
+    for (;;) {
+        pollfd fds[2] = {{fifo.get(), POLLIN, 0}, {pidfd.get(), POLLIN, 0}};
+        int n = ::poll(fds, 2, -1);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            sys::throw_errno("poll the exec fifo");
+        }
+        if (fds[0].revents & (POLLIN | POLLHUP)) {
+            char b[8];
+            ssize_t r = ::read(fifo.get(), b, sizeof b);
+            if (r > 0) {
+                got.append(b, static_cast<size_t>(r));
+                continue;
+            }
+            if (r == 0) {
+                // EOF before any byte: someone else started it first.
+                if (got.empty()) throw sys::Error("cannot start an already running container");
+                break;
+            }
+            if (errno != EAGAIN && errno != EINTR) sys::throw_errno("read the exec fifo");
+            continue;
+        }
+        if (fds[1].revents & POLLIN) {
+            exited = true;
+            break;
+        }
+    }
+    ::unlinkat(c.dir.fd(), "exec.fifo", 0);
+    if (got.empty()) throw sys::Error("container process is already dead");
+    // An init that died between the barrier and its execve: a startContainer
+    // hook failed (its error is on the container's stderr), or it was killed.
+    // (An init of an older islet writes only "0"; alive, it has exec'd.)
+    if (got.find('1') == std::string::npos && (exited || wait_exit(pidfd.get(), 100)))
+        throw sys::Error("the container's process exited before running its program (did a startContainer hook fail?)");
+    if (!cfg.hooks.poststart.empty()) {
+        // The spec (runtime.md, runtime-tools poststart_fail, CONFORMANCE.md):
+        // a failing poststart hook is a warning, and the remaining hooks
+        // and the lifecycle go on. runc HEAD kills the container instead.
+        spec::StateView v = view_of(c, "running");
+        for (auto& f : hooks::run_phase_collecting(cfg.hooks.poststart, "poststart", spec::hook_state_document(v)))
+            log::warning(f);
+    }
+    if (notify_sock) {
+        // Never hold the lock while blocking on the container.
+        c.dir.unlock();
+        notify::forward(notify_sock.get(), pidfd.get(), c.record.pid, notify_host);
+    }
+}
+
+void kill_container(const std::string& root, const std::string& id, int sig, bool all) {
+    LoadedContainer c = load_container(root, id, false);
+    const std::string status = c.status();
+    if (status == "stopped") {
+        if (all) return;
+        throw sys::Error("container not running");
+    }
+    // --all, or SIGKILL without a pid namespace of its own, reaches every
+    // process of the container through its cgroup (cgroup.kill on v2).
+    if (all || (sig == SIGKILL && !c.record.private_pid_ns)) {
+        cgroups::kill_all(c.record.cgroup, sig);
+        return;
+    }
+    sys::UniqueFd pidfd = open_init(c.record);
+    if (!pidfd) {
+        if (all) return;
+        throw sys::Error("container not running");
+    }
+    int r = sys::pidfd_send_signal_raw(pidfd.get(), sig);
+    if (r == -ESRCH) {
+        if (all) return;
+        throw sys::Error("container not running");
+    }
+    if (r < 0) sys::throw_errno_code(-r, "kill container init with " + sys::signal_name(sig));
+    if (sig == SIGKILL && status == "paused") cgroups::thaw(c.record.cgroup);
+}
+
+void delete_container(const std::string& root, const std::string& id, bool force) {
+    validate_container_id(id);
+    auto r = StateRoot::open_existing(root);
+    if (!r) {
+        if (force) return;
+        throw sys::Error("container does not exist");
+    }
+    auto dir = ContainerDir::open(*r, id, true);
+    if (!dir) {
+        if (force) return;
+        throw sys::Error("container does not exist");
+    }
+    std::optional<spec::ContainerRecord> rec;
+    try {
+        rec = dir->read_record();
+    } catch (const sys::Error& e) {
+        if (!force) throw;
+        log::debug("delete --force: unreadable record: " + e.message());
+        // Without a record, the cgroup is found the way create named it: the
+        // saved config's cgroupsPath, or the /<id> convention (SECURITY.md §4.3).
+        cgroups::destroy(guessed_cgroup(*dir, id));
+        isolation::IdPool(spec::load_islet_config()).release_owned_by(root, id);
+        dir->remove();
+        return;
+    }
+    if (!rec) {
+        // A create that died before its first record: only the directory
+        // exists (and maybe an ID block it had just allocated).
+        if (force) isolation::IdPool(spec::load_islet_config()).release_owned_by(root, id);
+        dir->remove();
+        if (force) return;
+        throw sys::Error("container does not exist");
+    }
+    LoadedContainer c{std::move(*dir), std::move(*rec)};
+    const std::string status = c.status();
+    if (status == "running" || status == "paused") {
+        if (!force) throw sys::Error("cannot delete container " + id + " that is not stopped: " + status);
+        kill_and_wait(c, 10000);
+    } else if (status == "created") {
+        // runc kills a created container on delete; containerd relies on it.
+        kill_and_wait(c, 10000);
+    } else if (c.record.phase == "creating" && alive(c.record)) {
+        kill_and_wait(c, 10000);
+    }
+    destroy(c);
+}
+
+void pause_container(const std::string& root, const std::string& id) {
+    LoadedContainer c = load_container(root, id, true);
+    const std::string status = c.status();
+    if (status != "running" && status != "created") throw sys::Error("container not running");
+    cgroups::freeze(c.record.cgroup);
+}
+
+void resume_container(const std::string& root, const std::string& id) {
+    LoadedContainer c = load_container(root, id, true);
+    if (c.status() != "paused") throw sys::Error("container not paused");
+    cgroups::thaw(c.record.cgroup);
+}
+
+}  // namespace islet::runtime

@@ -1,0 +1,48 @@
+// Operations on an existing container: state, list, start, kill, delete,
+// pause, resume. Host side.
+//
+// Status is never cached: it is recomputed from the live init on every call
+// (RUNC-CONTRACT.md §3.2): "paused" if the cgroup is frozen, else "stopped" if
+// the recorded pid is gone, a zombie, or has another start time (pid reuse),
+// else "created" while the exec fifo exists, else "running". Errors use runc's
+// words, which clients match (RUNC-CONTRACT.md §4.3).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "runtime/container/state_store.hpp"
+#include "spec/record.hpp"
+
+namespace islet::runtime {
+
+spec::StateView container_state(const std::string& root, const std::string& id);
+
+// Every container under root; entries that fail to load are reported
+// through `problems` and skipped. A missing root lists nothing.
+std::vector<spec::StateView> list_containers(const std::string& root, std::vector<std::string>& problems);
+
+void start_container(const std::string& root, const std::string& id);
+
+void kill_container(const std::string& root, const std::string& id, int sig, bool all);
+
+void delete_container(const std::string& root, const std::string& id, bool force);
+
+void pause_container(const std::string& root, const std::string& id);
+void resume_container(const std::string& root, const std::string& id);
+
+// The status word for a record (exposed for `run` and tests).
+std::string compute_status(const spec::ContainerRecord& r, bool has_fifo);
+
+// An existing container: its state directory (flocked when `lock`) and
+// record. "container does not exist" when the root, the directory or the
+// record is missing (a create that died before writing it); every command
+// on an existing container starts here.
+struct LoadedContainer {
+    ContainerDir dir;
+    spec::ContainerRecord record;
+    std::string status() const { return compute_status(record, dir.has_exec_fifo()); }
+};
+LoadedContainer load_container(const std::string& root, const std::string& id, bool lock);
+
+}  // namespace islet::runtime

@@ -1,0 +1,227 @@
+#include "runtime/container/state_store.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <random>
+
+#include "sys/error.hpp"
+#include "sys/proc.hpp"
+#include "sys/strings.hpp"
+#include "sys/syscalls.hpp"
+
+namespace islet::runtime {
+namespace {
+
+constexpr const char* kRecordFile = "state.json";
+constexpr const char* kConfigFile = "config.json";
+constexpr const char* kResourcesFile = "resources.json";
+constexpr const char* kFifoFile = "exec.fifo";
+
+void lock_fd(int fd, const std::string& what) {
+    while (::flock(fd, LOCK_EX) < 0) {
+        if (errno == EINTR) continue;
+        sys::throw_errno("flock", what);
+    }
+}
+
+}  // namespace
+
+void validate_container_id(const std::string& id) {
+    if (id.empty()) throw sys::Error("container id cannot be empty");
+    if (id == "." || id == ".." || id.size() > 255 ||
+        id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+.-") !=
+            std::string::npos)
+        throw sys::Error("invalid container ID format");
+}
+
+std::string default_state_root() {
+    const char* xdg = std::getenv("XDG_RUNTIME_DIR");
+    const bool have_xdg = xdg && *xdg;
+    if (::geteuid() != 0) {
+        if (have_xdg) return std::string(xdg) + "/islet";
+        return "/run/user/" + std::to_string(::geteuid()) + "/islet";
+    }
+    // euid 0: in a user namespace (rootless podman) use XDG unless USER=root.
+    if (have_xdg && sys::in_user_namespace()) {
+        const char* user = std::getenv("USER");
+        if (!user || std::string(user) != "root") return std::string(xdg) + "/islet";
+    }
+    return "/run/islet";
+}
+
+StateRoot StateRoot::open(const std::string& path, bool create) {
+    if (create && sys::mkdir_all(path, 0700) && ::geteuid() != 0) {
+        // The XDG default gets the sticky bit so tmpfiles cleaners leave it.
+        ::chmod(path.c_str(), 01700);
+    }
+    StateRoot r;
+    r.path_ = path;
+    r.fd_ = sys::open_path(path, O_RDONLY | O_DIRECTORY);
+    struct stat st = sys::fstat_fd(r.fd_.get(), path);
+    if (st.st_uid != ::geteuid())
+        throw sys::Error("state root " + path + " is owned by uid " + std::to_string(st.st_uid) + ", not by islet's uid " +
+                         std::to_string(::geteuid()));
+    if (st.st_mode & 0022)
+        throw sys::Error("state root " + path + " is writable by group or others; refusing to use it");
+    return r;
+}
+
+std::optional<StateRoot> StateRoot::open_existing(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) < 0) {
+        if (errno == ENOENT) return std::nullopt;
+        sys::throw_errno("stat", path);
+    }
+    return open(path, false);
+}
+
+std::vector<std::string> StateRoot::ids() const {
+    std::vector<std::string> out;
+    int dup = ::openat(fd_.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dup < 0) sys::throw_errno("open", path_);
+    DIR* d = ::fdopendir(dup);
+    if (!d) {
+        ::close(dup);
+        sys::throw_errno("opendir", path_);
+    }
+    while (dirent* e = ::readdir(d)) {
+        std::string name = e->d_name;
+        // Only "." and "..": an ID may start with a dot (runc's rules, and
+        // validate_container_id accepts ".x"), and such a container must
+        // still be listed.
+        if (name == "." || name == "..") continue;
+        if (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN) continue;
+        out.push_back(name);
+    }
+    ::closedir(d);
+    return out;
+}
+
+ContainerDir ContainerDir::create(const StateRoot& root, const std::string& id) {
+    if (::mkdirat(root.fd(), id.c_str(), 0711) < 0) {
+        if (errno == EEXIST) throw sys::Error("container with given ID already exists");
+        sys::throw_errno("mkdir", root.path() + "/" + id);
+    }
+    ContainerDir d;
+    d.id_ = id;
+    d.path_ = root.path() + "/" + id;
+    d.root_fd_ = root.fd();
+    d.fd_ = sys::open_at(root.fd(), id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+    ::fchmod(d.fd_.get(), 0711);  // umask-independent
+    lock_fd(d.fd_.get(), d.path_);
+    return d;
+}
+
+std::optional<ContainerDir> ContainerDir::open(const StateRoot& root, const std::string& id, bool lock) {
+    sys::UniqueFd fd = sys::open_at_if_exists(root.fd(), id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+    if (!fd) return std::nullopt;
+    ContainerDir d;
+    d.id_ = id;
+    d.path_ = root.path() + "/" + id;
+    d.root_fd_ = root.fd();
+    d.fd_ = std::move(fd);
+    if (lock) {
+        lock_fd(d.fd_.get(), d.path_);
+        // A concurrent delete may have removed it while we waited: a removed
+        // directory has no links left.
+        if (sys::fstat_fd(d.fd_.get(), d.path_).st_nlink == 0) return std::nullopt;
+    }
+    return d;
+}
+
+void ContainerDir::write_atomic(const std::string& name, const std::string& data, bool durable) const {
+    std::random_device rd;
+    std::string tmp;
+    sys::UniqueFd f;
+    for (int i = 0; i < 16 && !f; ++i) {
+        tmp = ".tmp-" + name + "-" + std::to_string(rd());
+        int fd = ::openat(fd_.get(), tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0)
+            f.reset(fd);
+        else if (errno != EEXIST)
+            sys::throw_errno("create", path_ + "/" + tmp);
+    }
+    if (!f) sys::throw_errno_code(EEXIST, "create", path_ + "/" + tmp);
+    try {
+        sys::write_all(f.get(), data, path_ + "/" + tmp);
+        if (durable && ::fsync(f.get()) < 0) sys::throw_errno("fsync", path_ + "/" + tmp);
+        if (::renameat(fd_.get(), tmp.c_str(), fd_.get(), name.c_str()) < 0)
+            sys::throw_errno("rename", path_ + "/" + name);
+    } catch (...) {
+        ::unlinkat(fd_.get(), tmp.c_str(), 0);
+        throw;
+    }
+}
+
+void ContainerDir::write_record(const spec::ContainerRecord& r) const {
+    write_atomic(kRecordFile, spec::record_to_json(r), true);
+}
+
+std::optional<spec::ContainerRecord> ContainerDir::read_record() const {
+    sys::UniqueFd f = sys::open_at_if_exists(fd_.get(), kRecordFile, O_RDONLY | O_NOFOLLOW);
+    if (!f) return std::nullopt;
+    return spec::record_from_json(sys::read_all(f.get()), path_ + "/" + kRecordFile);
+}
+
+void ContainerDir::write_config(const std::string& text) const { write_atomic(kConfigFile, text, false); }
+
+std::string ContainerDir::read_config() const {
+    sys::UniqueFd f = sys::open_at(fd_.get(), kConfigFile, O_RDONLY | O_NOFOLLOW);
+    return sys::read_all(f.get());
+}
+
+void ContainerDir::write_resources(const std::string& text) const { write_atomic(kResourcesFile, text, true); }
+
+std::optional<std::string> ContainerDir::read_resources() const {
+    sys::UniqueFd f = sys::open_at_if_exists(fd_.get(), kResourcesFile, O_RDONLY | O_NOFOLLOW);
+    if (!f) return std::nullopt;
+    return sys::read_all(f.get());
+}
+
+bool ContainerDir::has_exec_fifo() const {
+    struct stat st {};
+    return ::fstatat(fd_.get(), kFifoFile, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+void ContainerDir::unlock() const { ::flock(fd_.get(), LOCK_UN); }
+
+void ContainerDir::remove() const {
+    int dup = ::openat(fd_.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dup >= 0) {
+        if (DIR* d = ::fdopendir(dup)) {
+            std::vector<std::string> names;
+            while (dirent* e = ::readdir(d)) {
+                std::string n = e->d_name;
+                if (n != "." && n != "..") names.push_back(n);
+            }
+            ::closedir(d);
+            for (auto& n : names) {
+                if (::unlinkat(fd_.get(), n.c_str(), 0) < 0 && errno == EISDIR) {
+                    // notify/ and similar: one level of subdirectory at most.
+                    sys::UniqueFd sub = sys::open_at_if_exists(fd_.get(), n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+                    if (sub) {
+                        if (DIR* sd = ::fdopendir(::dup(sub.get()))) {
+                            while (dirent* e = ::readdir(sd)) {
+                                std::string sn = e->d_name;
+                                if (sn != "." && sn != "..") ::unlinkat(sub.get(), sn.c_str(), 0);
+                            }
+                            ::closedir(sd);
+                        }
+                    }
+                    ::unlinkat(fd_.get(), n.c_str(), AT_REMOVEDIR);
+                }
+            }
+        } else {
+            ::close(dup);
+        }
+    }
+    if (::unlinkat(root_fd_, id_.c_str(), AT_REMOVEDIR) < 0 && errno != ENOENT)
+        sys::throw_errno("remove", path_);
+}
+
+}  // namespace islet::runtime

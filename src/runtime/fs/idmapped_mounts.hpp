@@ -1,0 +1,33 @@
+// Idmapped mounts (runtime-spec `mounts[].uidMappings/gidMappings`, the
+// `idmap`/`ridmap` options; ISOLATION.md §3.3 for isolated containers). Host
+// side, between the init's user namespace getting its maps and `go`.
+//
+// Applies: mounts[].uidMappings, mounts[].gidMappings
+//
+// The runtime already holds a detached clone of the rootfs and of every bind
+// source (mounts.hpp MountTrees). This marks the ones that need it with
+// MOUNT_ATTR_IDMAP before the init attaches them: with the container's own
+// user namespace when a mount's mappings equal the container's or the mount
+// only says idmap/ridmap, otherwise with a helper user namespace holding the
+// mount's mappings (a paused child's namespace, kept by its fd).
+#pragma once
+
+#include <sys/types.h>
+
+#include "runtime/fs/mounts.hpp"
+#include "spec/model.hpp"
+
+namespace islet::runtime::host {
+
+// Throws sys::Error naming the mount (e.g. "the filesystem of X does not
+// support idmapped mounts", "idmap needs a user namespace or mappings").
+// Returns a replacement for trees.rootfs when the rootfs had to be rebuilt
+// (an isolated container's overlayfs rootfs: idmapped_overlay.hpp), which
+// the init must receive before `go`; otherwise an invalid fd.
+sys::UniqueFd apply_idmaps(const spec::Config& config, pid_t init_pid, const MountTrees& trees, bool isolated,
+                           const std::string& rootfs);
+
+// True when some mount of the config asks for an idmapped mount.
+bool wants_idmaps(const spec::Config& config);
+
+}  // namespace islet::runtime::host

@@ -1,0 +1,296 @@
+#include "runtime/fs/idmapped_overlay.hpp"
+
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/magic.h>
+#include <linux/mount.h>
+#include <sys/fsuid.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include <dirent.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <cstdlib>
+
+#include "runtime/fs/mount_options.hpp"
+#include "runtime/fs/mounts.hpp"
+#include "sys/error.hpp"
+#include "sys/strings.hpp"
+#include "sys/syscalls.hpp"
+
+namespace islet::runtime::host {
+namespace {
+
+// islet's work directory, inside the engine's workdir.
+constexpr const char* kWorkDir = "islet-idmapped";
+
+bool octal(char c) { return c >= '0' && c <= '7'; }
+
+// Splits one option value on unescaped `sep` and undoes the escapes the
+// kernel shows: \ooo (seq_escape) and backslash-char (a ':' in a lowerdir
+// path as the user wrote it).
+std::vector<std::string> split_escaped(const std::string& s, char sep) {
+    std::vector<std::string> out(1);
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '\\' && i + 3 < s.size() && octal(s[i + 1]) && octal(s[i + 2]) && octal(s[i + 3])) {
+            out.back() += static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
+            i += 3;
+        } else if (s[i] == '\\' && i + 1 < s.size()) {
+            out.back() += s[++i];
+        } else if (s[i] == sep) {
+            out.emplace_back();
+        } else {
+            out.back() += s[i];
+        }
+    }
+    return out;
+}
+
+std::string unescape(const std::string& s) { return split_escaped(s, '\0').front(); }
+
+std::string layer_path(const std::string& key, const std::string& path) {
+    if (path.empty() || path.front() != '/')
+        throw sys::Error("the overlay rootfs names its " + key + " '" + path +
+                         "' relative to the directory it was mounted from; islet cannot rebuild it idmapped");
+    return path;
+}
+
+// The mountinfo line of mount `id`, split into fields, and whether some
+// other mount sits below it.
+struct MountLine {
+    std::vector<std::string> fields;  // up to the " - " separator
+    std::string fstype, source, super_options;
+    bool has_submounts = false;
+};
+
+MountLine find_mount(std::uint64_t id) {
+    MountLine found;
+    const std::string want = std::to_string(id);
+    for (auto& line : sys::split(sys::read_file("/proc/self/mountinfo"), '\n')) {
+        auto f = sys::split(line, ' ');
+        if (f.size() < 7) continue;
+        if (f[1] == want) found.has_submounts = true;
+        if (f[0] != want) continue;
+        size_t dash = 6;
+        while (dash < f.size() && f[dash] != "-") ++dash;
+        if (dash + 2 >= f.size()) throw sys::Error("unreadable mountinfo line: " + line);
+        found.fields.assign(f.begin(), f.begin() + static_cast<long>(dash));
+        found.fstype = f[dash + 1];
+        found.source = unescape_mountinfo(f[dash + 2]);
+        found.super_options = dash + 3 < f.size() ? f[dash + 3] : "";
+    }
+    if (found.fields.empty()) throw sys::Error("mount " + want + " is not in /proc/self/mountinfo");
+    return found;
+}
+
+std::uint64_t mount_id(int dirfd, const std::string& path) {
+    struct statx stx {};
+    if (::statx(dirfd, path.c_str(), path.empty() ? AT_EMPTY_PATH : 0, STATX_MNT_ID, &stx) < 0)
+        sys::throw_errno("statx", path);
+    if (!(stx.stx_mask & STATX_MNT_ID)) throw sys::Error("statx " + path + ": the kernel reports no mount id");
+    return stx.stx_mnt_id;
+}
+
+// The longest common directory of two absolute paths ("/a/b/diff",
+// "/a/b/work" -> "/a/b").
+std::string common_dir(const std::string& a, const std::string& b) {
+    auto pa = sys::split(sys::clean_path(a), '/'), pb = sys::split(sys::clean_path(b), '/');
+    std::string out;
+    for (size_t i = 0; i < pa.size() && i < pb.size() && pa[i] == pb[i]; ++i)
+        if (!pa[i].empty()) out += "/" + pa[i];
+    return out.empty() ? "/" : out;
+}
+
+std::string relative_to(const std::string& dir, const std::string& path) {
+    std::string p = sys::clean_path(path);
+    if (dir == "/") return p.substr(1);
+    return p.size() > dir.size() ? p.substr(dir.size() + 1) : ".";
+}
+
+// Empties and removes `name` below `dirfd` without following symlinks.
+void remove_tree_at(int dirfd, const std::string& name, int depth = 0) {
+    if (::unlinkat(dirfd, name.c_str(), 0) == 0 || errno == ENOENT) return;
+    if (errno != EISDIR && errno != EPERM) sys::throw_errno("remove", name);
+    if (depth > 32) throw sys::Error("remove " + name + ": nested too deep");
+    {
+        sys::UniqueFd dir = sys::open_at(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+        DIR* d = ::fdopendir(::dup(dir.get()));
+        if (!d) sys::throw_errno("opendir", name);
+        std::vector<std::string> entries;
+        while (dirent* e = ::readdir(d))
+            if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0) entries.emplace_back(e->d_name);
+        ::closedir(d);
+        for (auto& e : entries) remove_tree_at(dir.get(), e, depth + 1);
+    }
+    if (::unlinkat(dirfd, name.c_str(), AT_REMOVEDIR) < 0 && errno != ENOENT) sys::throw_errno("remove", name);
+}
+
+// A detached, idmapped clone of one directory.
+sys::UniqueFd idmapped_clone(const std::string& path, int userns, const std::string& what) {
+    sys::UniqueFd tree =
+        sys::with_context(what, [&] { return sys::open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC); });
+    mount_attr attr{};
+    attr.attr_set = MOUNT_ATTR_IDMAP;
+    attr.userns_fd = static_cast<std::uint64_t>(userns);
+    sys::mount_setattr(tree.get(), "", AT_EMPTY_PATH, attr, what);
+    return tree;
+}
+
+// This thread's filesystem IDs become container root's host IDs with every
+// permitted capability effective, for as long as it lives (the overlay
+// records its creator's credentials). setfsuid(2) is per thread and drops
+// the file capabilities from the effective set, hence the capset.
+class CreatorCredentials {
+public:
+    CreatorCredentials(uid_t uid, gid_t gid) {
+        if (::syscall(SYS_capget, &header_, saved_) < 0) sys::throw_errno("capget");
+        old_gid_ = static_cast<gid_t>(::setfsgid(gid));
+        old_uid_ = static_cast<uid_t>(::setfsuid(uid));
+        if (static_cast<uid_t>(::setfsuid(static_cast<uid_t>(-1))) != uid ||
+            static_cast<gid_t>(::setfsgid(static_cast<gid_t>(-1))) != gid) {
+            restore();
+            throw sys::Error("cannot take container root's IDs " + std::to_string(uid) + ":" + std::to_string(gid) +
+                             " to create the overlay");
+        }
+        __user_cap_data_struct raised[2] = {saved_[0], saved_[1]};
+        raised[0].effective = raised[0].permitted;
+        raised[1].effective = raised[1].permitted;
+        if (::syscall(SYS_capset, &header_, raised) < 0) {
+            int err = errno;
+            restore();
+            sys::throw_errno_code(err, "capset");
+        }
+    }
+    ~CreatorCredentials() { restore(); }
+    CreatorCredentials(const CreatorCredentials&) = delete;
+    CreatorCredentials& operator=(const CreatorCredentials&) = delete;
+
+private:
+    void restore() {
+        ::setfsuid(old_uid_);
+        ::setfsgid(old_gid_);
+        (void)::syscall(SYS_capset, &header_, saved_);
+    }
+    __user_cap_header_struct header_{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct saved_[2]{};
+    uid_t old_uid_ = 0;
+    gid_t old_gid_ = 0;
+};
+
+}  // namespace
+
+OverlayLayout parse_overlay_options(const std::string& super_options) {
+    OverlayLayout out;
+    for (auto& opt : sys::split(super_options, ',')) {
+        if (opt.empty()) continue;
+        auto eq = opt.find('=');
+        const std::string key = opt.substr(0, eq);
+        const std::string value = eq == std::string::npos ? "" : opt.substr(eq + 1);
+        if (key == "rw") continue;
+        if (key == "ro") {
+            out.read_only = true;
+        } else if (key == "lowerdir") {
+            if (value.find("::") != std::string::npos)
+                throw sys::Error("the overlay rootfs has data-only lower layers; islet cannot rebuild it idmapped");
+            for (auto& l : split_escaped(value, ':')) out.lower.push_back(layer_path("lowerdir", l));
+        } else if (key == "lowerdir+") {
+            out.lower.push_back(layer_path("lowerdir", unescape(value)));
+        } else if (key == "datadir+") {
+            throw sys::Error("the overlay rootfs has data-only lower layers; islet cannot rebuild it idmapped");
+        } else if (key == "upperdir") {
+            out.upper = layer_path("upperdir", unescape(value));
+        } else if (key == "workdir") {
+            out.work = layer_path("workdir", unescape(value));
+        } else {
+            out.options.push_back(eq == std::string::npos ? key : key + "=" + unescape(value));
+        }
+    }
+    if (out.lower.empty()) throw sys::Error("the overlay rootfs shows no lowerdir in its mount options");
+    if (out.upper.empty() != out.work.empty())
+        throw sys::Error("the overlay rootfs shows an upperdir without a workdir, or the reverse");
+    return out;
+}
+
+sys::UniqueFd idmapped_overlay(const std::string& rootfs, int rootfs_tree, int userns,
+                               const std::vector<spec::IdMapping>& uid_mappings,
+                               const std::vector<spec::IdMapping>& gid_mappings) {
+    struct statfs sfs {};
+    if (::fstatfs(rootfs_tree, &sfs) < 0) sys::throw_errno("statfs", rootfs);
+    if (sfs.f_type != OVERLAYFS_SUPER_MAGIC) return {};
+    const std::string what = "idmap the overlay rootfs " + rootfs;
+    auto root_of = [&](const std::vector<spec::IdMapping>& maps, const char* kind) {
+        for (auto& mapping : maps)
+            if (mapping.container_id == 0 && mapping.size > 0) return mapping.host_id;
+        throw sys::Error(what + ": no " + kind + " mapping for container root to create it with");
+    };
+    const uid_t root_uid = root_of(uid_mappings, "uid");
+    const gid_t root_gid = root_of(gid_mappings, "gid");
+    MountLine m = find_mount(mount_id(AT_FDCWD, rootfs));
+    if (m.fstype != "overlay") throw sys::Error(what + ": its mount is of type " + m.fstype + ", not overlay");
+    char real[PATH_MAX];
+    if (!::realpath(rootfs.c_str(), real)) sys::throw_errno("realpath", rootfs);
+    if (m.fields[3] != "/" || unescape_mountinfo(m.fields[4]) != real)
+        throw sys::Error(what + ": the rootfs is a directory inside an overlay, not the overlay's root");
+    if (m.has_submounts) throw sys::Error(what + ": other mounts sit below the rootfs");
+    OverlayLayout layout = sys::with_context(what, [&] { return parse_overlay_options(m.super_options); });
+
+    std::vector<sys::UniqueFd> lowers;
+    for (auto& l : layout.lower) lowers.push_back(idmapped_clone(l, userns, what + ": lower layer " + l));
+    // upperdir and workdir must sit on one mount: one idmapped clone of the
+    // directory that holds both, and the two opened inside it.
+    sys::UniqueFd upper_tree, upper, work;
+    if (!layout.upper.empty()) {
+        const std::string dir = common_dir(layout.upper, layout.work);
+        const std::uint64_t dir_mnt = mount_id(AT_FDCWD, dir);
+        if (mount_id(AT_FDCWD, layout.upper) != dir_mnt || mount_id(AT_FDCWD, layout.work) != dir_mnt)
+            throw sys::Error(what + ": upperdir and workdir are not on the mount of " + dir);
+        upper_tree = idmapped_clone(dir, userns, what + ": upper layer " + layout.upper);
+        // A work directory of our own inside the engine's: a second overlay
+        // must not share the first one's (after a "volatile" mount the
+        // kernel refuses to reuse it), and leftovers of an earlier run go.
+        {
+            sys::UniqueFd engine_work = sys::open_path(layout.work, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+            remove_tree_at(engine_work.get(), kWorkDir);
+            if (::mkdirat(engine_work.get(), kWorkDir, 0700) < 0) sys::throw_errno("mkdir", layout.work + "/" + kWorkDir);
+        }
+        upper = sys::open_at(upper_tree.get(), relative_to(dir, layout.upper), O_PATH | O_DIRECTORY | O_NOFOLLOW);
+        work = sys::open_at(upper_tree.get(), relative_to(dir, layout.work) + "/" + kWorkDir,
+                            O_PATH | O_DIRECTORY | O_NOFOLLOW);
+    }
+
+    CreatorCredentials creds(root_uid, root_gid);
+    sys::UniqueFd fs = sys::fsopen("overlay");
+    auto check = [&](int r, const std::string& step) {
+        if (r == 0) return;
+        std::string log = sys::fs_context_log(fs.get());
+        throw sys::Error(what + ": " + sys::describe_errno(step, "", -r) + (log.empty() ? "" : " (" + log + ")"), -r);
+    };
+    check(sys::fsconfig_raw(fs.get(), FSCONFIG_SET_STRING, "source", m.source.c_str(), 0), "set source");
+    for (size_t i = 0; i < lowers.size(); ++i)
+        check(sys::fsconfig_raw(fs.get(), FSCONFIG_SET_FD, "lowerdir+", nullptr, lowers[i].get()),
+              "lower layer " + layout.lower[i]);
+    if (upper) {
+        check(sys::fsconfig_raw(fs.get(), FSCONFIG_SET_FD, "upperdir", nullptr, upper.get()), "upperdir");
+        check(sys::fsconfig_raw(fs.get(), FSCONFIG_SET_FD, "workdir", nullptr, work.get()), "workdir");
+    }
+    for (auto& o : layout.options) {
+        auto eq = o.find('=');
+        check(eq == std::string::npos
+                  ? sys::fsconfig_raw(fs.get(), FSCONFIG_SET_FLAG, o.c_str(), nullptr, 0)
+                  : sys::fsconfig_raw(fs.get(), FSCONFIG_SET_STRING, o.substr(0, eq).c_str(),
+                                      o.substr(eq + 1).c_str(), 0),
+              "option " + o);
+    }
+    if (layout.read_only) check(sys::fsconfig_raw(fs.get(), FSCONFIG_SET_FLAG, "ro", nullptr, 0), "option ro");
+    check(sys::fsconfig_raw(fs.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0), "create the overlay");
+    // The original's per-mount flags ("rw,nosuid,nodev,relatime").
+    const MountOptions per_mount = parse_mount_options(sys::split(m.fields[5], ','), m.fstype);
+    return sys::fsmount(fs.get(), static_cast<unsigned>(ms_to_mount_attr(per_mount.flags)), what);
+}
+
+}  // namespace islet::runtime::host

@@ -1,0 +1,313 @@
+// Applies: mounts
+#include "runtime/fs/mounts.hpp"
+
+#include <fcntl.h>
+#include <linux/mount.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include <set>
+
+#include "runtime/attrs/lsm.hpp"
+#include "runtime/fs/mount_options.hpp"
+#include "sys/error.hpp"
+#include "sys/log.hpp"
+#include "sys/path.hpp"
+#include "sys/strings.hpp"
+#include "sys/syscalls.hpp"
+
+namespace islet::runtime {
+namespace {
+// "mount <source> to <destination> (type <type>)", for every mount error.
+std::string describe(const spec::Mount& m) {
+    return "mount " + (m.source.empty() ? m.type : m.source) + " to " + m.destination +
+           (m.type.empty() ? "" : " (type " + m.type + ")");
+}
+}  // namespace
+}  // namespace islet::runtime
+
+namespace islet::runtime::init {
+namespace {
+
+// Files under /proc an engine may mount over (lxcfs); anything else inside
+// /proc would hide what the kernel reports (CVE-2019-16884 class).
+const std::set<std::string> kProcAllowed = {
+    "/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo",  "/proc/stat",    "/proc/swaps",
+    "/proc/uptime",  "/proc/loadavg",   "/proc/slabinfo", "/proc/net/dev", "/proc/sys/kernel/ns_last_pid",
+    "/proc/sys/crypto/fips_enabled",
+};
+
+// runc's checkProcMount and its /proc,/sys symlink checks, on the unresolved path.
+void check_proc_sys(const InitContext& ctx, const spec::Mount& m, const std::string& dest) {
+    const bool is_proc = dest == "/proc" || sys::starts_with(dest, "/proc/");
+    if (is_proc) {
+        if (dest == "/proc") {
+            if (m.type != "proc")
+                throw sys::Error(describe(m) + ": /proc cannot be mounted because it is not of type proc");
+        } else if (!kProcAllowed.count(dest)) {
+            throw sys::Error(describe(m) + ": " + dest + " cannot be mounted because it is inside /proc");
+        }
+    }
+    if ((dest == "/proc" && m.type == "proc") || (dest == "/sys" && m.type == "sysfs")) {
+        struct stat st {};
+        if (::fstatat(ctx.rootfd.get(), dest.c_str() + 1, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode))
+            throw sys::Error(describe(m) + ": filesystem \"" + m.type + "\" must be mounted on ordinary directory");
+    }
+}
+
+void refuse_top_of_rootfs(const InitContext& ctx, int dest_fd, const spec::Mount& m) {
+    struct stat a = sys::fstat_fd(dest_fd, m.destination);
+    struct stat b = sys::fstat_fd(ctx.rootfd.get(), ctx.rootfs);
+    if (a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+        throw sys::Error(describe(m) + ": mountpoint " + m.destination + " is on the top of rootfs");
+}
+
+void set_attrs(int tree, const MountOptions& o, const std::string& what) {
+    const unsigned long per_mount = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NODIRATIME | MS_NOATIME |
+                                    MS_STRICTATIME | MS_RELATIME | 256 /* MS_NOSYMFOLLOW */;
+    mount_attr attr{};
+    attr.attr_set = ms_to_mount_attr(o.flags & per_mount);
+    attr.attr_clr = ms_to_mount_attr(o.clear & per_mount) & ~MOUNT_ATTR__ATIME;
+    if (attr.attr_set & MOUNT_ATTR__ATIME) attr.attr_clr |= MOUNT_ATTR__ATIME;
+    if (o.clear & (MS_NOATIME | MS_STRICTATIME | MS_RELATIME)) attr.attr_clr |= MOUNT_ATTR__ATIME;
+    if (attr.attr_set || attr.attr_clr) sys::mount_setattr(tree, "", AT_EMPTY_PATH, attr, what);
+    if (o.rec_attr_set || o.rec_attr_clr) {
+        mount_attr rec{};
+        rec.attr_set = o.rec_attr_set;
+        rec.attr_clr = o.rec_attr_clr;
+        if (rec.attr_set & MOUNT_ATTR__ATIME) rec.attr_clr |= MOUNT_ATTR__ATIME;
+        sys::mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, rec, what + " (recursive options)");
+    }
+}
+
+void set_propagation(int mnt, const MountOptions& o, const std::string& what) {
+    for (unsigned long p : o.propagation) {
+        mount_attr attr{};
+        attr.propagation = p & ~static_cast<unsigned long>(MS_REC);
+        sys::mount_setattr(mnt, "", AT_EMPTY_PATH | ((p & MS_REC) ? AT_RECURSIVE : 0), attr,
+                           what + " (propagation " + describe_ms_flags(p) + ")");
+    }
+}
+
+// A new filesystem instance as a detached mount.
+sys::UniqueFd make_fs(const std::string& type, const std::string& source, const MountOptions& o,
+                      const std::string& what) {
+    sys::UniqueFd fs = sys::fsopen(type);
+    auto fail = [&](int err, const std::string& step) {
+        std::string log = sys::fs_context_log(fs.get());
+        throw sys::Error(what + ": " + sys::describe_errno(step, "", err) + (log.empty() ? "" : " (" + log + ")"),
+                         err);
+    };
+    if (!source.empty()) {
+        int r = sys::fsconfig_raw(fs.get(), FSCONFIG_SET_STRING, "source", source.c_str(), 0);
+        if (r < 0) fail(-r, "set source");
+    }
+    for (const auto& d : o.data) {
+        auto eq = d.find('=');
+        int r = eq == std::string::npos
+                    ? sys::fsconfig_raw(fs.get(), FSCONFIG_SET_FLAG, d.c_str(), nullptr, 0)
+                    : sys::fsconfig_raw(fs.get(), FSCONFIG_SET_STRING, d.substr(0, eq).c_str(),
+                                        d.substr(eq + 1).c_str(), 0);
+        if (r < 0) fail(-r, "option " + d);
+    }
+    if (o.flags & MS_RDONLY) {
+        int r = sys::fsconfig_raw(fs.get(), FSCONFIG_SET_FLAG, "ro", nullptr, 0);
+        if (r < 0) fail(-r, "option ro");
+    }
+    int r = sys::fsconfig_raw(fs.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0);
+    if (r < 0) fail(-r, "create the filesystem");
+    const unsigned long per_mount = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NODIRATIME | MS_NOATIME |
+                                    MS_STRICTATIME | MS_RELATIME;
+    return sys::fsmount(fs.get(), static_cast<unsigned>(ms_to_mount_attr(o.flags & per_mount)), what);
+}
+
+void bind_mount(InitContext& ctx, size_t index, const spec::Mount& m, const std::string& dest, const MountOptions& o) {
+    const std::string what = describe(m);
+    sys::UniqueFd dest_fd = sys::with_context(what, [&] {
+        return sys::mkdir_in_root(ctx.rootfd.get(), dest,
+                                  ctx.mount_source_is_dir[index] ? sys::CreateLast::directory : sys::CreateLast::file);
+    });
+    refuse_top_of_rootfs(ctx, dest_fd.get(), m);
+    // The runtime cloned the source already (host credentials, no walk here).
+    const int tree = ctx.mount_tree_fds[index];
+    set_attrs(tree, o, what);
+    sys::move_mount(tree, "", dest_fd.get(), "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH, what);
+    set_propagation(tree, o, what);
+}
+
+void fs_mount(InitContext& ctx, const spec::Mount& m, const std::string& dest, const MountOptions& o) {
+    const std::string what = describe(m);
+    if (o.tmpcopyup) throw sys::Error(what + ": the tmpcopyup option is not supported yet");
+    sys::UniqueFd dest_fd = sys::with_context(
+        what, [&] { return sys::mkdir_in_root(ctx.rootfd.get(), dest, sys::CreateLast::directory); });
+    refuse_top_of_rootfs(ctx, dest_fd.get(), m);
+    MountOptions labelled = o;  // linux.mountLabel (runtime/attrs/lsm.hpp); create checked SELinux is on
+    if (auto opt = mount_label_option(m.type, ctx.config->linux->mount_label); !opt.empty()) labelled.data.push_back(opt);
+    sys::UniqueFd mnt;
+    try {
+        mnt = make_fs(m.type, m.source, labelled, what);
+    } catch (const sys::Error& e) {
+        // In a user namespace that does not own the network namespace (an
+        // engine's netns joined by path, or an isolated container's), the
+        // kernel refuses a new sysfs: bind the host's /sys instead, with the
+        // mount's flags on every submount (runc and crun do the same).
+        if (m.type != "sysfs" || e.code() != EPERM || !ctx.config->linux->find_namespace("user")) throw;
+        log::debug(what + ": " + e.message() + "; binding /sys instead");
+        mnt = sys::open_tree(AT_FDCWD, "/sys", OPEN_TREE_CLONE | AT_RECURSIVE);
+        const unsigned long restrict_flags = o.flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC);
+        mount_attr attr{};
+        attr.attr_set = ms_to_mount_attr(restrict_flags);
+        if (attr.attr_set) sys::mount_setattr(mnt.get(), "", AT_EMPTY_PATH | AT_RECURSIVE, attr, what);
+    }
+    set_attrs(mnt.get(), MountOptions{.rec_attr_set = o.rec_attr_set, .rec_attr_clr = o.rec_attr_clr}, what);
+    sys::move_mount(mnt.get(), "", dest_fd.get(), "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH, what);
+    set_propagation(mnt.get(), o, what);
+}
+
+// type "cgroup": islet builds the hierarchy view itself (runc's way): a
+// tmpfs with one sub-mount per host hierarchy, a fresh cgroup filesystem when
+// the container has its own cgroup namespace, else a bind of its own cgroup
+// directory; read-only when asked (CVE-2023-25809 class).
+void cgroup_mount(InitContext& ctx, const spec::Mount& m, const std::string& dest, const MountOptions& o) {
+    const std::string what = describe(m);
+    const auto& host = ctx.cgroup_host;
+    if (host.layout == cgroups::Layout::none) return;  // nothing to show
+    const bool own_ns = ctx.config->linux->find_namespace("cgroup") != nullptr;
+    const unsigned long sub_flags = (o.flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY)) | MS_RELATIME;
+    auto hierarchy_mount = [&](const cgroups::Hierarchy& h) -> sys::UniqueFd {
+        MountOptions sub;
+        sub.flags = sub_flags;
+        if (own_ns) {
+            if (h.v2) return make_fs("cgroup2", "cgroup2", sub, what);
+            sub.data = sys::split(h.name, ',');
+            return make_fs("cgroup", "cgroup", sub, what);
+        }
+        auto it = ctx.cgroup_dirs.find(h.name);
+        std::string src = it != ctx.cgroup_dirs.end() ? it->second : h.mount;
+        sys::UniqueFd tree = sys::open_tree(AT_FDCWD, src, OPEN_TREE_CLONE);
+        set_attrs(tree.get(), sub, what);
+        return tree;
+    };
+    sys::UniqueFd dest_fd = sys::with_context(
+        what, [&] { return sys::mkdir_in_root(ctx.rootfd.get(), dest, sys::CreateLast::directory); });
+    if (host.layout == cgroups::Layout::v2) {
+        sys::UniqueFd mnt = hierarchy_mount(*host.unified());
+        sys::move_mount(mnt.get(), "", dest_fd.get(), "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH, what);
+        return;
+    }
+    MountOptions tmpfs;
+    tmpfs.flags = o.flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC);
+    tmpfs.data = {"mode=755"};
+    sys::UniqueFd top = make_fs("tmpfs", "tmpfs", tmpfs, what);
+    // Attach the tmpfs first: kernels before 6.15 refuse to mount onto a
+    // detached mount, so the hierarchies go onto the attached one (whose root
+    // `top` names from here on).
+    sys::move_mount(top.get(), "", dest_fd.get(), "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH, what);
+    for (const auto& h : host.hierarchies) {
+        std::string base = h.mount.substr(h.mount.find_last_of('/') + 1);
+        if (::mkdirat(top.get(), base.c_str(), 0755) < 0 && errno != EEXIST) sys::throw_errno("mkdir", dest + "/" + base);
+        sys::UniqueFd sub_dir = sys::open_at(top.get(), base, O_PATH | O_DIRECTORY | O_NOFOLLOW);
+        sys::UniqueFd mnt = hierarchy_mount(h);
+        sys::move_mount(mnt.get(), "", sub_dir.get(), "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH,
+                        what + " (" + h.name + ")");
+        // Co-mounted controllers ("cpu,cpuacct") get one symlink per name.
+        if (base.find(',') != std::string::npos)
+            for (auto& c : sys::split(base, ','))
+                if (::symlinkat(base.c_str(), top.get(), c.c_str()) < 0 && errno != EEXIST)
+                    sys::throw_errno("symlink", dest + "/" + c);
+    }
+    if (o.flags & MS_RDONLY) {
+        mount_attr ro{};
+        ro.attr_set = MOUNT_ATTR_RDONLY;
+        sys::mount_setattr(top.get(), "", AT_EMPTY_PATH, ro, what + " (read-only)");
+    }
+}
+
+}  // namespace
+
+}  // namespace islet::runtime::init
+
+namespace islet::runtime::host {
+
+MountTrees open_mount_trees(const spec::Config& config, const std::string& bundle, const std::string& rootfs) {
+    MountTrees t;
+    t.rootfs = sys::open_tree(AT_FDCWD, rootfs, OPEN_TREE_CLONE | AT_RECURSIVE);
+    for (const auto& m : config.mounts) {
+        MountOptions o = parse_mount_options(m.options, m.type);
+        if (!o.bind || m.type == "cgroup") {
+            t.binds.emplace_back();
+            t.is_dir.push_back(true);
+            continue;
+        }
+        const std::string what = describe(m);
+        const std::string source = m.source.empty() || m.source.front() == '/' ? m.source : bundle + "/" + m.source;
+        struct stat st {};
+        if (::stat(source.c_str(), &st) < 0) {
+            int err = errno;
+            throw sys::Error(what + ": " + sys::describe_errno("stat", source, err), err);
+        }
+        t.is_dir.push_back(S_ISDIR(st.st_mode));
+        t.binds.push_back(sys::with_context(
+            what, [&] { return sys::open_tree(AT_FDCWD, source, OPEN_TREE_CLONE | (o.recursive ? AT_RECURSIVE : 0)); }));
+    }
+    return t;
+}
+
+// mountinfo escapes space, tab, newline and backslash as \ooo (octal).
+std::string unescape_mountinfo(const std::string& s) {
+    auto octal = [](char c) { return c >= '0' && c <= '7'; };
+    std::string out;
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '\\' && i + 3 < s.size() && octal(s[i + 1]) && octal(s[i + 2]) && octal(s[i + 3])) {
+            out += static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
+            i += 3;
+            continue;
+        }
+        out += s[i];
+    }
+    return out;
+}
+
+void unmount_below(const std::string& dir) {
+    std::vector<std::string> targets;
+    for (auto& line : sys::split(sys::read_file("/proc/self/mountinfo"), '\n')) {
+        auto f = sys::split(line, ' ');
+        if (f.size() < 5) continue;
+        std::string mp = unescape_mountinfo(f[4]);
+        if (mp == dir || sys::starts_with(mp, dir + "/")) targets.push_back(mp);
+    }
+    // Later lines are mounted on top of earlier ones: undo in reverse.
+    for (auto it = targets.rbegin(); it != targets.rend(); ++it)
+        if (::umount2(it->c_str(), MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
+            sys::throw_errno("unmount", *it);
+}
+
+}  // namespace islet::runtime::host
+
+namespace islet::runtime::init {
+
+void attach(int tree_fd, int dest_fd, const std::string& what) {
+    sys::move_mount(tree_fd, "", dest_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH, what);
+}
+
+void apply_mounts(InitContext& ctx) {
+    for (size_t i = 0; i < ctx.config->mounts.size(); ++i) {
+        const auto& m = ctx.config->mounts[i];
+        // A relative destination is taken from "/" (deprecated; runc warns).
+        std::string dest = sys::clean_path(m.destination.front() == '/' ? m.destination : "/" + m.destination);
+        MountOptions o = parse_mount_options(m.options, m.type);
+        check_proc_sys(ctx, m, dest);
+        if (m.type == "cgroup" && !o.bind) {
+            init_wait_for_cgroups(ctx);
+            cgroup_mount(ctx, m, dest, o);
+        }
+        else if (o.bind)
+            bind_mount(ctx, i, m, dest, o);
+        else
+            fs_mount(ctx, m, dest, o);
+    }
+}
+
+}  // namespace islet::runtime::init

@@ -1,0 +1,126 @@
+// Applies: linux.namespaces
+#include "runtime/ns/namespaces.hpp"
+
+#include <fcntl.h>
+#include <linux/nsfs.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "spec/validate.hpp"
+#include "sys/error.hpp"
+#include "sys/log.hpp"
+#include "sys/syscalls.hpp"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+namespace islet::runtime::ns {
+
+unsigned long clone_flag(const std::string& type) {
+    if (type == "user") return CLONE_NEWUSER;
+    if (type == "ipc") return CLONE_NEWIPC;
+    if (type == "uts") return CLONE_NEWUTS;
+    if (type == "network") return CLONE_NEWNET;
+    if (type == "pid") return CLONE_NEWPID;
+    if (type == "mount") return CLONE_NEWNS;
+    if (type == "cgroup") return CLONE_NEWCGROUP;
+    if (type == "time") return CLONE_NEWTIME;
+    return 0;
+}
+
+std::string proc_name(const std::string& type) {
+    if (type == "network") return "net";
+    if (type == "mount") return "mnt";
+    return type;
+}
+
+bool Plan::new_user() const { return clone_flags & CLONE_NEWUSER; }
+bool Plan::new_pid() const { return (clone_flags | unshare_after_user) & CLONE_NEWPID; }
+
+Plan plan(const spec::Linux& linux) {
+    Plan p;
+    const spec::Namespace* user = linux.find_namespace("user");
+    const bool join_user = user && !user->path.empty();
+    if (join_user) p.user_path = user->path;
+    for (const auto& type : spec::namespace_types()) {
+        const spec::Namespace* n = linux.find_namespace(type);
+        if (!n || type == "user") continue;
+        if (type == "time" && n->path.empty() && !linux.time_offsets.empty())
+            p.time_with_offsets = true;
+        else if (!n->path.empty())
+            p.joins.emplace_back(type, n->path);
+        else if (type == "cgroup")
+            p.new_cgroup = true;
+        else if (join_user)
+            p.unshare_after_user |= clone_flag(type);
+        else
+            p.clone_flags |= clone_flag(type);
+    }
+    if (user && !join_user) p.clone_flags |= CLONE_NEWUSER;
+    return p;
+}
+
+sys::UniqueFd open_namespace(const std::string& path, const std::string& type) {
+    sys::UniqueFd fd;
+    try {
+        fd = sys::open_path(path, O_RDONLY);
+    } catch (const sys::Error& e) {
+        throw sys::Error("failed to open " + path + ": " + e.message(), e.code());
+    }
+    int got = ::ioctl(fd.get(), NS_GET_NSTYPE);
+    if (got < 0) throw sys::Error(path + " is not a namespace file (for the " + type + " namespace)");
+    if (static_cast<unsigned long>(got) != clone_flag(type))
+        throw sys::Error(path + " is not a " + type + " namespace");
+    return fd;
+}
+
+HostJoins::HostJoins(const Plan& plan) {
+    if (plan.joins.empty()) return;
+    // Open and check every target before changing anything.
+    std::vector<std::pair<std::string, sys::UniqueFd>> targets;
+    for (auto& [type, path] : plan.joins) targets.emplace_back(type, open_namespace(path, type));
+    cwd_ = sys::open_path(".", O_PATH | O_DIRECTORY);
+    try {
+        for (auto& [type, fd] : targets) {
+            int nstype = static_cast<int>(clone_flag(type));
+            sys::UniqueFd own = sys::open_path("/proc/self/ns/" + proc_name(type), O_RDONLY);
+            if (::setns(fd.get(), nstype) < 0) {
+                int err = errno;
+                throw sys::Error("failed to setns into the " + type + " namespace " + sys::fd_target(fd.get()) +
+                                     ": " + std::strerror(err),
+                                 err);
+            }
+            saved_.push_back({nstype, std::move(own)});
+        }
+    } catch (...) {
+        restore();
+        throw;
+    }
+}
+
+HostJoins::~HostJoins() { restore(); }
+
+void HostJoins::restore() {
+    // Leave in reverse order; a failure here leaves the runtime in a foreign
+    // namespace, which is fatal for everything it does next.
+    for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) {
+        if (::setns(it->own.get(), it->nstype) < 0) {
+            log::report_error(sys::describe_errno("restore the runtime's namespace", "", errno));
+            ::_exit(1);
+        }
+    }
+    saved_.clear();
+    if (cwd_) {
+        if (::fchdir(cwd_.get()) < 0) {
+            log::report_error(sys::describe_errno("restore the working directory", "", errno));
+            ::_exit(1);
+        }
+        cwd_.reset();
+    }
+}
+
+}  // namespace islet::runtime::ns

@@ -1,0 +1,78 @@
+// Namespaces: which to create and which to join, and joining them. Host side
+// (plan + joins), init side (the joined-user-namespace path).
+//
+// Applies: linux.namespaces
+//
+// Joined namespaces (a `path`) other than the user namespace are entered by
+// the runtime process itself right before clone3 and left right after: the
+// init inherits them, and the joins happen while the runtime still holds host
+// privileges (a new user namespace created by clone3 could no longer join a
+// network namespace the host owns). New namespaces come from clone3's flags,
+// so they are owned by the new user namespace when there is one.
+//
+// Joining a user namespace by path is the one case clone3 cannot cover: the
+// child joins it, then unshares the new namespaces (so the joined user
+// namespace owns them) and, for a new pid namespace, forks once with
+// CLONE_PARENT so the init is still the runtime's direct child.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "spec/model.hpp"
+#include "sys/fd.hpp"
+
+namespace islet::runtime::ns {
+
+// CLONE_NEW* for a runtime-spec namespace type; 0 when unknown.
+unsigned long clone_flag(const std::string& type);
+// The /proc/<pid>/ns/<name> file name for a type ("network" -> "net").
+std::string proc_name(const std::string& type);
+
+struct Plan {
+    unsigned long clone_flags = 0;  // new namespaces clone3 creates
+    // A new cgroup namespace is unshared by the init once the runtime has
+    // moved it into the container's cgroups: its root is the creator's cgroup
+    // at creation time, so clone3 must not create it (runc does the same).
+    bool new_cgroup = false;
+    // A new time namespace with linux.timeOffsets: the runtime makes it around
+    // clone3 (runtime/ns/time_offsets.hpp), so neither clone_flags nor
+    // unshare_after_user carries CLONE_NEWTIME then.
+    bool time_with_offsets = false;
+    std::vector<std::pair<std::string, std::string>> joins;  // (type, path), user excluded, join order
+    std::string user_path;             // join this user namespace (child side)
+    unsigned long unshare_after_user = 0;  // with user_path: what the child unshares after joining
+    bool new_user() const;
+    bool new_pid() const;
+};
+
+// Pure: the plan for a config's namespaces (unit-tested).
+Plan plan(const spec::Linux& linux);
+
+// Enters the planned joins in this (single-threaded) process and leaves them
+// when destroyed. Opens every path first and checks its type, so a bad path
+// fails before anything changed ("failed to open <path>", "<path> is not a
+// <type> namespace").
+class HostJoins {
+public:
+    explicit HostJoins(const Plan& plan);
+    ~HostJoins();
+    HostJoins(const HostJoins&) = delete;
+    HostJoins& operator=(const HostJoins&) = delete;
+    // Back to the runtime's own namespaces (also done by the destructor).
+    void restore();
+
+private:
+    struct Saved {
+        int nstype;
+        sys::UniqueFd own;
+    };
+    std::vector<Saved> saved_;
+    sys::UniqueFd cwd_;
+};
+
+// Opens a namespace file and checks it is of `type` (ioctl NS_GET_NSTYPE).
+sys::UniqueFd open_namespace(const std::string& path, const std::string& type);
+
+}  // namespace islet::runtime::ns

@@ -1,0 +1,84 @@
+// What the container's init gets from the runtime. Shared by both sides:
+// the runtime fills it before clone3; the init receives it as a copy of the
+// runtime's memory (clone3 without CLONE_VM), plus the descriptors named here,
+// which are inherited. Nothing is serialised, so nothing can be misparsed.
+#pragma once
+
+#include <sys/types.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "runtime/cgroups/cgroups.hpp"
+#include "runtime/ns/namespaces.hpp"
+#include "spec/model.hpp"
+#include "sys/fd.hpp"
+
+namespace islet::runtime {
+
+struct SecurityPlan;
+
+struct InitContext {
+    // --- inputs ---------------------------------------------------------
+    const spec::Config* config = nullptr;
+    const spec::Process* process = nullptr;  // nullptr: the config has no process
+    std::string id;
+    std::string bundle;  // absolute
+    std::string rootfs;  // absolute, symlink-free host path
+    ns::Plan ns_plan;
+    bool no_pivot = false;
+    bool no_new_keyring = false;
+    bool host_hooks = false;  // the runtime has prestart/createRuntime hooks to run mid-setup
+    bool rootless = false;
+    // mknod is denied: the container gets a user namespace, or islet itself
+    // runs in one (rootless podman). Device nodes are then host binds.
+    bool bind_devices = false;
+    // For the cgroup filesystem mount: the host layout and the container's
+    // directories (hierarchy name -> host path).
+    cgroups::Host cgroup_host;
+    std::map<std::string, std::string> cgroup_dirs;
+    std::vector<std::string> env;  // the final environment of the process
+    int preserved_fds = 0;         // fds 3 .. 3+n-1 pass through (LISTEN_FDS + --preserve-fds)
+    std::string notify_socket_dir;  // <state>/notify to bind at /run/notify, or empty
+    const SecurityPlan* security = nullptr;  // runtime/attrs/security.hpp: seccomp program, scheduler, ...
+    std::map<std::string, std::string> sysctls;  // linux.sysctl less what the runtime wrote (sysctl.hpp)
+
+    // --- descriptors inherited from the runtime (-1 when absent) ---------
+    int sync_fd = -1;       // the init's end of the sync socket pair
+    int fifo_fd = -1;       // O_PATH to <state>/exec.fifo (the start barrier)
+    int host_proc_fd = -1;  // O_PATH to the host's /proc: reopens the fifo after pivot_root
+    int console_fd = -1;    // connected --console-socket (terminal only)
+    int stub_fd = -1;       // sealed memfd of the exec stub
+    // Detached clones (open_tree) of the rootfs and of each bind mount's
+    // source, made by the runtime with host credentials: a root inside a new
+    // user namespace may not be able to walk the host paths to them
+    // (a 0700 bundle or volume directory). -1 where a mount is not a bind.
+    int rootfs_tree_fd = -1;
+    std::vector<int> mount_tree_fds;
+    std::vector<bool> mount_source_is_dir;
+
+    // --- state the init builds as it goes --------------------------------
+    sys::UniqueFd rootfd;        // the bind-mounted rootfs (before pivot_root), then "/"
+    // Where the rootfs tree is attached: the rootfs directory in the init's
+    // mount namespace, opened by the runtime through /proc/<init>/root and
+    // sent with `go` (no path walk by the init).
+    sys::UniqueFd rootfs_target;
+    bool in_cgroups = false;  // cgroups_done received (and the cgroup namespace unshared)
+    // O_PATH to the host's /dev/null, opened by the init in its own mount
+    // namespace (open_tree only clones mounts of the caller's namespace).
+    sys::UniqueFd devnull;
+    std::string exec_path;       // args[0] resolved on the container's PATH
+};
+
+// Waits, once, until the runtime has moved the init into every cgroup, then
+// unshares the cgroup namespace when the config asks for a new one (its root
+// is the creator's cgroup at that moment). Called before anything that needs
+// the final cgroups: the cgroup mount, the hooks, ready.
+void init_wait_for_cgroups(InitContext& ctx);
+
+// The init's entry point after clone3. Never returns: it execs the process
+// or reports its error over the sync socket and exits.
+[[noreturn]] void init_main(InitContext& ctx) noexcept;
+
+}  // namespace islet::runtime

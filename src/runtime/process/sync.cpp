@@ -1,0 +1,133 @@
+#include "runtime/process/sync.hpp"
+
+#include <sys/socket.h>
+
+#include <cstring>
+#include <vector>
+
+#include "sys/error.hpp"
+#include "sys/strings.hpp"
+
+namespace islet::runtime::sync {
+namespace {
+
+struct Header {
+    std::uint32_t type;
+    std::uint32_t length;
+};
+
+bool known(std::uint32_t t) { return t >= 1 && t <= static_cast<std::uint32_t>(Type::cgroups_done); }
+
+void send_raw(int sock, Type type, std::string_view payload, int fd) {
+    if (payload.size() > kMaxPayload) {
+        if (type != Type::error) throw sys::Error(std::string("sync: ") + type_name(type) + " payload too large");
+        payload = payload.substr(0, kMaxPayload);
+    }
+    if (sys::has_nul(payload)) throw sys::Error(std::string("sync: ") + type_name(type) + " payload contains NUL");
+    Header h{static_cast<std::uint32_t>(type), static_cast<std::uint32_t>(payload.size())};
+    iovec iov[2] = {{&h, sizeof h}, {const_cast<char*>(payload.data()), payload.size()}};
+    msghdr msg{};
+    msg.msg_iov = iov;
+    msg.msg_iovlen = payload.empty() ? 1 : 2;
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+    if (fd >= 0) {
+        msg.msg_control = control;
+        msg.msg_controllen = sizeof control;
+        cmsghdr* c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
+    }
+    ssize_t n;
+    do {
+        n = ::sendmsg(sock, &msg, MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) sys::throw_errno(std::string("sync: send ") + type_name(type));
+    if (static_cast<size_t>(n) != sizeof h + payload.size())
+        throw sys::Error(std::string("sync: short send of ") + type_name(type));
+}
+
+}  // namespace
+
+const char* type_name(Type t) {
+    switch (t) {
+        case Type::go: return "go";
+        case Type::hooks: return "hooks";
+        case Type::hooks_done: return "hooks_done";
+        case Type::seccomp_fd: return "seccomp_fd";
+        case Type::ready: return "ready";
+        case Type::ack: return "ack";
+        case Type::error: return "error";
+        case Type::mount_fd: return "mount_fd";
+        case Type::mount_fds_done: return "mount_fds_done";
+        case Type::exec_pid: return "exec_pid";
+        case Type::cgroups_done: return "cgroups_done";
+    }
+    return "unknown";
+}
+
+void send(int sock, Type type, std::string_view payload) { send_raw(sock, type, payload, -1); }
+
+void send_with_fd(int sock, Type type, int fd, std::string_view payload) { send_raw(sock, type, payload, fd); }
+
+Message recv(int sock) {
+    std::vector<char> buf(sizeof(Header) + kMaxPayload + 1);
+    iovec iov{buf.data(), buf.size()};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 4)] = {};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    ssize_t n;
+    do {
+        n = ::recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) sys::throw_errno("sync: receive");
+    Message m;
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+        size_t nfds = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t i = 0; i < nfds; ++i) {
+            int fd;
+            std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
+            if (i == 0 && !m.fd)
+                m.fd.reset(fd);
+            else
+                ::close(fd);  // only one descriptor per message is ever valid
+        }
+    }
+    if (n == 0) throw sys::Error("sync: the peer closed the sync socket");
+    if (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) throw sys::Error("sync: oversized message");
+    if (static_cast<size_t>(n) < sizeof(Header)) throw sys::Error("sync: short message header");
+    Header h;
+    std::memcpy(&h, buf.data(), sizeof h);
+    if (!known(h.type)) throw sys::Error("sync: unknown message type " + std::to_string(h.type));
+    if (h.length > kMaxPayload || static_cast<size_t>(n) != sizeof h + h.length)
+        throw sys::Error("sync: message length does not match its header");
+    m.type = static_cast<Type>(h.type);
+    m.payload.assign(buf.data() + sizeof h, h.length);
+    if (sys::has_nul(m.payload)) throw sys::Error("sync: payload contains NUL");
+    return m;
+}
+
+Message expect(int sock, Type type) {
+    Message m = recv(sock);
+    if (m.type == Type::error) throw sys::Error(m.payload);
+    if (m.type != type)
+        throw sys::Error(std::string("sync: expected ") + type_name(type) + ", got " + type_name(m.type));
+    return m;
+}
+
+Message expect_any(int sock, std::initializer_list<Type> types) {
+    Message m = recv(sock);
+    if (m.type == Type::error) throw sys::Error(m.payload);
+    for (Type t : types)
+        if (m.type == t) return m;
+    std::string want;
+    for (Type t : types) want += std::string(want.empty() ? "" : " or ") + type_name(t);
+    throw sys::Error("sync: expected " + want + ", got " + type_name(m.type));
+}
+
+}  // namespace islet::runtime::sync

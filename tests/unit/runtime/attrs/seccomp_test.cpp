@@ -1,0 +1,373 @@
+// The seccomp translation and the compiled program, without root: the BPF
+// that the init would install is run through a small classic-BPF interpreter
+// with the seccomp_data the kernel would give it.
+#include <gtest/gtest.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/syscall.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "runtime/attrs/seccomp.hpp"
+#include "sys/error.hpp"
+
+using namespace islet;
+using namespace islet::runtime;
+
+namespace {
+
+#if defined(__x86_64__)
+constexpr std::uint32_t kArch = AUDIT_ARCH_X86_64;
+#elif defined(__aarch64__)
+constexpr std::uint32_t kArch = AUDIT_ARCH_AARCH64;
+#endif
+#ifndef __NR_clone3
+#define __NR_clone3 435
+#endif
+#ifndef __NR_futex_waitv
+#define __NR_futex_waitv 449
+#endif
+
+// Classic BPF as the kernel runs it for seccomp (the instructions libseccomp
+// and the ENOSYS stub use, and a little more).
+std::uint32_t run_bpf(const std::vector<sock_filter>& prog, const seccomp_data& d) {
+    std::uint32_t A = 0, X = 0, M[16] = {};
+    const auto* data = reinterpret_cast<const unsigned char*>(&d);
+    for (size_t pc = 0; pc < prog.size(); ++pc) {
+        const sock_filter& f = prog[pc];
+        const std::uint32_t src = BPF_SRC(f.code) == BPF_X ? X : f.k;
+        switch (BPF_CLASS(f.code)) {
+            case BPF_LD:
+                if (BPF_MODE(f.code) == BPF_ABS) {
+                    EXPECT_LE(f.k + 4, sizeof d);
+                    std::memcpy(&A, data + f.k, 4);
+                } else if (BPF_MODE(f.code) == BPF_IMM) {
+                    A = f.k;
+                } else if (BPF_MODE(f.code) == BPF_MEM) {
+                    A = M[f.k];
+                } else {
+                    ADD_FAILURE() << "unsupported ld mode";
+                }
+                break;
+            case BPF_LDX: X = BPF_MODE(f.code) == BPF_MEM ? M[f.k] : f.k; break;
+            case BPF_ST: M[f.k] = A; break;
+            case BPF_STX: M[f.k] = X; break;
+            case BPF_ALU:
+                switch (BPF_OP(f.code)) {
+                    case BPF_ADD: A += src; break;
+                    case BPF_SUB: A -= src; break;
+                    case BPF_AND: A &= src; break;
+                    case BPF_OR: A |= src; break;
+                    case BPF_LSH: A <<= src; break;
+                    case BPF_RSH: A >>= src; break;
+                    default: ADD_FAILURE() << "unsupported alu op";
+                }
+                break;
+            case BPF_JMP: {
+                if (BPF_OP(f.code) == BPF_JA) {
+                    pc += f.k;
+                    break;
+                }
+                bool t = false;
+                switch (BPF_OP(f.code)) {
+                    case BPF_JEQ: t = A == src; break;
+                    case BPF_JGT: t = A > src; break;
+                    case BPF_JGE: t = A >= src; break;
+                    case BPF_JSET: t = (A & src) != 0; break;
+                    default: ADD_FAILURE() << "unsupported jmp op";
+                }
+                pc += t ? f.jt : f.jf;
+                break;
+            }
+            case BPF_RET: return BPF_RVAL(f.code) == BPF_A ? A : f.k;
+            case BPF_MISC:
+                if (BPF_MISCOP(f.code) == BPF_TAX) X = A; else A = X;
+                break;
+        }
+    }
+    ADD_FAILURE() << "fell off the end of the program";
+    return 0;
+}
+
+std::uint32_t verdict(const SeccompProgram& p, long nr, std::uint64_t arg0 = 0, std::uint32_t arch = kArch) {
+    seccomp_data d{};
+    d.nr = static_cast<int>(nr);
+    d.arch = arch;
+    d.args[0] = arg0;
+    return run_bpf(p.filter, d);
+}
+
+constexpr std::uint32_t errno_ret(int e) { return SECCOMP_RET_ERRNO | static_cast<std::uint32_t>(e); }
+
+spec::SeccompSyscall rule(std::vector<std::string> names, std::string action, std::optional<std::uint32_t> e = {}) {
+    spec::SeccompSyscall s;
+    s.names = std::move(names);
+    s.action = std::move(action);
+    s.errno_ret = e;
+    return s;
+}
+
+std::string problems_of(const spec::Seccomp& p) {
+    std::vector<spec::Problem> out;
+    plan_seccomp(p, out);
+    std::string all;
+    for (auto& x : out) all += x.text() + "\n";
+    return all;
+}
+
+}  // namespace
+
+TEST(SeccompPlan, InvalidActionArchOperatorAreRuncErrors) {
+    spec::Seccomp p;
+    p.default_action = "SCMP_ACT_BOGUS";
+    p.architectures = {"SCMP_ARCH_BOGUS", "SCMP_ARCH_X86_64"};
+    p.syscalls = {rule({"getpid"}, "SCMP_ACT_NOPE")};
+    spec::SeccompArg a;
+    a.op = "SCMP_CMP_BOGUS";
+    p.syscalls[0].args = {a};
+    const std::string msg = problems_of(p);
+    EXPECT_NE(msg.find("/linux/seccomp/defaultAction: string SCMP_ACT_BOGUS is not a valid action for seccomp"),
+              std::string::npos) << msg;
+    EXPECT_NE(msg.find("/linux/seccomp/architectures/0: string SCMP_ARCH_BOGUS is not a valid arch for seccomp"),
+              std::string::npos) << msg;
+    EXPECT_NE(msg.find("string SCMP_ACT_NOPE is not a valid action for seccomp"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("string SCMP_CMP_BOGUS is not a valid operator for seccomp"), std::string::npos) << msg;
+}
+
+TEST(SeccompPlan, ErrnoOnlyWhereTheActionTakesOne) {
+    spec::Seccomp p;
+    p.default_action = "SCMP_ACT_ALLOW";
+    p.syscalls = {rule({"getpid"}, "SCMP_ACT_KILL", 1), rule({"getppid"}, "SCMP_ACT_ERRNO", 5000)};
+    const std::string msg = problems_of(p);
+    EXPECT_NE(msg.find("/linux/seccomp/syscalls/0/errnoRet: SCMP_ACT_KILL takes no errno"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("/linux/seccomp/syscalls/1/errnoRet: 5000 is out of range"), std::string::npos) << msg;
+}
+
+TEST(SeccompPlan, NotifyRules) {
+    spec::Seccomp p;
+    p.default_action = "SCMP_ACT_NOTIFY";
+    EXPECT_NE(problems_of(p).find("SCMP_ACT_NOTIFY cannot be used as default action"), std::string::npos);
+    p.default_action = "SCMP_ACT_ALLOW";
+    p.syscalls = {rule({"write"}, "SCMP_ACT_NOTIFY"), rule({"sendmsg"}, "SCMP_ACT_NOTIFY")};
+    std::string msg = problems_of(p);
+    EXPECT_NE(msg.find("cannot be used for the write syscall"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("cannot be used for the sendmsg syscall"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("SCMP_ACT_NOTIFY needs a listenerPath"), std::string::npos) << msg;
+    p.syscalls = {rule({"mkdirat"}, "SCMP_ACT_NOTIFY")};
+    p.listener_path = "/run/agent.sock";
+    std::vector<spec::Problem> out;
+    SeccompPlan plan = plan_seccomp(p, out);
+    EXPECT_TRUE(out.empty());
+    EXPECT_TRUE(plan.notify);
+    EXPECT_TRUE(plan.filter_flags & SECCOMP_FILTER_FLAG_NEW_LISTENER);
+}
+
+TEST(SeccompPlan, FlagsAndUnknownNames) {
+    spec::Seccomp p;
+    p.default_action = "SCMP_ACT_ALLOW";
+    p.flags = {"SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"};
+    p.syscalls = {rule({"no_such_syscall_xyz", "getpid"}, "SCMP_ACT_ERRNO")};
+    std::vector<spec::Problem> out;
+    SeccompPlan plan = plan_seccomp(p, out);
+    EXPECT_TRUE(out.empty());
+    // WAIT_KILLABLE_RECV means nothing without a listener (and the kernel refuses it then).
+    EXPECT_EQ(plan.filter_flags, static_cast<unsigned>(SECCOMP_FILTER_FLAG_LOG));
+    ASSERT_EQ(plan.ignored.size(), 1u);
+    EXPECT_EQ(plan.ignored[0], "no_such_syscall_xyz");
+    ASSERT_EQ(plan.rules.size(), 1u);
+    EXPECT_EQ(plan.rules[0].nr, __NR_getpid);
+    p.flags = {"SECCOMP_FILTER_FLAG_BOGUS"};
+    EXPECT_NE(problems_of(p).find("seccomp flag SECCOMP_FILTER_FLAG_BOGUS is not known to islet"), std::string::npos);
+}
+
+TEST(SeccompPlan, DisabledWithoutDefaultOrSyscalls) {
+    spec::Seccomp p;
+    EXPECT_TRUE(seccomp_disabled(p));
+    p.default_action = "SCMP_ACT_ALLOW";
+    EXPECT_FALSE(seccomp_disabled(p));
+}
+
+TEST(SeccompProgram, ErrnoRulesAndDefaults) {
+    spec::Seccomp p;
+    p.default_action = "SCMP_ACT_ALLOW";
+    p.syscalls = {rule({"mkdirat"}, "SCMP_ACT_ERRNO", ENOSPC), rule({"getppid"}, "SCMP_ACT_ERRNO"),
+                  rule({"getpid"}, "SCMP_ACT_ALLOW")};
+    SeccompProgram prog = host::compile_seccomp(p);
+    EXPECT_EQ(verdict(prog, __NR_mkdirat), errno_ret(ENOSPC));
+    EXPECT_EQ(verdict(prog, __NR_getppid), errno_ret(EPERM));  // errnoRet defaults to EPERM
+    EXPECT_EQ(verdict(prog, __NR_getpid), SECCOMP_RET_ALLOW);
+    EXPECT_EQ(verdict(prog, 1000), SECCOMP_RET_ALLOW);  // allow default: no ENOSYS stub
+    EXPECT_FALSE(prog.listener);
+}
+
+TEST(SeccompProgram, KillActions) {
+    spec::Seccomp p;
+    p.default_action = "SCMP_ACT_ALLOW";
+    p.syscalls = {rule({"getppid"}, "SCMP_ACT_KILL"), rule({"mkdirat"}, "SCMP_ACT_KILL_PROCESS"),
+                  rule({"getpid"}, "SCMP_ACT_TRAP")};
+    SeccompProgram prog = host::compile_seccomp(p);
+    EXPECT_EQ(verdict(prog, __NR_getppid), SECCOMP_RET_KILL_THREAD);
+    EXPECT_EQ(verdict(prog, __NR_mkdirat), SECCOMP_RET_KILL_PROCESS);
+    EXPECT_EQ(verdict(prog, __NR_getpid), SECCOMP_RET_TRAP);
+}
+
+TEST(SeccompProgram, ArgumentConditions) {
+    spec::Seccomp p;
+    p.default_action = "SCMP_ACT_ALLOW";
+    spec::SeccompSyscall s = rule({"personality"}, "SCMP_ACT_ERRNO", EACCES);
+    spec::SeccompArg eq;
+    eq.index = 0;
+    eq.op = "SCMP_CMP_EQ";
+    eq.value = 8;
+    s.args = {eq};
+    spec::SeccompSyscall m = rule({"umask"}, "SCMP_ACT_ERRNO", EDOM);
+    spec::SeccompArg masked;
+    masked.index = 0;
+    masked.op = "SCMP_CMP_MASKED_EQ";
+    masked.value = 0700;      // mask
+    masked.value_two = 0500;  // value after masking
+    m.args = {masked};
+    p.syscalls = {s, m};
+    SeccompProgram prog = host::compile_seccomp(p);
+    EXPECT_EQ(verdict(prog, __NR_personality, 8), errno_ret(EACCES));
+    EXPECT_EQ(verdict(prog, __NR_personality, 0), SECCOMP_RET_ALLOW);
+    EXPECT_EQ(verdict(prog, __NR_umask, 0511), errno_ret(EDOM));
+    EXPECT_EQ(verdict(prog, __NR_umask, 0711), SECCOMP_RET_ALLOW);
+}
+
+TEST(SeccompProgram, EveryOperatorOnSixtyFourBitValues) {
+    struct Case {
+        const char* op;
+        std::uint64_t value;
+        std::uint64_t hit, miss;
+    };
+    const std::uint64_t big = 0x100000005ull;  // needs both 32-bit halves
+    const Case cases[] = {
+        {"SCMP_CMP_EQ", big, big, 5},
+        {"SCMP_CMP_NE", big, 5, big},
+        {"SCMP_CMP_LT", big, big - 1, big},
+        {"SCMP_CMP_LE", big, big, big + 1},
+        {"SCMP_CMP_GT", big, big + 1, big},
+        {"SCMP_CMP_GE", big, big, big - 1},
+    };
+    for (const auto& c : cases) {
+        spec::Seccomp p;
+        p.default_action = "SCMP_ACT_ALLOW";
+        spec::SeccompSyscall s = rule({"personality"}, "SCMP_ACT_ERRNO", EXDEV);
+        spec::SeccompArg a;
+        a.op = c.op;
+        a.value = c.value;
+        s.args = {a};
+        p.syscalls = {s};
+        SeccompProgram prog = host::compile_seccomp(p);
+        EXPECT_EQ(verdict(prog, __NR_personality, c.hit), errno_ret(EXDEV)) << c.op;
+        EXPECT_EQ(verdict(prog, __NR_personality, c.miss), SECCOMP_RET_ALLOW) << c.op;
+    }
+}
+
+TEST(SeccompProgram, TwoConditionsOnOneArgumentAreAlternatives) {
+    spec::Seccomp p;
+    p.default_action = "SCMP_ACT_ALLOW";
+    spec::SeccompSyscall s = rule({"personality"}, "SCMP_ACT_ERRNO");
+    spec::SeccompArg a, b;
+    a.op = b.op = "SCMP_CMP_EQ";
+    a.value = 1;
+    b.value = 2;
+    s.args = {a, b};
+    p.syscalls = {s};
+    SeccompProgram prog = host::compile_seccomp(p);
+    EXPECT_EQ(verdict(prog, __NR_personality, 1), errno_ret(EPERM));
+    EXPECT_EQ(verdict(prog, __NR_personality, 2), errno_ret(EPERM));
+    EXPECT_EQ(verdict(prog, __NR_personality, 3), SECCOMP_RET_ALLOW);
+}
+
+TEST(SeccompProgram, NewerSyscallsGetEnosysUnderAnErrnoDefault) {
+    spec::Seccomp p;
+    p.default_action = "SCMP_ACT_ERRNO";
+    p.syscalls = {rule({"getpid", "mkdirat"}, "SCMP_ACT_ALLOW")};
+    SeccompProgram prog = host::compile_seccomp(p);
+    EXPECT_EQ(verdict(prog, __NR_getpid), SECCOMP_RET_ALLOW);
+    EXPECT_EQ(verdict(prog, __NR_getppid), errno_ret(EPERM));  // older than the profile: the default
+    EXPECT_EQ(verdict(prog, __NR_futex_waitv), errno_ret(ENOSYS));  // newer than the profile
+    EXPECT_EQ(verdict(prog, 1000), errno_ret(ENOSYS));
+    EXPECT_EQ(verdict(prog, __NR_clone3), errno_ret(ENOSYS));
+#if defined(__x86_64__)
+    // x32 numbers (bit 30) are not "newer": they are left to the filter.
+    EXPECT_NE(verdict(prog, 0x40000000 | __NR_getpid), errno_ret(ENOSYS));
+#endif
+}
+
+TEST(SeccompProgram, FallbackSyscallsKeepEnosysBelowTheCut) {
+    spec::Seccomp p;
+    p.default_action = "SCMP_ACT_ERRNO";
+    // futex_waitv (449) is newer than clone3 (435): the stub alone would give
+    // clone3 EPERM, and glibc's pthread_create would not fall back to clone.
+    p.syscalls = {rule({"getpid", "futex_waitv"}, "SCMP_ACT_ALLOW")};
+    SeccompProgram prog = host::compile_seccomp(p);
+    EXPECT_EQ(verdict(prog, __NR_clone3), errno_ret(ENOSYS));
+    EXPECT_EQ(verdict(prog, __NR_getppid), errno_ret(EPERM));
+    // Named in the profile: the profile decides.
+    p.syscalls.push_back(rule({"clone3"}, "SCMP_ACT_ERRNO", EPERM));
+    p.default_action = "SCMP_ACT_ERRNO";
+    p.default_errno_ret = EACCES;
+    prog = host::compile_seccomp(p);
+    EXPECT_EQ(verdict(prog, __NR_clone3), errno_ret(EPERM));
+    EXPECT_EQ(verdict(prog, __NR_getppid), errno_ret(EACCES));
+}
+
+TEST(SeccompProgram, NoStubWhenTheDefaultIsAlreadyEnosysOrAllowing) {
+    spec::Seccomp p;
+    p.default_action = "SCMP_ACT_LOG";
+    p.syscalls = {rule({"getpid"}, "SCMP_ACT_ERRNO")};
+    EXPECT_EQ(verdict(host::compile_seccomp(p), 1000), SECCOMP_RET_LOG);
+    p.default_action = "SCMP_ACT_KILL_PROCESS";
+    p.syscalls = {rule({"getpid", "mkdirat"}, "SCMP_ACT_ALLOW")};
+    SeccompProgram kill = host::compile_seccomp(p);
+    EXPECT_EQ(verdict(kill, 1000), errno_ret(ENOSYS));
+    EXPECT_EQ(verdict(kill, __NR_getppid), SECCOMP_RET_KILL_PROCESS);
+}
+
+TEST(SeccompProgram, CompileErrorsBeforeAnything) {
+    spec::Seccomp p;
+    p.default_action = "SCMP_ACT_ALLOW";
+    p.architectures = {"SCMP_ARCH_NOPE"};
+    try {
+        host::compile_seccomp(p);
+        FAIL() << "no error";
+    } catch (const sys::Error& e) {
+        EXPECT_EQ(std::string(e.what()),
+                  "config.json: /linux/seccomp/architectures/0: string SCMP_ARCH_NOPE is not a valid arch for seccomp");
+    }
+}
+
+TEST(SeccompStub, LayoutJumpsLandInsideTheProgram) {
+    auto stub = enosys_stub({{AUDIT_ARCH_X86_64, 300}, {AUDIT_ARCH_I386, 200}});
+    // ld arch; 2 x jeq; ja; x86_64 section (4); i386 section (3); ret ENOSYS.
+    ASSERT_EQ(stub.size(), 1u + 2 + 1 + 4 + 3 + 1);
+    std::vector<sock_filter> prog = stub;
+    prog.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));  // "the filter"
+    SeccompProgram p;
+    p.filter = prog;
+    EXPECT_EQ(verdict(p, 300, 0, AUDIT_ARCH_X86_64), SECCOMP_RET_ALLOW);
+    EXPECT_EQ(verdict(p, 301, 0, AUDIT_ARCH_X86_64), errno_ret(ENOSYS));
+    EXPECT_EQ(verdict(p, 0x40000000 | 400, 0, AUDIT_ARCH_X86_64), SECCOMP_RET_ALLOW);
+    EXPECT_EQ(verdict(p, 201, 0, AUDIT_ARCH_I386), errno_ret(ENOSYS));
+    EXPECT_EQ(verdict(p, 199, 0, AUDIT_ARCH_I386), SECCOMP_RET_ALLOW);
+    EXPECT_EQ(verdict(p, 5000, 0, AUDIT_ARCH_AARCH64), SECCOMP_RET_ALLOW);  // no section: the filter decides
+    EXPECT_TRUE(enosys_stub({}).empty());
+}
+
+TEST(SeccompFeatures, ListsAreRuncs) {
+    auto actions = seccomp_known_actions();
+    EXPECT_EQ(actions.size(), 9u);
+    EXPECT_TRUE(std::is_sorted(actions.begin(), actions.end()));
+    auto ops = seccomp_known_operators();
+    EXPECT_EQ(ops.size(), 7u);
+    EXPECT_TRUE(std::is_sorted(ops.begin(), ops.end()));
+    auto archs = seccomp_known_archs();
+    EXPECT_NE(std::find(archs.begin(), archs.end(), "SCMP_ARCH_X86_64"), archs.end());
+    auto flags = seccomp_known_flags();
+    EXPECT_NE(std::find(flags.begin(), flags.end(), "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"), flags.end());
+}
