@@ -30,6 +30,14 @@ bool requested(const spec::BlockIo& b) {
 void plan_v1(const spec::BlockIo& b, Planner& p) {
     const Facts& f = p.facts();
     const bool bfq = !f.has_file("blkio.weight") && f.has_file("blkio.bfq.weight");
+    // Weights exist only under CFQ (blkio.weight) or BFQ (blkio.bfq.*). On a
+    // host whose disks use neither (none, mq-deadline, kyber), runc fails on
+    // the missing file; islet says why, before anything is written. The
+    // files are known only once the container's directories exist.
+    const bool weights = f.files.empty() || f.has_file("blkio.weight") || bfq;
+    if (!weights && (b.weight.value_or(0) != 0 || b.leaf_weight.value_or(0) != 0 || !b.weight_device.empty()))
+        return p.problem("blockIO/weight", "cannot set a blkio weight: this kernel's blkio controller has no "
+                                           "blkio.weight or blkio.bfq.weight (no CFQ or BFQ I/O scheduler here)");
     const std::string weight = bfq ? "blkio.bfq.weight" : "blkio.weight";
     const std::string weight_device = bfq ? "blkio.bfq.weight_device" : "blkio.weight_device";
     if (b.weight.value_or(0) != 0) p.write("blkio", weight, std::to_string(*b.weight));

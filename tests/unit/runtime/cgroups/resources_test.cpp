@@ -194,8 +194,23 @@ TEST(CgroupsPlan, BlkioV1CfqAndBfq) {
     EXPECT_EQ(files_values(plan_resources(res(json), f, "")),
               (V{"blkio:blkio.weight=300", "blkio:blkio.weight_device=8:0 500",
                  "blkio:blkio.throttle.read_bps_device=8:0 1048576", "blkio:blkio.throttle.write_iops_device=8:0 100"}));
-    f.files = {"blkio.bfq.weight", "blkio.bfq.weight_device"};  // these machines
+    f.files = {"blkio.bfq.weight", "blkio.bfq.weight_device"};  // disks under BFQ
     EXPECT_EQ(files_values(plan_resources(res(json), f, ""))[0], "blkio:blkio.bfq.weight=300");
+}
+
+TEST(CgroupsPlan, BlkioV1WithoutCfqOrBfqRefusesWeightsKeepsThrottles) {
+    // Disks under none, mq-deadline or kyber: the blkio directory has only
+    // the throttle files (some machines here).
+    Facts f = v1_facts();
+    f.files = {"blkio.throttle.read_bps_device", "blkio.throttle.write_iops_device"};
+    auto p = plan_resources(res(R"({"blockIO":{"weight":300}})"), f, "/linux/resources");
+    ASSERT_EQ(p.problems.size(), 1u);
+    EXPECT_EQ(p.problems[0].pointer, "/linux/resources/blockIO/weight");
+    EXPECT_NE(p.problems[0].message.find("no CFQ or BFQ I/O scheduler"), std::string::npos);
+    EXPECT_TRUE(p.writes.empty());
+    p = plan_resources(res(R"({"blockIO":{"throttleReadBpsDevice":[{"major":8,"minor":0,"rate":7}]}})"), f, "");
+    EXPECT_TRUE(p.problems.empty());
+    EXPECT_EQ(files_values(p), (V{"blkio:blkio.throttle.read_bps_device=8:0 7"}));
 }
 
 TEST(CgroupsPlan, IoV2) {
