@@ -20,9 +20,8 @@ Command list_command() {
         std::string format = inv.str("format");
         if (format != "table" && format != "json") throw sys::Error("invalid format option");
         std::vector<std::string> problems;
-        // A missing explicit --root is an error; a missing default lists nothing.
-        if (!inv.globals.root.empty() && ::access(inv.globals.root.c_str(), F_OK) != 0)
-            sys::throw_errno("open", inv.globals.root);
+        // A root that does not exist yet holds no containers: the empty list
+        // (runc >= 1.2 does the same), and nothing is created.
         auto views = runtime::list_containers(inv.root(), problems);
         for (auto& p : problems) log::warning(p);
         if (inv.flag("quiet")) {

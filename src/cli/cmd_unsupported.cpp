@@ -1,7 +1,11 @@
-// checkpoint and restore (CRIU) are not implemented. podman and CRI-O decide
-// that checkpointing works iff `checkpoint --help` exits 0, and that pod
-// restore works iff `restore --lsm-mount-context` complains about a missing
-// argument (RUNC-CONTRACT.md §2.11), so both fail before any flag parsing.
+// checkpoint and restore (CRIU) are not implemented: every use fails with
+// one clear error, before any flag parsing. `-h`/`--help` alone prints the
+// help and exits 0, as for every other command. podman and CRI-O take that
+// exit 0 to mean checkpointing may work; their `checkpoint` then gets this
+// error. `restore --lsm-mount-context` (podman's probe for pod restore,
+// RUNC-CONTRACT.md §2.11) still fails without "flag needs an argument".
+#include <iostream>
+
 #include "cli/commands.hpp"
 #include "sys/error.hpp"
 
@@ -17,8 +21,15 @@ Command unsupported(const char* name, const char* summary) {
     c.max_args = -1;
     c.stop_at_first_arg = true;
     c.no_parse = true;
+    c.description = "   islet has no CRIU support: this command always fails.";
     std::string n = name;
-    c.run = [n](Invocation&) -> int { throw sys::Error(n + " is not supported by islet (no CRIU support)"); };
+    c.run = [n, help = command_help(c)](Invocation& inv) -> int {
+        if (inv.args.size() == 1 && (inv.args[0] == "-h" || inv.args[0] == "--help" || inv.args[0] == "-help")) {
+            std::cout << help;
+            return 0;
+        }
+        throw sys::Error(n + " is not supported by islet (no CRIU support)");
+    };
     return c;
 }
 

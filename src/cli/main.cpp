@@ -110,7 +110,10 @@ int run_main(int argc, char** argv) {
     } catch (const UsageError& e) {
         return usage_error(*cmd, e);
     }
-    if (cmd->no_parse) inv.globals = globals;
+    if (cmd->no_parse) {
+        inv.globals = globals;
+        inv.args = split.rest;
+    }
     if (int rc = configure_logging(inv.globals)) return rc;
     if (!inv.globals.root.empty()) {
         if (sys::clean_path(inv.globals.root) == "/") {
