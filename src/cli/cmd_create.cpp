@@ -1,7 +1,9 @@
+#include <cstdlib>
 #include <iostream>
 
 #include "cli/commands.hpp"
 #include "runtime/container/create.hpp"
+#include "spec/islet_config.hpp"
 
 namespace islet::cli {
 
@@ -42,6 +44,10 @@ runtime::CreateOptions create_options(const Invocation& inv) {
     o.systemd_cgroup = inv.globals.systemd_cgroup;
     o.no_cgroups = inv.globals.no_cgroups;
     o.rootless = inv.globals.rootless_effective();
+    // A config file named by ISLET_CONFIG must exist and be valid for every
+    // create, not only for isolated containers, so a typo is never silently
+    // ignored (delete uses what the state records instead).
+    if (const char* env = std::getenv("ISLET_CONFIG"); env && *env) (void)spec::load_islet_config();
     return o;
 }
 

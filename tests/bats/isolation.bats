@@ -252,6 +252,20 @@ host_uid0() { awk '$1 == 0 {print $2}' "/proc/$1/uid_map"; }
 	assert_output --partial 'must be "true" or "false"'
 }
 
+@test "ISLET_CONFIG naming a missing or invalid file fails every create, isolated or not" {
+	update_config 'del(.annotations)'
+	export ISLET_CONFIG="$BATS_TEST_TMPDIR/nosuch.json"
+	islet create "$CID"
+	assert_failure 1
+	assert_output --partial "islet config $BATS_TEST_TMPDIR/nosuch.json: no such file or directory"
+	[ ! -e "$ROOT/$CID" ]
+	echo '{"isolation": {"policy": 7}}' >"$ISLET_CONFIG"
+	islet run "$CID"
+	assert_failure 1
+	assert_output --partial "/isolation/policy: expected a string"
+	[ ! -e "$ROOT/$CID" ]
+}
+
 @test "explicit mappings win over the pool" {
 	update_config '.linux.namespaces += [{"type": "user"}]
 		| .linux.uidMappings = [{"containerID": 0, "hostID": 300000, "size": 65536}]
