@@ -308,4 +308,7 @@ teardown() {
 	run grep -o "islet:{Type:io.containerd.runc.v2[^}]*BinaryName:$ISLET[^]]*" "$CTRD/containerd.log"
 	assert_success
 	assert_output --partial 'Root:/run/containerd/islet'
+	# islet's annotations reach the runtime through CRI.
+	assert_output --partial 'PodAnnotations:[run.islet.*]'
+	assert_output --partial 'ContainerAnnotations:[run.islet.*]'
 }
