@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <random>
 
 #include "sys/error.hpp"
 #include "sys/proc.hpp"
@@ -134,12 +133,15 @@ std::optional<ContainerDir> ContainerDir::open(const StateRoot& root, const std:
     return d;
 }
 
-void ContainerDir::write_atomic(const std::string& name, const std::string& data, bool durable) const {
-    std::random_device rd;
+void ContainerDir::write_atomic(const std::string& name, const std::string& data) const {
+    // The temp name only has to differ from other live writers': the pid
+    // does. A leftover of a dead process that had the same pid is skipped by
+    // O_EXCL (and removed with the directory).
+    const std::string base = ".tmp-" + name + "-" + std::to_string(::getpid());
     std::string tmp;
     sys::UniqueFd f;
     for (int i = 0; i < 16 && !f; ++i) {
-        tmp = ".tmp-" + name + "-" + std::to_string(rd());
+        tmp = i == 0 ? base : base + "-" + std::to_string(i);
         int fd = ::openat(fd_.get(), tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
         if (fd >= 0)
             f.reset(fd);
@@ -149,7 +151,6 @@ void ContainerDir::write_atomic(const std::string& name, const std::string& data
     if (!f) sys::throw_errno_code(EEXIST, "create", path_ + "/" + tmp);
     try {
         sys::write_all(f.get(), data, path_ + "/" + tmp);
-        if (durable && ::fsync(f.get()) < 0) sys::throw_errno("fsync", path_ + "/" + tmp);
         if (::renameat(fd_.get(), tmp.c_str(), fd_.get(), name.c_str()) < 0)
             sys::throw_errno("rename", path_ + "/" + name);
     } catch (...) {
@@ -158,9 +159,7 @@ void ContainerDir::write_atomic(const std::string& name, const std::string& data
     }
 }
 
-void ContainerDir::write_record(const spec::ContainerRecord& r) const {
-    write_atomic(kRecordFile, spec::record_to_json(r), true);
-}
+void ContainerDir::write_record(const spec::ContainerRecord& r) const { write_atomic(kRecordFile, spec::record_to_json(r)); }
 
 std::optional<spec::ContainerRecord> ContainerDir::read_record() const {
     sys::UniqueFd f = sys::open_at_if_exists(fd_.get(), kRecordFile, O_RDONLY | O_NOFOLLOW);
@@ -168,14 +167,14 @@ std::optional<spec::ContainerRecord> ContainerDir::read_record() const {
     return spec::record_from_json(sys::read_all(f.get()), path_ + "/" + kRecordFile);
 }
 
-void ContainerDir::write_config(const std::string& text) const { write_atomic(kConfigFile, text, false); }
+void ContainerDir::write_config(const std::string& text) const { write_atomic(kConfigFile, text); }
 
 std::string ContainerDir::read_config() const {
     sys::UniqueFd f = sys::open_at(fd_.get(), kConfigFile, O_RDONLY | O_NOFOLLOW);
     return sys::read_all(f.get());
 }
 
-void ContainerDir::write_resources(const std::string& text) const { write_atomic(kResourcesFile, text, true); }
+void ContainerDir::write_resources(const std::string& text) const { write_atomic(kResourcesFile, text); }
 
 std::optional<std::string> ContainerDir::read_resources() const {
     sys::UniqueFd f = sys::open_at_if_exists(fd_.get(), kResourcesFile, O_RDONLY | O_NOFOLLOW);

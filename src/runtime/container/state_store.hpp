@@ -3,7 +3,7 @@
 // Layout (docs/ARCHITECTURE.md "State"):
 //   <root>/            0700, owned by islet's euid
 //   <root>/<id>/       0711; mkdirat() of it is the point where a create wins
-//   <root>/<id>/state.json   the ContainerRecord, 0600, temp + fsync + rename
+//   <root>/<id>/state.json   the ContainerRecord, 0600, temp + rename
 //   <root>/<id>/config.json  the validated config as given at create, 0600
 //   <root>/<id>/exec.fifo    the start barrier, only while `created`
 //   <root>/<id>/resources.json  linux.resources as `update` last set them
@@ -60,10 +60,12 @@ public:
     const std::string& path() const { return path_; }
     int fd() const { return fd_.get(); }
 
-    // Atomic write: .tmp-state.json-N with O_EXCL, fsync, renameat. No fsync
-    // of the directory: the rename is atomic without it, and durability
-    // across a power loss means nothing for a runtime directory (every
-    // container is gone then); on ext4 each fsync costs milliseconds.
+    // Atomic write: .tmp-state.json-<pid> with O_EXCL, then renameat. No
+    // fsync: the rename is atomic for every reader without it, and an fsync
+    // only adds durability across a power loss, which means nothing for a
+    // runtime directory (every container is gone then, and delete --force
+    // copes with a lost or torn record); on ext4 each fsync is a journal
+    // commit, milliseconds (bench/README.md).
     void write_record(const spec::ContainerRecord& r) const;
     // nullopt when state.json is missing (a create that never wrote it).
     // Throws on a corrupt file.
@@ -85,8 +87,8 @@ public:
 
 private:
     // temp file (O_EXCL) + rename, so readers see the old or the new file,
-    // never a torn one; `durable` adds an fsync of the file first.
-    void write_atomic(const std::string& name, const std::string& data, bool durable) const;
+    // never a torn one.
+    void write_atomic(const std::string& name, const std::string& data) const;
 
     std::string id_;
     std::string path_;
