@@ -4,7 +4,6 @@
 #include "runtime/cgroups/cgroups.hpp"
 #include "runtime/cgroups/device_filter.hpp"
 #include "sys/error.hpp"
-#include "sys/log.hpp"
 #include "sys/syscalls.hpp"
 
 namespace islet::runtime::cgroups {
@@ -63,22 +62,20 @@ void apply_devices_v1(const std::string& dir, const std::vector<DeviceRule>& rul
 void apply_devices(const Host& host, const std::map<std::string, std::string>& dirs,
                    const std::vector<spec::DeviceCgroup>& config_rules) {
     const auto rules = device_rules(config_rules);
+    // Where the v1 devices controller holds the container (v1, and hybrid as
+    // runc sees it) it is the whole enforcement: the kernel checks every
+    // device access against it. No eBPF program on the unified hierarchy
+    // besides it (runc attaches none there either); loading one costs a
+    // verifier run per container.
     const Hierarchy* v1 = host.v1("devices");
-    if (v1) {
-        if (auto it = dirs.find(v1->name); it != dirs.end()) apply_devices_v1(it->second, rules);
-    }
+    if (v1)
+        if (auto it = dirs.find(v1->name); it != dirs.end()) return apply_devices_v1(it->second, rules);
     auto unified = dirs.find("unified");
     if (unified == dirs.end()) {
         if (!v1 && !config_rules.empty()) throw sys::Error("no devices cgroup on this host to apply the device rules to");
         return;
     }
-    const auto program = device_program(emulate_device_rules(rules));
-    try {
-        attach_device_program(unified->second, program);
-    } catch (const sys::Error& e) {
-        if (!v1) throw;
-        log::debug("device eBPF program on the unified hierarchy (v1 devices enforce): " + e.message());
-    }
+    attach_device_program(unified->second, device_program(emulate_device_rules(rules)));
 }
 
 }  // namespace islet::runtime::cgroups

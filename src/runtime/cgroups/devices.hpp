@@ -8,12 +8,11 @@
 // random, urandom, tty, console, ptmx, pts, and mknod of any node, as runc's
 // AllowedDevices): a deny-all config still has a working /dev.
 //
-// Where they go: the v1 devices controller when it is mounted (v1, hybrid),
-// and an eBPF program on the unified cgroup (device_filter.hpp) on v2. In
-// hybrid the eBPF program is attached as well, best effort: the kernel runs
-// the unified hierarchy's device programs in addition to the v1 controller,
-// so both enforce the same list (and the program is exercised on hybrid
-// hosts too).
+// Where they go: the v1 devices controller when it holds the container (v1,
+// hybrid), else an eBPF program on the unified cgroup (device_filter.hpp, v2).
+// Not both: the v1 controller alone enforces the list, as in runc, and a
+// program costs a verifier run per container (bench/README.md). The program
+// is exercised by the unit tests' interpreter and the v2 VM lane.
 #pragma once
 
 #include <map>
