@@ -161,12 +161,17 @@ Host parse_host(const std::string& mountinfo, const std::string& unified_control
 }
 
 Host detect() {
-    std::string mountinfo = sys::read_file("/proc/self/mountinfo");
-    // Find the unified mount first to read its controllers.
-    Host probe = parse_host(mountinfo, "");
-    std::string controllers;
-    if (auto* u = probe.unified()) controllers = read_trim(u->mount + "/cgroup.controllers");
-    return parse_host(mountinfo, controllers);
+    // Read once per process: create asks in its host checks and again for
+    // its plan, and the cgroup mounts do not change under a command.
+    static const Host host = [] {
+        std::string mountinfo = sys::read_file("/proc/self/mountinfo");
+        // Find the unified mount first to read its controllers.
+        Host probe = parse_host(mountinfo, "");
+        std::string controllers;
+        if (auto* u = probe.unified()) controllers = read_trim(u->mount + "/cgroup.controllers");
+        return parse_host(mountinfo, controllers);
+    }();
+    return host;
 }
 
 std::string expand_slice(const std::string& slice) {
@@ -249,23 +254,37 @@ std::map<std::string, std::string> plan_dirs(const Host& host, const std::string
     return dirs;
 }
 
-void check_reusable(const std::map<std::string, std::string>& dirs) {
+namespace {
+
+void refuse_populated(const std::map<std::string, std::string>& dirs) {
     for (auto& [name, dir] : dirs) {
         auto procs = read_procs(dir);
         if (!procs.empty())
             throw sys::Error("container's cgroup is not empty: " + std::to_string(procs.size()) +
                              " process(es) found");
     }
+}
+
+void refuse_frozen(const std::map<std::string, std::string>& dirs) {
     spec::CgroupRecord probe;
     probe.dirs = dirs;
     if (frozen(probe)) throw sys::Error("container's cgroup unexpectedly frozen");
 }
 
+}  // namespace
+
+void check_reusable(const std::map<std::string, std::string>& dirs) {
+    refuse_populated(dirs);
+    refuse_frozen(dirs);
+}
+
 void create_dirs(const Host& host, const std::map<std::string, std::string>& dirs) {
+    std::map<std::string, std::string> existed;  // the directories not made here
     for (auto& h : host.hierarchies) {
         auto it = dirs.find(h.name);
         if (it == dirs.end()) continue;
         const std::string& dir = it->second;
+        bool made = false;
         if (!h.v2 && h.has("cpuset")) {
             // Walk down from the mount, copying cpuset.cpus/mems into every new
             // level: the kernel leaves them empty and then refuses tasks.
@@ -274,7 +293,7 @@ void create_dirs(const Host& host, const std::map<std::string, std::string>& dir
             for (auto& part : sys::split(rest, '/')) {
                 if (part.empty()) continue;
                 std::string next = cur + "/" + part;
-                sys::mkdir_all(next, 0755);
+                made = sys::mkdir_all(next, 0755);
                 for (const char* f : {"cpuset.cpus", "cpuset.mems"}) {
                     if (read_trim(next + "/" + f).empty()) {
                         std::string parent = read_trim(cur + "/" + f);
@@ -284,11 +303,15 @@ void create_dirs(const Host& host, const std::map<std::string, std::string>& dir
                 cur = next;
             }
         } else {
-            sys::mkdir_all(dir, 0755);
+            made = sys::mkdir_all(dir, 0755);
         }
+        if (!made) existed.insert(*it);
     }
-    // Another create may have populated or frozen them since the first check.
-    check_reusable(dirs);
+    // Another create may have populated or frozen an existing one since the
+    // first check. One made just now holds no process, but starts frozen
+    // under a frozen v1 parent.
+    refuse_populated(existed);
+    refuse_frozen(dirs);
 }
 
 void join(const std::map<std::string, std::string>& dirs, pid_t pid, const std::string& skip) {
@@ -387,7 +410,7 @@ void kill_all(const spec::CgroupRecord& cg, int sig) {
 // cgroup that holds islet itself (a lost record guessed by name could name
 // either). Read once per destroy().
 std::vector<std::string> protected_dirs() {
-    Host host = parse_host(sys::read_file_if_exists("/proc/self/mountinfo").value_or(""), "");
+    const Host host = detect();
     auto self = parse_self_cgroup(sys::read_file_if_exists("/proc/self/cgroup").value_or(""), host);
     std::vector<std::string> out;
     for (auto& h : host.hierarchies) {
@@ -404,8 +427,28 @@ std::vector<std::string> protected_dirs() {
     return out;
 }
 
+namespace {
+
+// One rmdir per directory; true when none is left. The kernel refuses
+// (EBUSY) a cgroup that holds a live process or a child cgroup, so a success
+// proves there was nothing inside to kill; it refuses a hierarchy root and
+// every cgroup holding islet (populated, or the parent of one) the same way.
+bool remove_if_empty(const spec::CgroupRecord& cg) {
+    if (!cg.owned) return false;
+    bool gone = true;
+    for (auto& [name, dir] : cg.dirs)
+        if (::rmdir(dir.c_str()) < 0 && errno != ENOENT) gone = false;
+    return gone;
+}
+
+}  // namespace
+
 void destroy(const spec::CgroupRecord& cg) {
     if (cg.dirs.empty()) return;
+    // The common case, a container whose processes have all exited: no
+    // mountinfo, no sweep of cgroup.procs (a zombie does not populate a
+    // cgroup). Anything else falls through to the checked sweep.
+    if (remove_if_empty(cg)) return;
     const auto keep = protected_dirs();
     for (auto& [name, dir] : cg.dirs)
         if (std::find(keep.begin(), keep.end(), sys::clean_path(dir)) != keep.end())

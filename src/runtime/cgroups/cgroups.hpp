@@ -74,9 +74,10 @@ std::map<std::string, std::string> parse_self_cgroup(const std::string& text, co
 void check_reusable(const std::map<std::string, std::string>& dirs);
 
 // Makes the directories (cpuset.cpus/mems copied down from the parent on v1,
-// as the kernel leaves them empty). Refuses a directory that already holds
-// processes ("container's cgroup is not empty: N process(es) found") or is
-// frozen (check_reusable again, now that they exist).
+// as the kernel leaves them empty). Refuses a directory that existed and now
+// holds processes ("container's cgroup is not empty: N process(es) found"),
+// and any that is frozen (check_reusable again, now that they exist; one made
+// here cannot hold a process yet).
 void create_dirs(const Host& host, const std::map<std::string, std::string>& dirs);
 
 // Moves pid into every directory (v1 and unified).
@@ -96,7 +97,9 @@ void thaw(const spec::CgroupRecord& cg);
 
 // Kills every process in the cgroups (freeze, SIGKILL all, thaw; v2:
 // cgroup.kill) and waits for them to go, then removes the directories,
-// sub-cgroups first.
+// sub-cgroups first. Tries a plain rmdir of each first: the kernel removes
+// only a cgroup with no process and no child, so when all go there was
+// nothing to kill (the usual delete of a stopped container).
 // Missing directories are fine; this is what `delete --force` relies on.
 void destroy(const spec::CgroupRecord& cg);
 

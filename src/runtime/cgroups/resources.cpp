@@ -214,9 +214,19 @@ void apply_resources(const Host& host, const std::map<std::string, std::string>&
     apply_writes(host, dirs, plan.writes);
 }
 
+bool only_devices(const spec::Resources& r) {
+    return !r.memory && !r.cpu && !r.pids && !r.block_io && r.hugepage_limits.empty() && !r.network && r.rdma.empty() &&
+           r.unified.empty();
+}
+
 void setup(const Host& host, const std::map<std::string, std::string>& dirs, const std::optional<spec::Resources>& r) {
-    if (r) apply_resources(host, dirs, *r, "config.json", "/linux/resources");
-    else if (host.layout == Layout::v2) apply_resources(host, dirs, spec::Resources{}, "config.json", "/linux/resources");
+    // Every plan starts from a field of its own: with none of them there is
+    // nothing to plan, and no facts to gather (which lists every directory).
+    // A pure v2 host still enables its controllers (apply_resources).
+    if (r && !only_devices(*r))
+        apply_resources(host, dirs, *r, "config.json", "/linux/resources");
+    else if (host.layout == Layout::v2)
+        apply_resources(host, dirs, spec::Resources{}, "config.json", "/linux/resources");
     apply_devices(host, dirs, r ? r->devices : std::vector<spec::DeviceCgroup>{});
 }
 
@@ -232,6 +242,7 @@ bool has_limits(const spec::Resources& r) {
 }
 
 std::vector<spec::Problem> resource_problems(const spec::Resources& r, const Host& host) {
+    if (only_devices(r)) return {};
     Facts f = gather_facts(host, {});
     return plan_resources(r, f, "/linux/resources").problems;
 }

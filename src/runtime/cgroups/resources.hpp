@@ -169,6 +169,9 @@ void setup(const Host& host, const std::map<std::string, std::string>& dirs, con
 
 // True when `r` asks for any limit besides device rules.
 bool has_limits(const spec::Resources& r);
+// True when `r` has no field but devices (runc spec's default): nothing for
+// any controller to plan, whatever the host.
+bool only_devices(const spec::Resources& r);
 
 // Checks that need no cgroup directory yet (missing controllers, values
 // runc refuses), for create's host_checks. Pointers under /linux/resources.
