@@ -4,10 +4,12 @@ prints, per phase of each process, the median wall time and the mean CPU time.
 
 A phase starts at an event (a uprobe on one of islet's step functions, or a tracepoint:
 exec, clone3, exit) and ends at the next event of the same process. The CPU time of a
-phase is the cpu-clock samples of that process between its two events. Processes are
-told apart by role: the runtime (the first islet process of a lifecycle), the init (its
-clone3 child), the container (after the init's final execve). Phases are keyed by role
-and label, so one label seen twice in a process (sync recv) gets an ordinal."""
+phase is the cpu-clock samples of that process between its two events. A runtime
+process is named by the command it ran (run, create, start, delete, exec), a clone3
+child is the init (or exec's joining process); the init's last phases run the exec stub
+("exec <fd>") and the container's program. Phases are keyed by process and label, in
+the order they happen; a label seen twice in a process gets an ordinal. The sum of a
+process's wall medians is close to its lifetime, not exactly it."""
 import collections
 import statistics
 import sys
@@ -52,24 +54,22 @@ def label_of(event, rest):
     return event
 
 
+COMMANDS = {"create_container": "create", "start_container": "start", "delete_container": "delete",
+            "exec_in_container": "exec"}
+
+
 def main():
-    runs_wall = collections.defaultdict(list)   # (role, label) -> [ms]
-    runs_cpu = collections.defaultdict(list)
-    first_seen = {}                             # (role, label) -> order
-    period_ms = float(sys.argv[1]) if len(sys.argv) > 1 else 0.2  # one cpu-clock sample
-    role = {}                                   # pid -> role
+    period_ms = float(sys.argv[1]) if len(sys.argv) > 1 else 0.1  # one cpu-clock sample
+    kind = {}                                   # pid -> "runtime" or "child"
+    phases = collections.defaultdict(list)      # pid -> [(label, wall ms, cpu ms)]
+    commands = collections.defaultdict(set)     # pid -> command probes seen
     last = {}                                   # pid -> (label, t, samples)
     counts = collections.defaultdict(collections.Counter)
-    runtime_started = {}
 
     def close(pid, t):
-        if pid not in last:
-            return
-        label, t0, samples = last[pid]
-        key = (role[pid], label)
-        runs_wall[key].append((t - t0) * 1000.0)
-        runs_cpu[key].append(samples * period_ms)
-        first_seen.setdefault(key, len(first_seen))
+        if pid in last:
+            label, t0, samples = last.pop(pid)
+            phases[pid].append((label, (t - t0) * 1000.0, samples * period_ms))
 
     for pid, t, event, rest in parse(sys.stdin):
         label = label_of(event, rest)
@@ -78,38 +78,58 @@ def main():
                 l, t0, s = last[pid]
                 last[pid] = (l, t0, s + 1)
             continue
-        if pid not in role:
+        if pid not in kind:
             # The runtime is born by exec, the init (or exec's joining
             # process) by clone3: its first event is clone3's return.
             if label.startswith("exec islet"):
-                role[pid] = "runtime"
-            elif label == "clone3 returns" and pid not in counts:
-                role[pid] = "init"
+                kind[pid] = "runtime"
+                label = "exec islet"
+            elif label == "clone3 returns":
+                kind[pid] = "child"
             else:
                 continue
         close(pid, t)
+        if label in COMMANDS:
+            commands[pid].add(COMMANDS[label])
+        if label == "exec_child_main":
+            commands[pid].add("joining")
+        if label == "exit":
+            continue
         n = counts[pid][label]
         counts[pid][label] += 1
-        name = label if n == 0 else f"{label} #{n + 1}"
-        if label == "exit":
-            last.pop(pid, None)
-            continue
-        last[pid] = (name, t, 0)
-        runtime_started.setdefault(pid, t)
+        last[pid] = (label if n == 0 else f"{label} #{n + 1}", t, 0)
 
-    order = sorted(runs_wall, key=lambda k: (0 if k[0] == "runtime" else 1, first_seen[k]))
-    print(f"{'process':8} {'phase (from this event to the next)':44} {'wall ms':>8} {'CPU ms':>7} {'n':>4}")
-    for role_name in ("runtime", "init"):
+    def role(pid):
+        c = commands[pid]
+        if kind[pid] == "child":
+            return "exec's child" if "joining" in c else "init"
+        if {"create", "start"} <= c:
+            return "run"
+        return next(iter(sorted(c)), "runtime")
+
+    wall = collections.defaultdict(list)
+    cpu = collections.defaultdict(list)
+    order = {}
+    for pid, items in phases.items():
+        r = role(pid)
+        for i, (label, w, c) in enumerate(items):
+            key = (r, label)
+            wall[key].append(w)
+            cpu[key].append(c)
+            order.setdefault(key, (i, len(order)))
+    roles = ["run", "create", "start", "delete", "exec", "init", "exec's child", "runtime"]
+    print(f"{'process':12} {'phase (from this event to the next)':40} {'wall ms':>8} {'CPU ms':>7} {'n':>4}")
+    for r in roles:
+        keys = sorted((k for k in wall if k[0] == r), key=lambda k: order[k])
+        if not keys:
+            continue
         tw = tc = 0.0
-        for key in order:
-            if key[0] != role_name:
-                continue
-            w = statistics.median(runs_wall[key])
-            c = statistics.mean(runs_cpu[key])
+        for k in keys:
+            w, c = statistics.median(wall[k]), statistics.mean(cpu[k])
             tw += w
             tc += c
-            print(f"{role_name:8} {key[1][:44]:44} {w:8.2f} {c:7.2f} {len(runs_wall[key]):4d}")
-        print(f"{role_name:8} {'(sum of medians)':44} {tw:8.2f} {tc:7.2f}")
+            print(f"{r:12} {k[1][:40]:40} {w:8.2f} {c:7.2f} {len(wall[k]):4d}")
+        print(f"{r:12} {'(sum)':40} {tw:8.2f} {tc:7.2f}")
 
 
 if __name__ == "__main__":
