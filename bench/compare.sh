@@ -18,17 +18,12 @@
 # Everything runs in a private mount namespace whose cgroup v2 mount (hybrid
 # hosts) is unmounted, so that every runtime sees the same v1 layout (crun
 # 1.8 refuses the hybrid one). Everything made is removed at exit.
-set -euo pipefail
-export LC_ALL=C
-
 self=$(realpath -e "${BASH_SOURCE[0]}")
 repo=$(cd "$(dirname "$self")/.." && pwd)
 
 # shellcheck source=bench/lib.sh
-. "$repo/bench/lib.sh"
+. "$repo/bench/lib.sh"  # also: set -euo pipefail, LC_ALL=C
 bench_enter_namespace "$self" "$@"
-
-usage() { sed -n '3,8p' "$self" | sed 's/^# \{0,1\}//'; }
 
 n=20
 roots=both
@@ -36,8 +31,8 @@ while getopts "n:s:h" opt; do
     case $opt in
     n) n=$OPTARG ;;
     s) roots=$OPTARG ;;
-    h) usage; exit 0 ;;
-    *) usage >&2; exit 2 ;;
+    h) bench_usage "$self"; exit 0 ;;
+    *) bench_usage "$self" >&2; exit 2 ;;
     esac
 done
 [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: -n wants a positive number" >&2; exit 2; }
@@ -48,10 +43,7 @@ both) fs_list=(tmpfs disk) ;;
 *) echo "compare.sh: -s wants tmpfs, disk or both" >&2; exit 2 ;;
 esac
 
-islet=${ISLET:-./build/islet}
-[[ -n ${ISLET:-} || -x $islet ]] || islet=$repo/build/islet
-islet=$(realpath -e "$islet")
-runc=$(command -v "${RUNC:-runc}") || { echo "compare.sh: runc not found" >&2; exit 2; }
+bench_tools compare.sh jq cc busybox
 runtimes=(islet)
 declare -A bin=([islet]=$islet [runc]=$runc)
 if [[ -n ${ISLET_BASE:-} ]]; then
@@ -64,9 +56,6 @@ if [[ ${CRUN:-} != none ]]; then
     bin[crun]=$crun
 fi
 runtimes+=(runc)
-for t in jq cc busybox; do
-    command -v $t >/dev/null || { echo "compare.sh: $t not found" >&2; exit 2; }
-done
 
 tmp=$(mktemp -d /tmp/islet-bench.XXXXXX)
 bundle=$tmp/bundle

@@ -1,4 +1,7 @@
-# Shared by bench/compare.sh and bench/profile.sh (sourced, not run).
+# Shared by bench/compare.sh and bench/profile.sh (sourced, not run). It sets
+# their shell options too.
+set -euo pipefail
+export LC_ALL=C
 
 # bench_enter_namespace SCRIPT ARGS...: unless already done, re-executes SCRIPT
 # as a child subreaper (orphaned container inits are reaped by it, not by a
@@ -20,6 +23,27 @@ if libc.prctl(36, 1, 0, 0, 0) != 0:  # PR_SET_CHILD_SUBREAPER
 os.execvp("unshare", ["unshare", "-m", "--propagation", "private"] + sys.argv[1:])' "$BASH" "$script" "$@"
     fi
     if mountpoint -q /sys/fs/cgroup/unified; then umount /sys/fs/cgroup/unified; fi
+}
+
+# bench_usage SCRIPT: its header comment from "Usage:" to the first blank
+# comment line.
+bench_usage() {
+    sed -n '/^# Usage:/,/^#$/p' "$1" | sed -e '$d' -e 's/^# \{0,1\}//'
+}
+
+# bench_tools NAME TOOL...: exits when a tool is missing; sets $islet (from
+# $ISLET, else ./build/islet, else the repository's build/islet) and $runc
+# (from $RUNC, else runc on PATH), both absolute.
+bench_tools() {
+    local name=$1 t
+    shift
+    for t in "$@"; do
+        command -v "$t" >/dev/null || { echo "$name: $t not found" >&2; exit 2; }
+    done
+    islet=${ISLET:-./build/islet}
+    [[ -n ${ISLET:-} || -x $islet ]] || islet=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/build/islet
+    islet=$(realpath -e "$islet")
+    runc=$(command -v "${RUNC:-runc}") || { echo "$name: runc not found" >&2; exit 2; }
 }
 
 # bench_bundle DIR ISLET RUNC: a busybox rootfs (scripts/make-bundle.sh) with

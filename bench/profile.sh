@@ -14,16 +14,11 @@
 # and cpu-clock samples (software events only): a phase runs from one event
 # of a process to its next (bench/phases.py). Same bundle and private mount
 # namespace as bench/compare.sh. Uprobes add a few microseconds per event.
-set -euo pipefail
-export LC_ALL=C
-
 self=$(realpath -e "${BASH_SOURCE[0]}")
 repo=$(cd "$(dirname "$self")/.." && pwd)
 # shellcheck source=bench/lib.sh
-. "$repo/bench/lib.sh"
+. "$repo/bench/lib.sh"  # also: set -euo pipefail, LC_ALL=C
 bench_enter_namespace "$self" "$@"
-
-usage() { sed -n '3,9p' "$self" | sed 's/^# \{0,1\}//'; }
 
 n=20
 mode=run
@@ -33,19 +28,13 @@ while getopts "n:m:kh" opt; do
     n) n=$OPTARG ;;
     m) mode=$OPTARG ;;
     k) keep=1 ;;
-    h) usage; exit 0 ;;
-    *) usage >&2; exit 2 ;;
+    h) bench_usage "$self"; exit 0 ;;
+    *) bench_usage "$self" >&2; exit 2 ;;
     esac
 done
 [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "profile.sh: -n wants a positive number" >&2; exit 2; }
 [[ $mode =~ ^(run|split|exec)$ ]] || { echo "profile.sh: -m wants run, split or exec" >&2; exit 2; }
-for t in perf jq nm readelf busybox; do
-    command -v $t >/dev/null || { echo "profile.sh: $t not found" >&2; exit 2; }
-done
-islet=${ISLET:-./build/islet}
-[[ -n ${ISLET:-} || -x $islet ]] || islet=$repo/build/islet
-islet=$(realpath -e "$islet")
-runc=$(command -v "${RUNC:-runc}") || { echo "profile.sh: runc not found" >&2; exit 2; }
+bench_tools profile.sh perf jq nm readelf busybox
 tracefs=/sys/kernel/tracing
 [[ -w $tracefs/uprobe_events ]] || tracefs=/sys/kernel/debug/tracing
 [[ -w $tracefs/uprobe_events ]] || { echo "profile.sh: no writable uprobe_events (tracefs)" >&2; exit 2; }
