@@ -6,7 +6,7 @@ set -eu
 [ "$(id -u)" = 0 ] || { echo "install-deps.sh: run as root" >&2; exit 1; }
 export DEBIAN_FRONTEND=noninteractive
 PKGS="build-essential cmake git pkg-config nlohmann-json3-dev libyajl-dev libseccomp-dev
-  googletest libgtest-dev bats bats-support bats-assert
+  libboost-program-options-dev googletest libgtest-dev bats bats-support bats-assert
   busybox-static jq runc iproute2 procps util-linux qemu-system-x86 cpio"
 if [ "${1:-}" = "--clients" ]; then
   PKGS="$PKGS podman conmon crun fuse-overlayfs slirp4netns uidmap containerd

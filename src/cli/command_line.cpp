@@ -3,11 +3,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <climits>
-#include <optional>
 
 #include "runtime/container/state_store.hpp"
-#include "sys/strings.hpp"
 
 namespace islet::cli {
 namespace {
@@ -19,6 +16,28 @@ const Flag* find_flag(const std::vector<const std::vector<Flag>*>& tables, const
             if (name.size() == 1 && f.short_name == name[0]) return &f;
         }
     return nullptr;
+}
+
+void add_to(po::options_description& desc, const Flag& f) {
+    switch (f.kind) {
+        case Kind::boolean:
+            desc.add_options()(f.name.c_str(), po::value<std::string>(), f.help.c_str());
+            break;
+        case Kind::string:
+            if (f.default_value.empty())
+                desc.add_options()(f.name.c_str(), po::value<std::string>(), f.help.c_str());
+            else
+                desc.add_options()(f.name.c_str(), po::value<std::string>()->default_value(f.default_value),
+                                   f.help.c_str());
+            break;
+        case Kind::strings:
+            desc.add_options()(f.name.c_str(), po::value<std::vector<std::string>>()->composing(), f.help.c_str());
+            break;
+        case Kind::integer:
+            desc.add_options()(f.name.c_str(), po::value<int>()->default_value(f.default_value.empty() ? 0 : std::stoi(f.default_value)),
+                               f.help.c_str());
+            break;
+    }
 }
 
 // One step of Go's flag parsing: returns false when `tok` is not a flag
@@ -57,37 +76,50 @@ bool take_flag(const std::vector<const std::vector<Flag>*>& tables, const std::v
     return true;
 }
 
-// An integer flag's value as Go's flag.Int takes a decimal one: optional sign;
-// here it must fit an int. The error is the suffix of Go's message.
-std::optional<int> flag_int(const std::string& value, std::string& error) {
-    auto n = sys::parse_int(value.size() > 1 && value[0] == '+' ? std::string_view(value).substr(1) : value);
-    error = !n ? "parse error" : (*n < INT_MIN || *n > INT_MAX) ? "value out of range" : "";
-    if (!error.empty()) return std::nullopt;
-    return static_cast<int>(*n);
+// One description for the tables; a name in an earlier table shadows the
+// same name in a later one (a command's own --rootless beats the global).
+po::options_description describe(const std::vector<const std::vector<Flag>*>& tables) {
+    po::options_description desc;
+    for (size_t i = 0; i < tables.size(); ++i)
+        for (auto& f : *tables[i]) {
+            bool shadowed = false;
+            for (size_t j = 0; j < i && !shadowed; ++j)
+                for (auto& g : *tables[j]) shadowed = shadowed || g.name == f.name;
+            if (!shadowed) add_to(desc, f);
+        }
+    return desc;
 }
 
-// Stores normalized "--name=value" tokens. A name in an earlier table
-// shadows the same name in a later one (a command's own --rootless beats the
-// global); find_flag looks in that order.
-FlagValues store(const std::vector<const std::vector<Flag>*>& tables, const std::vector<std::string>& normalized) {
-    FlagValues v;
-    for (auto* t : tables)
-        for (auto& f : *t)
-            if (!f.default_value.empty() && (f.kind == Kind::string || f.kind == Kind::integer))
-                v.defaults.emplace(f.name, f.default_value);  // emplace: the first table's wins
-    for (auto& tok : normalized) {
-        const auto eq = tok.find('=');
-        const std::string name = tok.substr(2, eq - 2), value = tok.substr(eq + 1);
-        const Flag* f = find_flag(tables, name);
-        if (!f) throw UsageError("flag provided but not defined: -" + name);
-        std::string error;
-        if (f->kind == Kind::integer && !flag_int(value, error))
-            throw UsageError("invalid value \"" + value + "\" for flag -" + name + ": " + error);
-        auto& slot = v.given[f->name];
-        if (f->kind != Kind::strings) slot.clear();
-        slot.push_back(value);
+// Booleans are stored as strings so that "--x=false" works; make them real.
+void store(const po::options_description& desc, const std::vector<std::string>& normalized, po::variables_map& vm) {
+    try {
+        auto parsed = po::command_line_parser(normalized)
+                          .options(desc)
+                          .style(po::command_line_style::allow_long | po::command_line_style::long_allow_adjacent)
+                          .run();
+        po::store(parsed, vm);
+        po::notify(vm);
+    } catch (const po::multiple_occurrences& e) {
+        // Go's flag package lets the last occurrence win for single flags.
+        po::variables_map last;
+        std::vector<std::string> dedup;
+        for (auto it = normalized.rbegin(); it != normalized.rend(); ++it) {
+            std::string key = it->substr(0, it->find('='));
+            bool repeatable = false;
+            if (auto* d = desc.find_nothrow(key.substr(2), false)) {
+                repeatable = d->semantic()->is_composing();
+            }
+            if (repeatable || std::none_of(dedup.begin(), dedup.end(), [&](const std::string& s) {
+                    return s.substr(0, s.find('=')) == key;
+                }))
+                dedup.insert(dedup.begin(), *it);
+        }
+        store(desc, dedup, vm);
+    } catch (const po::invalid_option_value& e) {
+        throw UsageError(std::string("invalid value for flag: ") + e.what());
+    } catch (const po::error& e) {
+        throw UsageError(e.what());
     }
-    return v;
 }
 
 std::string flag_help_line(const Flag& f) {
@@ -119,22 +151,19 @@ bool Globals::rootless_effective() const {
     return runtime::default_state_root() != "/run/islet";  // euid 0 in a user namespace
 }
 
-bool Invocation::flag(const std::string& name) const { return str(name) == "true"; }
+bool Invocation::flag(const std::string& name) const {
+    if (!vm.count(name)) return false;
+    return vm[name].as<std::string>() == "true";
+}
 
 std::string Invocation::str(const std::string& name) const {
-    if (auto it = values.given.find(name); it != values.given.end()) return it->second.back();
-    auto d = values.defaults.find(name);
-    return d != values.defaults.end() ? d->second : std::string();
+    return vm.count(name) ? vm[name].as<std::string>() : std::string();
 }
 
-int Invocation::integer(const std::string& name) const {
-    std::string error;
-    return flag_int(str(name), error).value_or(0);  // checked by store()
-}
+int Invocation::integer(const std::string& name) const { return vm.count(name) ? vm[name].as<int>() : 0; }
 
 std::vector<std::string> Invocation::strings(const std::string& name) const {
-    auto it = values.given.find(name);
-    return it != values.given.end() ? it->second : std::vector<std::string>{};
+    return vm.count(name) ? vm[name].as<std::vector<std::string>>() : std::vector<std::string>{};
 }
 
 std::string Invocation::root() const {
@@ -185,10 +214,11 @@ Split split_command(const std::vector<std::string>& argv) {
 }
 
 Globals parse_globals(const std::vector<std::string>& tokens) {
-    Invocation globals;
-    globals.values = store({&global_flags()}, tokens);
+    std::vector<const std::vector<Flag>*> tables = {&global_flags()};
+    po::variables_map vm;
+    store(describe(tables), tokens, vm);
     Globals g;
-    auto s = [&](const char* n) { return globals.str(n); };
+    auto s = [&](const char* n) { return vm.count(n) ? vm[n].as<std::string>() : std::string(); };
     g.root = s("root");
     g.log = s("log");
     g.log_format = s("log-format").empty() ? "text" : s("log-format");
@@ -223,7 +253,7 @@ Invocation parse(const Command& cmd, const std::vector<std::string>& global_toke
         inv.args.push_back(tok);
         if (cmd.stop_at_first_arg) only_args = true;
     }
-    inv.values = store(tables, normalized);
+    store(describe(tables), normalized, inv.vm);
     // Globals given after the command count as well (runc HEAD accepts them).
     std::vector<std::string> gtoks;
     for (auto& t : normalized) {

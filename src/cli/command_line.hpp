@@ -1,4 +1,4 @@
-// runc's command-line grammar. No syscalls.
+// runc's command-line grammar on top of Boost.Program_options. No syscalls.
 //
 // runc uses urfave/cli v1 over Go's flag package (RUNC-CONTRACT.md §1.1):
 // one or two dashes (`-root`, `--root`), `--flag value` and `--flag=value`,
@@ -6,19 +6,19 @@
 // `--detach false` makes `false` an argument), no bundling (`-dt` is
 // unknown), `--` ends options, repeatable flags add one value per occurrence
 // with no comma splitting, and exec/ps stop parsing at the container id.
-// Each flag is normalized to "--name=value" against the flag tables, then
-// stored: booleans as "true"/"false", a single flag's last occurrence wins
-// (Go's flag package), repeatable ones keep every value, integers are
-// decimal, as Go's flag.Int reads them, and must fit an int.
+// normalize() turns that grammar into tokens Boost parses exactly
+// ("--name=value"), and Boost does the typing and storage.
 #pragma once
 
+#include <boost/program_options.hpp>
 #include <functional>
-#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace islet::cli {
+
+namespace po = boost::program_options;
 
 enum class Kind { boolean, string, strings, integer };
 
@@ -53,23 +53,16 @@ struct Globals {
     bool rootless_effective() const;
 };
 
-// Flag name -> the values given on the command line (one, or every one of a
-// repeatable flag), and the defaults of the flags that have one.
-struct FlagValues {
-    std::map<std::string, std::vector<std::string>> given;
-    std::map<std::string, std::string> defaults;
-};
-
 struct Invocation {
     Globals globals;
-    FlagValues values;
+    po::variables_map vm;
     std::vector<std::string> args;  // positional arguments
 
     bool flag(const std::string& name) const;
     std::string str(const std::string& name) const;
     int integer(const std::string& name) const;
     std::vector<std::string> strings(const std::string& name) const;
-    bool given(const std::string& name) const { return values.given.count(name) != 0; }
+    bool given(const std::string& name) const { return vm.count(name) && !vm[name].defaulted(); }
     // The state root: --root, else the default rule.
     std::string root() const;
 };
