@@ -3,7 +3,7 @@
 #include <sys/socket.h>
 
 #include <cstring>
-#include <vector>
+#include <memory>
 
 #include "sys/error.hpp"
 #include "sys/strings.hpp"
@@ -72,8 +72,10 @@ void send(int sock, Type type, std::string_view payload) { send_raw(sock, type, 
 void send_with_fd(int sock, Type type, int fd, std::string_view payload) { send_raw(sock, type, payload, fd); }
 
 Message recv(int sock) {
-    std::vector<char> buf(sizeof(Header) + kMaxPayload + 1);
-    iovec iov{buf.data(), buf.size()};
+    // Not zero-filled: only the n bytes received are read.
+    constexpr size_t kBufSize = sizeof(Header) + kMaxPayload + 1;
+    std::unique_ptr<char[]> buf(new char[kBufSize]);
+    iovec iov{buf.get(), kBufSize};
     alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 4)] = {};
     msghdr msg{};
     msg.msg_iov = &iov;
@@ -81,9 +83,13 @@ Message recv(int sock) {
     msg.msg_control = control;
     msg.msg_controllen = sizeof control;
     ssize_t n;
+    // ECONNRESET: the peer closed with messages of ours unread (an init that
+    // failed before reading cgroups_done). The kernel reports that once,
+    // ahead of what the peer sent before closing; the next call returns
+    // those messages (its `error`) and then EOF.
     do {
         n = ::recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-    } while (n < 0 && errno == EINTR);
+    } while (n < 0 && (errno == EINTR || errno == ECONNRESET));
     if (n < 0) sys::throw_errno("sync: receive");
     Message m;
     for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
@@ -102,12 +108,12 @@ Message recv(int sock) {
     if (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) throw sys::Error("sync: oversized message");
     if (static_cast<size_t>(n) < sizeof(Header)) throw sys::Error("sync: short message header");
     Header h;
-    std::memcpy(&h, buf.data(), sizeof h);
+    std::memcpy(&h, buf.get(), sizeof h);
     if (!known(h.type)) throw sys::Error("sync: unknown message type " + std::to_string(h.type));
     if (h.length > kMaxPayload || static_cast<size_t>(n) != sizeof h + h.length)
         throw sys::Error("sync: message length does not match its header");
     m.type = static_cast<Type>(h.type);
-    m.payload.assign(buf.data() + sizeof h, h.length);
+    m.payload.assign(buf.get() + sizeof h, h.length);
     if (sys::has_nul(m.payload)) throw sys::Error("sync: payload contains NUL");
     return m;
 }

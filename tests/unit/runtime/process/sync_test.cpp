@@ -141,6 +141,19 @@ TEST(Sync, EofIsReported) {
     EXPECT_FALSE(error_of([&] { send(p.init.get(), Type::ready); }).empty());
 }
 
+// An init that fails before reading the host's last message closes with it
+// unread: the kernel then reports ECONNRESET once, ahead of the init's
+// `error`. The host still gets that error's text, then EOF.
+TEST(Sync, ErrorOfAPeerThatLeftMessagesUnreadArrives) {
+    Pair p;
+    send(p.host.get(), Type::go);
+    send(p.host.get(), Type::cgroups_done);
+    send(p.init.get(), Type::error, "mounts: /proc: permission denied");
+    p.init.reset();
+    EXPECT_EQ(error_of([&] { expect(p.host.get(), Type::ready); }), "mounts: /proc: permission denied");
+    EXPECT_EQ(error_of([&] { recv(p.host.get()); }), "sync: the peer closed the sync socket");
+}
+
 TEST(Sync, FdPassing) {
     Pair p;
     int pipefd[2];
