@@ -121,9 +121,7 @@ void run_hook(const spec::Hook& hook, const std::string& phase, size_t index, co
         if (fds[0].revents & POLLIN) break;  // the hook exited
         if (pidfd.get() < 0 && !out.r && !err.r) break;
     }
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
+    const int status = sys::reap(pid);
     // Collect what is left in the pipes (the hook may have exited with
     // output still buffered).
     for (auto* p : {&out, &err}) {

@@ -1,22 +1,27 @@
 // Errors. Runs on both sides (host and init).
 //
-// A SysError is raised in the syscall wrapper that failed and carries errno, the
-// operation and the path. Drivers add the name of the step that failed
-// (Error::context), and the error is printed exactly once, at the top (cli/main).
+// A sys::Error is raised in the syscall wrapper that failed and carries errno,
+// the operation and the path. Drivers add the name of the step that failed
+// (Error::add_context), and the error is printed exactly once, at the top
+// (cli/main).
+//
+// The one exception: a runtime process that cannot get back into its own
+// namespaces after entering a container's (ns::HostJoins, the time namespace
+// dance, exec's pid namespace) reports with log::report_error and _exits on
+// the spot, since nothing it would do next is safe where it is.
 #pragma once
 
 #include <cerrno>
-#include <stdexcept>
+#include <exception>
 #include <string>
 
 namespace islet::sys {
 
 // A failure with a message meant for the user. `context` grows outwards as the
 // error travels up through the drivers: "create: mounts: mount /proc: ...".
-class Error : public std::runtime_error {
+class Error : public std::exception {
 public:
-    explicit Error(std::string message, int err = 0)
-        : std::runtime_error(message), message_(std::move(message)), errno_(err) {}
+    explicit Error(std::string message, int err = 0) : message_(std::move(message)), errno_(err) {}
 
     const char* what() const noexcept override { return message_.c_str(); }
     const std::string& message() const noexcept { return message_; }

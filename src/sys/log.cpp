@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "sys/retry.hpp"
+
 namespace islet::log {
 namespace {
 
@@ -28,11 +30,8 @@ const char* level_name(Level l) {
 void emit(int fd, const std::string& line) {
     std::string_view rest = line;
     while (!rest.empty()) {
-        ssize_t n = ::write(fd, rest.data(), rest.size());
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return;  // nowhere left to report a logging failure
-        }
+        const ssize_t n = sys::retry_eintr([&] { return ::write(fd, rest.data(), rest.size()); });
+        if (n < 0) return;  // nowhere left to report a logging failure
         rest.remove_prefix(static_cast<size_t>(n));
     }
 }
@@ -69,7 +68,6 @@ void configure(int fd, Format format, Level threshold) {
     g_sink.threshold = threshold;
 }
 
-bool to_stderr() { return g_sink.fd < 0; }
 
 bool enabled(Level level) { return level >= g_sink.threshold; }
 

@@ -19,7 +19,6 @@ enum class Format { text, json };
 // Configures the sink. fd < 0 means stderr. The fd is borrowed for the process
 // lifetime (the CLI opens --log once and never closes it).
 void configure(int fd, Format format, Level threshold);
-bool to_stderr();
 bool enabled(Level level);
 
 void write(Level level, std::string_view msg);

@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "sys/error.hpp"
+#include "sys/retry.hpp"
 #include "sys/strings.hpp"
 #include "sys/syscalls.hpp"
 
@@ -80,10 +81,7 @@ UniqueFd open_procfs_file(int proc_fd, const std::string& rel, int flags) {
 
 void write_procfs_file(int proc_fd, const std::string& rel, std::string_view data) {
     UniqueFd f = open_procfs_file(proc_fd, rel, O_WRONLY);
-    ssize_t n;
-    do {
-        n = ::write(f.get(), data.data(), data.size());
-    } while (n < 0 && errno == EINTR);
+    const ssize_t n = retry_eintr([&] { return ::write(f.get(), data.data(), data.size()); });
     if (n < 0) throw_errno("write", "/proc/" + rel);
     if (static_cast<size_t>(n) != data.size()) throw Error("short write to /proc/" + rel, EIO);
 }

@@ -1,10 +1,10 @@
 #include "sys/syscalls.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -12,25 +12,21 @@
 #include <cstring>
 #include <vector>
 
+#include "sys/dir.hpp"
 #include "sys/error.hpp"
+#include "sys/retry.hpp"
 #include "sys/strings.hpp"
 
 namespace islet::sys {
 
 UniqueFd open_at(int dirfd, const std::string& path, int flags, mode_t mode) {
-    int fd;
-    do {
-        fd = ::openat(dirfd, path.c_str(), flags | O_CLOEXEC, mode);
-    } while (fd < 0 && errno == EINTR);
+    const int fd = retry_eintr([&] { return ::openat(dirfd, path.c_str(), flags | O_CLOEXEC, mode); });
     if (fd < 0) throw_errno("open", path);
     return UniqueFd(fd);
 }
 
 UniqueFd open_at_if_exists(int dirfd, const std::string& path, int flags, mode_t mode) {
-    int fd;
-    do {
-        fd = ::openat(dirfd, path.c_str(), flags | O_CLOEXEC, mode);
-    } while (fd < 0 && errno == EINTR);
+    const int fd = retry_eintr([&] { return ::openat(dirfd, path.c_str(), flags | O_CLOEXEC, mode); });
     if (fd < 0) {
         if (errno == ENOENT) return UniqueFd();
         throw_errno("open", path);
@@ -52,11 +48,8 @@ std::string read_all(int fd) {
     std::string out;
     char buf[8192];
     for (;;) {
-        ssize_t n = ::read(fd, buf, sizeof buf);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            throw_errno("read", fd_target(fd));
-        }
+        const ssize_t n = retry_eintr([&] { return ::read(fd, buf, sizeof buf); });
+        if (n < 0) throw_errno("read", fd_target(fd));
         if (n == 0) break;
         out.append(buf, static_cast<size_t>(n));
     }
@@ -65,11 +58,8 @@ std::string read_all(int fd) {
 
 void write_all(int fd, std::string_view data, const std::string& what) {
     while (!data.empty()) {
-        ssize_t n = ::write(fd, data.data(), data.size());
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            throw_errno("write", what);
-        }
+        const ssize_t n = retry_eintr([&] { return ::write(fd, data.data(), data.size()); });
+        if (n < 0) throw_errno("write", what);
         data.remove_prefix(static_cast<size_t>(n));
     }
 }
@@ -88,16 +78,6 @@ std::optional<std::string> read_file_if_exists(const std::string& path) {
 void write_file(const std::string& path, std::string_view data, int flags) {
     UniqueFd fd = open_path(path, flags);
     write_all(fd.get(), data, path);
-}
-
-void write_file_at(int dirfd, const std::string& name, std::string_view data) {
-    UniqueFd fd = open_at(dirfd, name, O_WRONLY);
-    // cgroup and proc files take one write; a short write is an error there.
-    ssize_t n;
-    do {
-        n = ::write(fd.get(), data.data(), data.size());
-    } while (n < 0 && errno == EINTR);
-    if (n < 0) throw_errno("write " + std::string(data) + " to", name);
 }
 
 bool mkdir_all(const std::string& path, mode_t mode) {
@@ -133,6 +113,12 @@ int pidfd_open_raw(pid_t pid) {
 int pidfd_send_signal_raw(int pidfd, int sig) {
     long r = ::syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0);
     return r < 0 ? -errno : 0;
+}
+
+int reap(pid_t pid) {
+    int status = 0;
+    if (retry_eintr([&] { return ::waitpid(pid, &status, 0); }) < 0) return -1;
+    return status;
 }
 
 UniqueFd open_tree(int dirfd, const std::string& path, unsigned flags) {
@@ -186,18 +172,15 @@ std::string fs_context_log(int fsfd) {
 
 namespace {
 // The fds open in this process, from /proc/self/fd (fallback for close_range).
+// The listing's own descriptor is among them and closed again by the time the
+// caller acts on the list: closing it then fails with EBADF, which is harmless.
 std::vector<int> open_fds(int first_fd) {
     std::vector<int> fds;
-    DIR* d = ::opendir("/proc/self/fd");
-    if (!d) throw_errno("opendir", "/proc/self/fd");
-    int self = ::dirfd(d);
-    while (dirent* e = ::readdir(d)) {
-        char* end;
-        long n = std::strtol(e->d_name, &end, 10);
-        if (*end || end == e->d_name) continue;
-        if (n >= first_fd && n != self) fds.push_back(static_cast<int>(n));
+    UniqueFd dir = open_path("/proc/self/fd", O_RDONLY | O_DIRECTORY);
+    for (auto& e : list_dir(dir.get(), "/proc/self/fd")) {
+        auto n = parse_int(e.name);
+        if (n && *n >= first_fd && *n != dir.get()) fds.push_back(static_cast<int>(*n));
     }
-    ::closedir(d);
     return fds;
 }
 }  // namespace

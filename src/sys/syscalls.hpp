@@ -30,7 +30,7 @@ inline UniqueFd open_path(const std::string& path, int flags, mode_t mode = 0) {
 UniqueFd open_at_if_exists(int dirfd, const std::string& path, int flags, mode_t mode = 0);
 
 // openat2(2). Returns the fd or -errno (callers decide which errors matter).
-int openat2_raw(int dirfd, const std::string& path, std::uint64_t flags, std::uint64_t mode,
+[[nodiscard]] int openat2_raw(int dirfd, const std::string& path, std::uint64_t flags, std::uint64_t mode,
                 std::uint64_t resolve);
 
 // Whole-file helpers on an fd (EINTR-safe; short writes retried).
@@ -40,8 +40,6 @@ void write_all(int fd, std::string_view data, const std::string& what);
 std::string read_file(const std::string& path);
 std::optional<std::string> read_file_if_exists(const std::string& path);
 void write_file(const std::string& path, std::string_view data, int flags = O_WRONLY | O_TRUNC);
-// Writes data into dirfd/name (an existing file), e.g. a cgroup or proc file.
-void write_file_at(int dirfd, const std::string& name, std::string_view data);
 
 // mkdir -p for trusted host paths; returns true when the last component was made.
 bool mkdir_all(const std::string& path, mode_t mode);
@@ -49,9 +47,13 @@ bool mkdir_all(const std::string& path, mode_t mode);
 struct stat fstat_fd(int fd, const std::string& what);
 
 // pidfd_open(2) / pidfd_send_signal(2).
-UniqueFd pidfd_open(pid_t pid);  // throws (ESRCH included)
-int pidfd_open_raw(pid_t pid);   // -errno on failure
-int pidfd_send_signal_raw(int pidfd, int sig);  // -errno on failure
+UniqueFd pidfd_open(pid_t pid);                               // throws (ESRCH included)
+[[nodiscard]] int pidfd_open_raw(pid_t pid);                  // -errno on failure
+[[nodiscard]] int pidfd_send_signal_raw(int pidfd, int sig);  // -errno on failure
+
+// waitpid(pid) until it returns (EINTR retried): the wait status, or -1 with
+// errno when pid is not a child of ours.
+int reap(pid_t pid);
 
 // The new mount API (Linux 5.2+; mount_setattr 5.12+).
 UniqueFd open_tree(int dirfd, const std::string& path, unsigned flags);
@@ -60,7 +62,7 @@ void move_mount(int from_dfd, const std::string& from_path, int to_dfd, const st
 void mount_setattr(int dirfd, const std::string& path, unsigned flags, const mount_attr& attr,
                    const std::string& what);
 UniqueFd fsopen(const std::string& fstype);
-int fsconfig_raw(int fsfd, unsigned cmd, const char* key, const void* value, int aux);
+[[nodiscard]] int fsconfig_raw(int fsfd, unsigned cmd, const char* key, const void* value, int aux);  // -errno
 UniqueFd fsmount(int fsfd, unsigned attr_flags, const std::string& what);
 // The kernel's fs_context log, lines joined by "; ": "tmpfs: Bad value for 'mode'".
 std::string fs_context_log(int fsfd);

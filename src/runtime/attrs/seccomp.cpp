@@ -7,9 +7,7 @@
 #include <seccomp.h>
 #include <stddef.h>
 #include <sys/mman.h>
-#include <sys/socket.h>
 #include <sys/syscall.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -21,6 +19,7 @@
 #include "sys/error.hpp"
 #include "sys/fdpass.hpp"
 #include "sys/log.hpp"
+#include "sys/socket.hpp"
 #include "sys/syscalls.hpp"
 
 #ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
@@ -424,14 +423,7 @@ SeccompProgram compile_seccomp(const spec::Seccomp& p) {
 }
 
 void send_seccomp_listener(const std::string& path, const std::string& state_json, int listener_fd) {
-    sockaddr_un addr{};
-    if (path.size() >= sizeof addr.sun_path) throw sys::Error("seccomp listenerPath too long: " + path);
-    addr.sun_family = AF_UNIX;
-    std::memcpy(addr.sun_path, path.c_str(), path.size());
-    sys::UniqueFd s(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    if (!s) sys::throw_errno("socket");
-    if (::connect(s.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0)
-        sys::throw_errno("connect to the seccomp listener", path);
+    sys::UniqueFd s = sys::connect_unix(path, "seccomp listener");
     // One message, the state and the descriptor together (runc's SendRawFd).
     sys::send_fd(s.get(), listener_fd, state_json);
 }

@@ -1,7 +1,6 @@
 // Applies: linux.cgroupsPath
 #include "runtime/cgroups/cgroups.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -12,7 +11,9 @@
 #include <set>
 #include <thread>
 
+#include "sys/dir.hpp"
 #include "sys/error.hpp"
+#include "sys/mountinfo.hpp"
 #include "sys/strings.hpp"
 #include "sys/syscalls.hpp"
 
@@ -35,11 +36,8 @@ std::vector<pid_t> read_procs(const std::string& dir) {
 
 std::vector<std::string> subdirs(const std::string& dir) {
     std::vector<std::string> out;
-    DIR* d = ::opendir(dir.c_str());
-    if (!d) return out;
-    while (auto* e = ::readdir(d))
-        if (e->d_type == DT_DIR && e->d_name[0] != '.') out.push_back(dir + "/" + e->d_name);
-    ::closedir(d);
+    for (auto& e : sys::try_list_dir(dir).value_or(std::vector<sys::DirEntry>{}))
+        if (e.type == DT_DIR && e.name[0] != '.') out.push_back(dir + "/" + e.name);
     return out;
 }
 
@@ -116,27 +114,20 @@ const Hierarchy* Host::for_controller(const std::string& controller) const {
 Host parse_host(const std::string& mountinfo, const std::string& unified_controllers) {
     Host host;
     std::set<std::string> seen_mounts;
-    for (auto& line : sys::split(mountinfo, '\n')) {
-        // id parent major:minor root mountpoint options [optional...] - fstype source superopts
-        auto dash = line.find(" - ");
-        if (dash == std::string::npos) continue;
-        auto left = sys::split(line.substr(0, dash), ' ');
-        auto right = sys::split(line.substr(dash + 3), ' ');
-        if (left.size() < 5 || right.size() < 3) continue;
-        const std::string& fstype = right[0];
-        if (fstype != "cgroup" && fstype != "cgroup2") continue;
-        if (!seen_mounts.insert(left[4]).second) continue;
+    for (auto& m : sys::parse_mountinfo(mountinfo)) {
+        if (m.fstype != "cgroup" && m.fstype != "cgroup2") continue;
+        if (!seen_mounts.insert(m.mount_point).second) continue;
         Hierarchy h;
-        h.root = left[3];
-        h.mount = left[4];
-        h.v2 = fstype == "cgroup2";
+        h.root = m.root;
+        h.mount = m.mount_point;
+        h.v2 = m.fstype == "cgroup2";
         if (h.v2) {
             h.name = "unified";
             for (auto& c : sys::split(std::string(sys::trim(unified_controllers)), ' '))
                 if (!c.empty()) h.controllers.push_back(c);
         } else {
             std::vector<std::string> names;
-            for (auto& opt : sys::split(right[2], ',')) {
+            for (auto& opt : sys::split(m.super_options, ',')) {
                 static const std::set<std::string> kNotControllers = {
                     "rw", "ro", "relatime", "noatime", "nosuid", "nodev", "noexec", "clone_children", "noprefix",
                     "xattr", "cpuset_v2_mode", "nsdelegate"};

@@ -1,14 +1,15 @@
 // Applies: linux.resources (the driver: facts, plan, apply)
 #include "runtime/cgroups/resources.hpp"
 
-#include <dirent.h>
 #include <limits>
 #include <fcntl.h>
 #include <unistd.h>
 
 #include "runtime/cgroups/devices.hpp"
+#include "sys/dir.hpp"
 #include "sys/error.hpp"
 #include "sys/log.hpp"
+#include "sys/retry.hpp"
 #include "sys/strings.hpp"
 #include "sys/syscalls.hpp"
 
@@ -17,11 +18,8 @@ namespace {
 
 std::vector<std::string> dir_entries(const std::string& dir) {
     std::vector<std::string> out;
-    DIR* d = ::opendir(dir.c_str());
-    if (!d) return out;
-    while (auto* e = ::readdir(d))
-        if (e->d_name[0] != '.') out.emplace_back(e->d_name);
-    ::closedir(d);
+    for (auto& e : sys::try_list_dir(dir).value_or(std::vector<sys::DirEntry>{}))
+        if (e.name[0] != '.') out.push_back(e.name);
     return out;
 }
 
@@ -67,10 +65,7 @@ std::string dir_for(const Host& host, const std::map<std::string, std::string>& 
 int write_value(const std::string& path, const std::string& value) {
     int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
     if (fd < 0) return errno;
-    ssize_t n;
-    do {
-        n = ::write(fd, value.data(), value.size());
-    } while (n < 0 && errno == EINTR);
+    const ssize_t n = sys::retry_eintr([&] { return ::write(fd, value.data(), value.size()); });
     int err = n < 0 ? errno : 0;
     ::close(fd);
     return err;

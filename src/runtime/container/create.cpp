@@ -45,6 +45,7 @@
 #include "sys/fdpass.hpp"
 #include "sys/log.hpp"
 #include "sys/proc.hpp"
+#include "sys/socket.hpp"
 #include "sys/strings.hpp"
 #include "sys/syscalls.hpp"
 
@@ -75,11 +76,10 @@ struct Rollback {
         if (committed) return;
         if (child > 0) {
             if (pidfd >= 0)
-                sys::pidfd_send_signal_raw(pidfd, SIGKILL);
+                (void)sys::pidfd_send_signal_raw(pidfd, SIGKILL);
             else
                 ::kill(child, SIGKILL);
-            while (::waitpid(child, nullptr, 0) < 0 && errno == EINTR) {
-            }
+            sys::reap(child);
         }
         if (!host_mounts_below.empty()) {
             try {
@@ -118,19 +118,6 @@ struct Rollback {
         }
     }
 };
-
-sys::UniqueFd connect_unix(const std::string& path, const char* what) {
-    sockaddr_un addr{};
-    if (path.size() >= sizeof addr.sun_path) throw sys::Error(std::string(what) + " path too long: " + path);
-    addr.sun_family = AF_UNIX;
-    std::memcpy(addr.sun_path, path.c_str(), path.size());
-    int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) sys::throw_errno("socket");
-    sys::UniqueFd s(fd);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0)
-        sys::throw_errno(std::string("connect to the ") + what, path);
-    return s;
-}
 
 // Checks that need the host or the runtime's tables, reported together.
 void host_checks(const spec::Config& c, const CreateOptions& o) {
@@ -390,7 +377,7 @@ Created create_container(const CreateOptions& o) {
     sys::UniqueFd console_for_init, console_ours;
     const bool proxy_tty = ctx.process && ctx.process->terminal && !o.detach && o.console_socket.empty();
     if (!o.console_socket.empty()) {
-        console_for_init = connect_unix(o.console_socket, "console socket");
+        console_for_init = sys::connect_unix(o.console_socket, "console socket");
     } else if (proxy_tty) {
         int sv[2];
         if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) sys::throw_errno("socketpair");
@@ -516,8 +503,7 @@ Created create_container(const CreateOptions& o) {
             // the intermediate's CLONE_PARENT child (ours).
             auto n = sys::parse_int(m.payload);
             if (!n) throw sys::Error("sync: bad pid from the init");
-            while (::waitpid(rb.child, nullptr, 0) < 0 && errno == EINTR) {
-            }
+            sys::reap(rb.child);
             init_pid = static_cast<pid_t>(*n);
             rb.child = init_pid;
             owned_pidfd = sys::pidfd_open(init_pid);
@@ -564,7 +550,7 @@ Created create_container(const CreateOptions& o) {
     dir.write_record(record);
     if (!o.pid_file.empty()) write_pid_file(o.pid_file, init_pid);
     if (!o.pidfd_socket.empty()) {
-        sys::UniqueFd s = connect_unix(o.pidfd_socket, "pidfd socket");
+        sys::UniqueFd s = sys::connect_unix(o.pidfd_socket, "pidfd socket");
         sys::send_fd(s.get(), owned_pidfd.get(), "pidfd");
     }
     sync::send(host_sock.get(), sync::Type::ack);

@@ -42,6 +42,7 @@
 #include "sys/fdpass.hpp"
 #include "sys/log.hpp"
 #include "sys/proc.hpp"
+#include "sys/socket.hpp"
 #include "sys/strings.hpp"
 #include "sys/syscalls.hpp"
 
@@ -203,18 +204,6 @@ std::map<std::string, std::string> exec_cgroup_dirs(const spec::CgroupRecord& cg
     return dirs;
 }
 
-sys::UniqueFd connect_socket(const std::string& path, const char* what) {
-    sockaddr_un addr{};
-    if (path.size() >= sizeof addr.sun_path) throw sys::Error(std::string(what) + " path too long");
-    addr.sun_family = AF_UNIX;
-    std::memcpy(addr.sun_path, path.c_str(), path.size());
-    sys::UniqueFd s(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    if (!s) sys::throw_errno("socket");
-    if (::connect(s.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0)
-        sys::throw_errno(std::string("connect to the ") + what, path);
-    return s;
-}
-
 }  // namespace
 
 std::pair<std::uint32_t, std::optional<std::uint32_t>> parse_exec_user(const std::string& s) {
@@ -288,7 +277,7 @@ int exec_in_container(const ExecOptions& o) {
     sys::UniqueFd console_for_child, console_ours;
     const bool proxy_tty = process.terminal && !o.detach && o.console_socket.empty();
     if (!o.console_socket.empty()) {
-        console_for_child = connect_socket(o.console_socket, "console socket");
+        console_for_child = sys::connect_unix(o.console_socket, "console socket");
     } else if (proxy_tty) {
         int sv[2];
         if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) sys::throw_errno("socketpair");
@@ -361,9 +350,8 @@ int exec_in_container(const ExecOptions& o) {
     child_sock.reset();
     console_for_child.reset();
     auto kill_child = [&] {
-        sys::pidfd_send_signal_raw(child_pidfd.get(), SIGKILL);
-        while (::waitpid(static_cast<pid_t>(pid), nullptr, 0) < 0 && errno == EINTR) {
-        }
+        (void)sys::pidfd_send_signal_raw(child_pidfd.get(), SIGKILL);
+        sys::reap(static_cast<pid_t>(pid));
     };
 
     // 5. Cgroups (v1), then the go-ahead; wait for ready or an error.
@@ -399,7 +387,7 @@ int exec_in_container(const ExecOptions& o) {
         if (late_join) cgroups::join(cg_dirs, static_cast<pid_t>(pid));
         if (!o.pid_file.empty()) write_pid_file(o.pid_file, static_cast<pid_t>(pid));
         if (!o.pidfd_socket.empty()) {
-            sys::UniqueFd s = connect_socket(o.pidfd_socket, "pidfd socket");
+            sys::UniqueFd s = sys::connect_unix(o.pidfd_socket, "pidfd socket");
             sys::send_fd(s.get(), child_pidfd.get(), "pidfd");
         }
         sync::send(host_sock.get(), sync::Type::ack);

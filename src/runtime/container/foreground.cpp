@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -112,7 +113,7 @@ int run_foreground(pid_t pid, int pidfd, int pty_master) {
                     if (pty_master >= 0 && ::isatty(STDIN_FILENO)) copy_winsize(STDIN_FILENO, pty_master);
                     continue;
                 }
-                sys::pidfd_send_signal_raw(pidfd, s);
+                (void)sys::pidfd_send_signal_raw(pidfd, s);  // gone: the loop reaps it next
             }
         }
         if (fds[2].fd >= 0 && (fds[2].revents & (POLLIN | POLLHUP)))
@@ -128,12 +129,8 @@ int run_foreground(pid_t pid, int pidfd, int pty_master) {
     return exit_code(status);
 }
 
-}  // namespace islet::runtime
-
-#include <sys/prctl.h>
-
-namespace islet::runtime {
 void become_subreaper() {
     if (::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) sys::throw_errno("prctl(PR_SET_CHILD_SUBREAPER)");
 }
+
 }  // namespace islet::runtime

@@ -23,6 +23,7 @@
 #include "sys/error.hpp"
 #include "sys/log.hpp"
 #include "sys/proc.hpp"
+#include "sys/retry.hpp"
 #include "sys/signals.hpp"
 #include "sys/syscalls.hpp"
 
@@ -45,11 +46,7 @@ sys::UniqueFd open_init(const spec::ContainerRecord& r) {
 // Waits until the process behind pidfd has exited (zombie or reaped).
 bool wait_exit(int pidfd, int timeout_ms) {
     pollfd p{pidfd, POLLIN, 0};
-    int n;
-    do {
-        n = ::poll(&p, 1, timeout_ms);
-    } while (n < 0 && errno == EINTR);
-    return n > 0;
+    return sys::retry_eintr([&] { return ::poll(&p, 1, timeout_ms); }) > 0;
 }
 
 spec::StateView view_of(const LoadedContainer& c, const std::string& status) {
@@ -121,7 +118,7 @@ void kill_and_wait(const LoadedContainer& c, int timeout_ms) {
     sys::UniqueFd pidfd = open_init(c.record);
     if (!c.record.private_pid_ns) cgroups::kill_all(c.record.cgroup, SIGKILL);
     if (!pidfd) return;
-    sys::pidfd_send_signal_raw(pidfd.get(), SIGKILL);
+    (void)sys::pidfd_send_signal_raw(pidfd.get(), SIGKILL);  // already gone: the wait below returns at once
     // A frozen init only dies once thawed.
     if (cgroups::frozen(c.record.cgroup)) cgroups::thaw(c.record.cgroup);
     if (!wait_exit(pidfd.get(), timeout_ms)) throw sys::Error("container init still running");
@@ -198,11 +195,7 @@ void start_container(const std::string& root, const std::string& id) {
     bool exited = false;
     for (;;) {
         pollfd fds[2] = {{fifo.get(), POLLIN, 0}, {pidfd.get(), POLLIN, 0}};
-        int n = ::poll(fds, 2, -1);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            sys::throw_errno("poll the exec fifo");
-        }
+        if (sys::retry_eintr([&] { return ::poll(fds, 2, -1); }) < 0) sys::throw_errno("poll the exec fifo");
         if (fds[0].revents & (POLLIN | POLLHUP)) {
             char b[8];
             ssize_t r = ::read(fifo.get(), b, sizeof b);

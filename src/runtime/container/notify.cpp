@@ -13,26 +13,22 @@
 #include "sys/error.hpp"
 #include "sys/fdpass.hpp"
 #include "sys/log.hpp"
+#include "sys/retry.hpp"
+#include "sys/socket.hpp"
 #include "sys/strings.hpp"
 #include "sys/syscalls.hpp"
 
 namespace islet::runtime::notify {
 namespace {
 
-sockaddr_un address(const std::string& path) {
-    sockaddr_un a{};
-    if (path.size() >= sizeof a.sun_path) throw sys::Error("notify socket path too long: " + path);
-    a.sun_family = AF_UNIX;
-    std::memcpy(a.sun_path, path.c_str(), path.size());
-    return a;
-}
-
 void send_to(int sock, const std::string& msg) {
     if (::send(sock, msg.data(), msg.size(), MSG_NOSIGNAL) < 0) sys::throw_errno("notify: send", msg);
 }
 
 // sd_notify_barrier: send the write end of a pipe with BARRIER=1 and wait
-// (at most 30 s) for the manager to close it.
+// (at most 30 s, systemd's own bound) for the manager to close it.
+constexpr int kBarrierTimeoutMs = 30000;
+
 void barrier(int sock) {
     int p[2];
     if (::pipe2(p, O_CLOEXEC) < 0) sys::throw_errno("pipe");
@@ -40,11 +36,7 @@ void barrier(int sock) {
     sys::send_fd(sock, w.get(), "BARRIER=1");
     w.reset();
     pollfd pf{r.get(), POLLIN, 0};
-    int n;
-    do {
-        n = ::poll(&pf, 1, 30000);
-    } while (n < 0 && errno == EINTR);
-    if (n == 0) log::warning("Timeout after waiting 30s for barrier. Ignored.");
+    if (sys::retry_eintr([&] { return ::poll(&pf, 1, kBarrierTimeoutMs); }) == 0) log::warning("Timeout after waiting 30s for barrier. Ignored.");
 }
 
 }  // namespace
@@ -74,8 +66,8 @@ sys::UniqueFd bind(const std::string& state_dir) {
     ::unlink(path.c_str());
     sys::UniqueFd s(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
     if (!s) sys::throw_errno("socket");
-    sockaddr_un a = address(path);
-    if (::bind(s.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) < 0) sys::throw_errno("bind", path);
+    const sockaddr_un a = sys::unix_address(path, "notify socket");
+    if (::bind(s.get(), reinterpret_cast<const sockaddr*>(&a), sizeof a) < 0) sys::throw_errno("bind", path);
     if (::chmod(path.c_str(), 0777) < 0) sys::throw_errno("chmod", path);
     return s;
 }
@@ -83,11 +75,7 @@ sys::UniqueFd bind(const std::string& state_dir) {
 void forward(int sock, int init_pidfd, pid_t init_pid, const std::string& host) {
     for (;;) {
         pollfd fds[2] = {{sock, POLLIN, 0}, {init_pidfd, POLLIN, 0}};
-        int n = ::poll(fds, 2, -1);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            sys::throw_errno("poll the notify socket");
-        }
+        if (sys::retry_eintr([&] { return ::poll(fds, 2, -1); }) < 0) sys::throw_errno("poll the notify socket");
         if (fds[1].revents & POLLIN) return;  // the container died first: nothing to forward
         if (!(fds[0].revents & POLLIN)) continue;
         char buf[4096];
@@ -96,11 +84,7 @@ void forward(int sock, int init_pidfd, pid_t init_pid, const std::string& host) 
         std::string msg(buf, static_cast<size_t>(r));
         if (!sys::starts_with(msg, "READY=")) continue;
         std::string ready = msg.substr(0, msg.find('\n'));
-        sys::UniqueFd client(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-        if (!client) sys::throw_errno("socket");
-        sockaddr_un a = address(host);
-        if (::connect(client.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) < 0)
-            sys::throw_errno("connect to NOTIFY_SOCKET", host);
+        sys::UniqueFd client = sys::connect_unix(host, "NOTIFY_SOCKET", SOCK_DGRAM);
         send_to(client.get(), ready + "\n");
         send_to(client.get(), "MAINPID=" + std::to_string(init_pid) + "\n");
         barrier(client.get());

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "sys/error.hpp"
+#include "sys/scope_exit.hpp"
 #include "sys/syscalls.hpp"
 
 namespace islet::runtime {
@@ -17,13 +18,10 @@ void write_pid_file(const std::string& path, pid_t pid) {
     std::string tmp = dir + "/." + name;
     ::unlink(tmp.c_str());  // a leftover from a crashed earlier attempt
     sys::UniqueFd f = sys::open_path(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
-    try {
-        sys::write_all(f.get(), std::to_string(pid), tmp);
-        if (::rename(tmp.c_str(), path.c_str()) < 0) sys::throw_errno("rename", path);
-    } catch (...) {
-        ::unlink(tmp.c_str());
-        throw;
-    }
+    sys::ScopeExit remove_tmp([&] { ::unlink(tmp.c_str()); });
+    sys::write_all(f.get(), std::to_string(pid), tmp);
+    if (::rename(tmp.c_str(), path.c_str()) < 0) sys::throw_errno("rename", path);
+    remove_tmp.dismiss();
 }
 
 }  // namespace islet::runtime

@@ -106,9 +106,7 @@ std::string ps_table(const std::vector<pid_t>& pids, const std::vector<std::stri
     if (err != 0) sys::throw_errno_code(err, "exec: \"ps\"");
     wr.reset();
     std::string output = sys::read_all(rd.get());
-    int status = 0;
-    while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
-    }
+    const int status = sys::reap(child);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
         throw sys::Error("exit status " + std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)) +
                          ": " + output);

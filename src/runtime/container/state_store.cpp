@@ -1,6 +1,5 @@
 #include "runtime/container/state_store.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -8,8 +7,11 @@
 
 #include <cstdlib>
 
+#include "sys/dir.hpp"
 #include "sys/error.hpp"
 #include "sys/proc.hpp"
+#include "sys/retry.hpp"
+#include "sys/scope_exit.hpp"
 #include "sys/strings.hpp"
 #include "sys/syscalls.hpp"
 
@@ -22,10 +24,7 @@ constexpr const char* kResourcesFile = "resources.json";
 constexpr const char* kFifoFile = "exec.fifo";
 
 void lock_fd(int fd, const std::string& what) {
-    while (::flock(fd, LOCK_EX) < 0) {
-        if (errno == EINTR) continue;
-        sys::throw_errno("flock", what);
-    }
+    if (sys::retry_eintr([&] { return ::flock(fd, LOCK_EX); }) < 0) sys::throw_errno("flock", what);
 }
 
 }  // namespace
@@ -79,25 +78,15 @@ std::optional<StateRoot> StateRoot::open_existing(const std::string& path) {
     return open(path, false);
 }
 
+sys::UniqueFd StateRoot::dup_fd() const { return sys::open_at(fd_.get(), ".", O_RDONLY | O_DIRECTORY); }
+
 std::vector<std::string> StateRoot::ids() const {
     std::vector<std::string> out;
-    int dup = ::openat(fd_.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dup < 0) sys::throw_errno("open", path_);
-    DIR* d = ::fdopendir(dup);
-    if (!d) {
-        ::close(dup);
-        sys::throw_errno("opendir", path_);
-    }
-    while (dirent* e = ::readdir(d)) {
-        std::string name = e->d_name;
-        // Only "." and "..": an ID may start with a dot (runc's rules, and
-        // validate_container_id accepts ".x"), and such a container must
-        // still be listed.
-        if (name == "." || name == "..") continue;
-        if (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN) continue;
-        out.push_back(name);
-    }
-    ::closedir(d);
+    // Every directory but "." and "..": an ID may start with a dot (runc's
+    // rules, and validate_container_id accepts ".x"), and such a container
+    // must still be listed.
+    for (auto& e : sys::list_dir(fd_.get(), path_))
+        if (e.type == DT_DIR || e.type == DT_UNKNOWN) out.push_back(e.name);
     return out;
 }
 
@@ -109,7 +98,7 @@ ContainerDir ContainerDir::create(const StateRoot& root, const std::string& id) 
     ContainerDir d;
     d.id_ = id;
     d.path_ = root.path() + "/" + id;
-    d.root_fd_ = root.fd();
+    d.root_fd_ = root.dup_fd();
     d.fd_ = sys::open_at(root.fd(), id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
     ::fchmod(d.fd_.get(), 0711);  // umask-independent
     lock_fd(d.fd_.get(), d.path_);
@@ -122,7 +111,7 @@ std::optional<ContainerDir> ContainerDir::open(const StateRoot& root, const std:
     ContainerDir d;
     d.id_ = id;
     d.path_ = root.path() + "/" + id;
-    d.root_fd_ = root.fd();
+    d.root_fd_ = root.dup_fd();
     d.fd_ = std::move(fd);
     if (lock) {
         lock_fd(d.fd_.get(), d.path_);
@@ -149,14 +138,10 @@ void ContainerDir::write_atomic(const std::string& name, const std::string& data
             sys::throw_errno("create", path_ + "/" + tmp);
     }
     if (!f) sys::throw_errno_code(EEXIST, "create", path_ + "/" + tmp);
-    try {
-        sys::write_all(f.get(), data, path_ + "/" + tmp);
-        if (::renameat(fd_.get(), tmp.c_str(), fd_.get(), name.c_str()) < 0)
-            sys::throw_errno("rename", path_ + "/" + name);
-    } catch (...) {
-        ::unlinkat(fd_.get(), tmp.c_str(), 0);
-        throw;
-    }
+    sys::ScopeExit remove_tmp([&] { ::unlinkat(fd_.get(), tmp.c_str(), 0); });
+    sys::write_all(f.get(), data, path_ + "/" + tmp);
+    if (::renameat(fd_.get(), tmp.c_str(), fd_.get(), name.c_str()) < 0) sys::throw_errno("rename", path_ + "/" + name);
+    remove_tmp.dismiss();
 }
 
 void ContainerDir::write_record(const spec::ContainerRecord& r) const { write_atomic(kRecordFile, spec::record_to_json(r)); }
@@ -190,37 +175,14 @@ bool ContainerDir::has_exec_fifo() const {
 void ContainerDir::unlock() const { ::flock(fd_.get(), LOCK_UN); }
 
 void ContainerDir::remove() const {
-    int dup = ::openat(fd_.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dup >= 0) {
-        if (DIR* d = ::fdopendir(dup)) {
-            std::vector<std::string> names;
-            while (dirent* e = ::readdir(d)) {
-                std::string n = e->d_name;
-                if (n != "." && n != "..") names.push_back(n);
-            }
-            ::closedir(d);
-            for (auto& n : names) {
-                if (::unlinkat(fd_.get(), n.c_str(), 0) < 0 && errno == EISDIR) {
-                    // notify/ and similar: one level of subdirectory at most.
-                    sys::UniqueFd sub = sys::open_at_if_exists(fd_.get(), n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
-                    if (sub) {
-                        if (DIR* sd = ::fdopendir(::dup(sub.get()))) {
-                            while (dirent* e = ::readdir(sd)) {
-                                std::string sn = e->d_name;
-                                if (sn != "." && sn != "..") ::unlinkat(sub.get(), sn.c_str(), 0);
-                            }
-                            ::closedir(sd);
-                        }
-                    }
-                    ::unlinkat(fd_.get(), n.c_str(), AT_REMOVEDIR);
-                }
-            }
-        } else {
-            ::close(dup);
-        }
+    // Everything in it (notify/ and its socket included), then the directory,
+    // through the root's descriptor: never a path walk.
+    try {
+        sys::remove_tree(root_fd_.get(), id_);
+    } catch (sys::Error& e) {
+        e.add_context("remove " + path_);
+        throw;
     }
-    if (::unlinkat(root_fd_, id_.c_str(), AT_REMOVEDIR) < 0 && errno != ENOENT)
-        sys::throw_errno("remove", path_);
 }
 
 }  // namespace islet::runtime

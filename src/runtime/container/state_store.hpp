@@ -40,6 +40,9 @@ public:
 
     const std::string& path() const { return path_; }
     int fd() const { return fd_.get(); }
+    // A descriptor of the root of one's own (the ContainerDirs it opens keep
+    // one, so they may outlive the StateRoot).
+    sys::UniqueFd dup_fd() const;
     // Container ids present (directory entries), unsorted.
     std::vector<std::string> ids() const;
 
@@ -92,7 +95,7 @@ private:
 
     std::string id_;
     std::string path_;
-    int root_fd_ = -1;  // borrowed from the StateRoot
+    sys::UniqueFd root_fd_;  // the state root, for removing this directory (a dup: never dangling)
     sys::UniqueFd fd_;
 };
 

@@ -11,6 +11,7 @@
 #include "runtime/fs/mounts.hpp"
 #include "sys/error.hpp"
 #include "sys/path.hpp"
+#include "sys/scope_exit.hpp"
 #include "sys/strings.hpp"
 #include "sys/syscalls.hpp"
 
@@ -106,28 +107,23 @@ void create_symlinks(const InitContext& ctx) {
 void setup_dev(InitContext& ctx) {
     const spec::Config& c = *ctx.config;
     // Node modes are exact, whatever the umask.
-    mode_t old = ::umask(0);
-    try {
-        if (!dev_is_bind_mount(c)) {
-            for (const auto& n : kDefaults) create_node(ctx, n);
-            create_symlinks(ctx);
-        }
-        for (const auto& d : c.linux->devices) {
-            Node n;
-            n.path = sys::clean_path(d.path);
-            n.type = d.type == "b" ? S_IFBLK : d.type == "p" ? S_IFIFO : S_IFCHR;
-            n.major = static_cast<unsigned>(d.major);
-            n.minor = static_cast<unsigned>(d.minor);
-            n.mode = d.file_mode ? static_cast<mode_t>(*d.file_mode) : 0666;
-            n.uid = d.uid ? *d.uid : 0;
-            n.gid = d.gid ? *d.gid : 0;
-            create_node(ctx, n);
-        }
-    } catch (...) {
-        ::umask(old);
-        throw;
+    const mode_t old = ::umask(0);
+    sys::ScopeExit restore_umask([old] { ::umask(old); });
+    if (!dev_is_bind_mount(c)) {
+        for (const auto& n : kDefaults) create_node(ctx, n);
+        create_symlinks(ctx);
     }
-    ::umask(old);
+    for (const auto& d : c.linux->devices) {
+        Node n;
+        n.path = sys::clean_path(d.path);
+        n.type = d.type == "b" ? S_IFBLK : d.type == "p" ? S_IFIFO : S_IFCHR;
+        n.major = static_cast<unsigned>(d.major);
+        n.minor = static_cast<unsigned>(d.minor);
+        n.mode = d.file_mode ? static_cast<mode_t>(*d.file_mode) : 0666;
+        n.uid = d.uid ? *d.uid : 0;
+        n.gid = d.gid ? *d.gid : 0;
+        create_node(ctx, n);
+    }
 }
 
 }  // namespace islet::runtime::init

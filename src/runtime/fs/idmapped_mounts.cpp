@@ -19,6 +19,7 @@
 #include "runtime/fs/mount_options.hpp"
 #include "sys/error.hpp"
 #include "sys/log.hpp"
+#include "sys/scope_exit.hpp"
 #include "sys/syscalls.hpp"
 
 namespace islet::runtime::host {
@@ -47,19 +48,13 @@ sys::UniqueFd helper_userns(const std::vector<spec::IdMapping>& uids, const std:
         (void)!::read(r.get(), &c, 1);
         ::_exit(0);
     }
-    sys::UniqueFd ns;
-    try {
-        write_id_maps(static_cast<pid_t>(pid), uids, gids);
-        ns = sys::open_path("/proc/" + std::to_string(pid) + "/ns/user", O_RDONLY);
-    } catch (...) {
+    // The child exits once the pipe closes; reaped on every way out.
+    sys::ScopeExit release([&] {
         w.reset();
-        ::waitpid(static_cast<pid_t>(pid), nullptr, 0);
-        throw;
-    }
-    w.reset();
-    while (::waitpid(static_cast<pid_t>(pid), nullptr, 0) < 0 && errno == EINTR) {
-    }
-    return ns;
+        sys::reap(static_cast<pid_t>(pid));
+    });
+    write_id_maps(static_cast<pid_t>(pid), uids, gids);
+    return sys::open_path("/proc/" + std::to_string(pid) + "/ns/user", O_RDONLY);
 }
 
 void idmap_tree(int tree, int userns, bool recursive, bool nosuid, const std::string& what) {

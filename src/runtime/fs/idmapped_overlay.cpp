@@ -10,16 +10,16 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
-#include <dirent.h>
-
 #include <cerrno>
 #include <climits>
-#include <cstring>
 #include <cstdlib>
+#include <optional>
 
 #include "runtime/fs/mount_options.hpp"
-#include "runtime/fs/mounts.hpp"
+#include "sys/dir.hpp"
 #include "sys/error.hpp"
+#include "sys/fs_context.hpp"
+#include "sys/mountinfo.hpp"
 #include "sys/strings.hpp"
 #include "sys/syscalls.hpp"
 
@@ -29,16 +29,14 @@ namespace {
 // islet's work directory, inside the engine's workdir.
 constexpr const char* kWorkDir = "islet-idmapped";
 
-bool octal(char c) { return c >= '0' && c <= '7'; }
-
 // Splits one option value on unescaped `sep` and undoes the escapes the
 // kernel shows: \ooo (seq_escape) and backslash-char (a ':' in a lowerdir
 // path as the user wrote it).
 std::vector<std::string> split_escaped(const std::string& s, char sep) {
     std::vector<std::string> out(1);
     for (size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '\\' && i + 3 < s.size() && octal(s[i + 1]) && octal(s[i + 2]) && octal(s[i + 3])) {
-            out.back() += static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
+        if (auto c = sys::octal_escape_at(s, i)) {
+            out.back() += *c;
             i += 3;
         } else if (s[i] == '\\' && i + 1 < s.size()) {
             out.back() += s[++i];
@@ -60,32 +58,21 @@ std::string layer_path(const std::string& key, const std::string& path) {
     return path;
 }
 
-// The mountinfo line of mount `id`, split into fields, and whether some
-// other mount sits below it.
-struct MountLine {
-    std::vector<std::string> fields;  // up to the " - " separator
-    std::string fstype, source, super_options;
+// The mountinfo line of mount `id`, and whether some other mount sits below it.
+struct FoundMount {
+    sys::MountInfo info;
     bool has_submounts = false;
 };
 
-MountLine find_mount(std::uint64_t id) {
-    MountLine found;
-    const std::string want = std::to_string(id);
-    for (auto& line : sys::split(sys::read_file("/proc/self/mountinfo"), '\n')) {
-        auto f = sys::split(line, ' ');
-        if (f.size() < 7) continue;
-        if (f[1] == want) found.has_submounts = true;
-        if (f[0] != want) continue;
-        size_t dash = 6;
-        while (dash < f.size() && f[dash] != "-") ++dash;
-        if (dash + 2 >= f.size()) throw sys::Error("unreadable mountinfo line: " + line);
-        found.fields.assign(f.begin(), f.begin() + static_cast<long>(dash));
-        found.fstype = f[dash + 1];
-        found.source = unescape_mountinfo(f[dash + 2]);
-        found.super_options = dash + 3 < f.size() ? f[dash + 3] : "";
+FoundMount find_mount(std::uint64_t id) {
+    std::optional<sys::MountInfo> found;
+    bool has_submounts = false;
+    for (auto& m : sys::read_mountinfo()) {
+        if (m.parent == id) has_submounts = true;
+        if (m.id == id) found = std::move(m);
     }
-    if (found.fields.empty()) throw sys::Error("mount " + want + " is not in /proc/self/mountinfo");
-    return found;
+    if (!found) throw sys::Error("mount " + std::to_string(id) + " is not in /proc/self/mountinfo");
+    return {std::move(*found), has_submounts};
 }
 
 std::uint64_t mount_id(int dirfd, const std::string& path) {
@@ -110,24 +97,6 @@ std::string relative_to(const std::string& dir, const std::string& path) {
     std::string p = sys::clean_path(path);
     if (dir == "/") return p.substr(1);
     return p.size() > dir.size() ? p.substr(dir.size() + 1) : ".";
-}
-
-// Empties and removes `name` below `dirfd` without following symlinks.
-void remove_tree_at(int dirfd, const std::string& name, int depth = 0) {
-    if (::unlinkat(dirfd, name.c_str(), 0) == 0 || errno == ENOENT) return;
-    if (errno != EISDIR && errno != EPERM) sys::throw_errno("remove", name);
-    if (depth > 32) throw sys::Error("remove " + name + ": nested too deep");
-    {
-        sys::UniqueFd dir = sys::open_at(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
-        DIR* d = ::fdopendir(::dup(dir.get()));
-        if (!d) sys::throw_errno("opendir", name);
-        std::vector<std::string> entries;
-        while (dirent* e = ::readdir(d))
-            if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0) entries.emplace_back(e->d_name);
-        ::closedir(d);
-        for (auto& e : entries) remove_tree_at(dir.get(), e, depth + 1);
-    }
-    if (::unlinkat(dirfd, name.c_str(), AT_REMOVEDIR) < 0 && errno != ENOENT) sys::throw_errno("remove", name);
 }
 
 // A detached, idmapped clone of one directory.
@@ -230,13 +199,14 @@ sys::UniqueFd idmapped_overlay(const std::string& rootfs, int rootfs_tree, int u
     };
     const uid_t root_uid = root_of(uid_mappings, "uid");
     const gid_t root_gid = root_of(gid_mappings, "gid");
-    MountLine m = find_mount(mount_id(AT_FDCWD, rootfs));
+    const FoundMount found = find_mount(mount_id(AT_FDCWD, rootfs));
+    const sys::MountInfo& m = found.info;
     if (m.fstype != "overlay") throw sys::Error(what + ": its mount is of type " + m.fstype + ", not overlay");
     char real[PATH_MAX];
     if (!::realpath(rootfs.c_str(), real)) sys::throw_errno("realpath", rootfs);
-    if (m.fields[3] != "/" || unescape_mountinfo(m.fields[4]) != real)
+    if (m.root != "/" || m.mount_point != real)
         throw sys::Error(what + ": the rootfs is a directory inside an overlay, not the overlay's root");
-    if (m.has_submounts) throw sys::Error(what + ": other mounts sit below the rootfs");
+    if (found.has_submounts) throw sys::Error(what + ": other mounts sit below the rootfs");
     OverlayLayout layout = sys::with_context(what, [&] { return parse_overlay_options(m.super_options); });
 
     std::vector<sys::UniqueFd> lowers;
@@ -255,7 +225,7 @@ sys::UniqueFd idmapped_overlay(const std::string& rootfs, int rootfs_tree, int u
         // kernel refuses to reuse it), and leftovers of an earlier run go.
         {
             sys::UniqueFd engine_work = sys::open_path(layout.work, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
-            remove_tree_at(engine_work.get(), kWorkDir);
+            sys::remove_tree(engine_work.get(), kWorkDir);
             if (::mkdirat(engine_work.get(), kWorkDir, 0700) < 0) sys::throw_errno("mkdir", layout.work + "/" + kWorkDir);
         }
         upper = sys::open_at(upper_tree.get(), relative_to(dir, layout.upper), O_PATH | O_DIRECTORY | O_NOFOLLOW);
@@ -264,33 +234,19 @@ sys::UniqueFd idmapped_overlay(const std::string& rootfs, int rootfs_tree, int u
     }
 
     CreatorCredentials creds(root_uid, root_gid);
-    sys::UniqueFd fs = sys::fsopen("overlay");
-    auto check = [&](int r, const std::string& step) {
-        if (r == 0) return;
-        std::string log = sys::fs_context_log(fs.get());
-        throw sys::Error(what + ": " + sys::describe_errno(step, "", -r) + (log.empty() ? "" : " (" + log + ")"), -r);
-    };
-    check(sys::fsconfig_raw(fs.get(), FSCONFIG_SET_STRING, "source", m.source.c_str(), 0), "set source");
-    for (size_t i = 0; i < lowers.size(); ++i)
-        check(sys::fsconfig_raw(fs.get(), FSCONFIG_SET_FD, "lowerdir+", nullptr, lowers[i].get()),
-              "lower layer " + layout.lower[i]);
+    sys::FsContext fs("overlay", what);
+    fs.set_string("source", m.source);
+    for (size_t i = 0; i < lowers.size(); ++i) fs.set_fd("lowerdir+", lowers[i].get(), "lower layer " + layout.lower[i]);
     if (upper) {
-        check(sys::fsconfig_raw(fs.get(), FSCONFIG_SET_FD, "upperdir", nullptr, upper.get()), "upperdir");
-        check(sys::fsconfig_raw(fs.get(), FSCONFIG_SET_FD, "workdir", nullptr, work.get()), "workdir");
+        fs.set_fd("upperdir", upper.get(), "upperdir");
+        fs.set_fd("workdir", work.get(), "workdir");
     }
-    for (auto& o : layout.options) {
-        auto eq = o.find('=');
-        check(eq == std::string::npos
-                  ? sys::fsconfig_raw(fs.get(), FSCONFIG_SET_FLAG, o.c_str(), nullptr, 0)
-                  : sys::fsconfig_raw(fs.get(), FSCONFIG_SET_STRING, o.substr(0, eq).c_str(),
-                                      o.substr(eq + 1).c_str(), 0),
-              "option " + o);
-    }
-    if (layout.read_only) check(sys::fsconfig_raw(fs.get(), FSCONFIG_SET_FLAG, "ro", nullptr, 0), "option ro");
-    check(sys::fsconfig_raw(fs.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0), "create the overlay");
+    for (auto& o : layout.options) fs.set_option(o);
+    if (layout.read_only) fs.set_flag("ro");
+    fs.create("create the overlay");
     // The original's per-mount flags ("rw,nosuid,nodev,relatime").
-    const MountOptions per_mount = parse_mount_options(sys::split(m.fields[5], ','), m.fstype);
-    return sys::fsmount(fs.get(), static_cast<unsigned>(ms_to_mount_attr(per_mount.flags)), what);
+    const MountOptions per_mount = parse_mount_options(sys::split(m.options, ','), m.fstype);
+    return fs.mount(static_cast<unsigned>(ms_to_mount_attr(per_mount.flags)));
 }
 
 }  // namespace islet::runtime::host

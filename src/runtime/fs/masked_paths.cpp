@@ -8,6 +8,7 @@
 
 #include "runtime/fs/mounts.hpp"
 #include "sys/error.hpp"
+#include "sys/fs_context.hpp"
 #include "sys/path.hpp"
 #include "sys/syscalls.hpp"
 
@@ -29,13 +30,11 @@ void mask_paths(InitContext& ctx) {
             // One read-only tmpfs per directory (as runc): kernels before
             // 6.15 cannot open_tree(OPEN_TREE_CLONE) a detached mount
             // (EINVAL), so one shared tmpfs cannot be cloned onto each.
-            sys::UniqueFd fs = sys::fsopen("tmpfs");
-            sys::fsconfig_raw(fs.get(), FSCONFIG_SET_STRING, "source", "tmpfs", 0);
-            sys::fsconfig_raw(fs.get(), FSCONFIG_SET_FLAG, "ro", nullptr, 0);
-            if (int r = sys::fsconfig_raw(fs.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0); r < 0)
-                sys::throw_errno_code(-r, "create the masking tmpfs");
-            tree = sys::fsmount(fs.get(), MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
-                                what);
+            sys::FsContext fs("tmpfs", what);
+            fs.set_string("source", "tmpfs");
+            fs.set_flag("ro");
+            fs.create("create the masking tmpfs");
+            tree = fs.mount(MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
         } else {
             tree = sys::open_tree(ctx.devnull.get(), "", OPEN_TREE_CLONE | AT_EMPTY_PATH);
             mount_attr ro{};

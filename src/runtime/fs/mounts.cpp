@@ -13,7 +13,9 @@
 #include "runtime/attrs/lsm.hpp"
 #include "runtime/fs/mount_options.hpp"
 #include "sys/error.hpp"
+#include "sys/fs_context.hpp"
 #include "sys/log.hpp"
+#include "sys/mountinfo.hpp"
 #include "sys/path.hpp"
 #include "sys/strings.hpp"
 #include "sys/syscalls.hpp"
@@ -30,6 +32,11 @@ std::string describe(const spec::Mount& m) {
 
 namespace islet::runtime::init {
 namespace {
+
+// The flags a mount carries (mount_setattr, fsmount); the rest of MS_* are
+// the superblock's or mount(2)'s own.
+constexpr unsigned long kPerMount = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NODIRATIME | MS_NOATIME |
+                                    MS_STRICTATIME | MS_RELATIME | MS_NOSYMFOLLOW;
 
 // Files under /proc an engine may mount over (lxcfs); anything else inside
 // /proc would hide what the kernel reports (CVE-2019-16884 class).
@@ -65,11 +72,9 @@ void refuse_top_of_rootfs(const InitContext& ctx, int dest_fd, const spec::Mount
 }
 
 void set_attrs(int tree, const MountOptions& o, const std::string& what) {
-    const unsigned long per_mount = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NODIRATIME | MS_NOATIME |
-                                    MS_STRICTATIME | MS_RELATIME | 256 /* MS_NOSYMFOLLOW */;
     mount_attr attr{};
-    attr.attr_set = ms_to_mount_attr(o.flags & per_mount);
-    attr.attr_clr = ms_to_mount_attr(o.clear & per_mount) & ~MOUNT_ATTR__ATIME;
+    attr.attr_set = ms_to_mount_attr(o.flags & kPerMount);
+    attr.attr_clr = ms_to_mount_attr(o.clear & kPerMount) & ~MOUNT_ATTR__ATIME;
     if (attr.attr_set & MOUNT_ATTR__ATIME) attr.attr_clr |= MOUNT_ATTR__ATIME;
     if (o.clear & (MS_NOATIME | MS_STRICTATIME | MS_RELATIME)) attr.attr_clr |= MOUNT_ATTR__ATIME;
     if (attr.attr_set || attr.attr_clr) sys::mount_setattr(tree, "", AT_EMPTY_PATH, attr, what);
@@ -94,33 +99,12 @@ void set_propagation(int mnt, const MountOptions& o, const std::string& what) {
 // A new filesystem instance as a detached mount.
 sys::UniqueFd make_fs(const std::string& type, const std::string& source, const MountOptions& o,
                       const std::string& what) {
-    sys::UniqueFd fs = sys::fsopen(type);
-    auto fail = [&](int err, const std::string& step) {
-        std::string log = sys::fs_context_log(fs.get());
-        throw sys::Error(what + ": " + sys::describe_errno(step, "", err) + (log.empty() ? "" : " (" + log + ")"),
-                         err);
-    };
-    if (!source.empty()) {
-        int r = sys::fsconfig_raw(fs.get(), FSCONFIG_SET_STRING, "source", source.c_str(), 0);
-        if (r < 0) fail(-r, "set source");
-    }
-    for (const auto& d : o.data) {
-        auto eq = d.find('=');
-        int r = eq == std::string::npos
-                    ? sys::fsconfig_raw(fs.get(), FSCONFIG_SET_FLAG, d.c_str(), nullptr, 0)
-                    : sys::fsconfig_raw(fs.get(), FSCONFIG_SET_STRING, d.substr(0, eq).c_str(),
-                                        d.substr(eq + 1).c_str(), 0);
-        if (r < 0) fail(-r, "option " + d);
-    }
-    if (o.flags & MS_RDONLY) {
-        int r = sys::fsconfig_raw(fs.get(), FSCONFIG_SET_FLAG, "ro", nullptr, 0);
-        if (r < 0) fail(-r, "option ro");
-    }
-    int r = sys::fsconfig_raw(fs.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0);
-    if (r < 0) fail(-r, "create the filesystem");
-    const unsigned long per_mount = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NODIRATIME | MS_NOATIME |
-                                    MS_STRICTATIME | MS_RELATIME;
-    return sys::fsmount(fs.get(), static_cast<unsigned>(ms_to_mount_attr(o.flags & per_mount)), what);
+    sys::FsContext fs(type, what);
+    if (!source.empty()) fs.set_string("source", source);
+    for (const auto& d : o.data) fs.set_option(d);
+    if (o.flags & MS_RDONLY) fs.set_flag("ro");
+    fs.create();
+    return fs.mount(static_cast<unsigned>(ms_to_mount_attr(o.flags & kPerMount)));
 }
 
 void bind_mount(InitContext& ctx, size_t index, const spec::Mount& m, const std::string& dest, const MountOptions& o) {
@@ -255,29 +239,10 @@ MountTrees open_mount_trees(const spec::Config& config, const std::string& bundl
     return t;
 }
 
-// mountinfo escapes space, tab, newline and backslash as \ooo (octal).
-std::string unescape_mountinfo(const std::string& s) {
-    auto octal = [](char c) { return c >= '0' && c <= '7'; };
-    std::string out;
-    for (size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '\\' && i + 3 < s.size() && octal(s[i + 1]) && octal(s[i + 2]) && octal(s[i + 3])) {
-            out += static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
-            i += 3;
-            continue;
-        }
-        out += s[i];
-    }
-    return out;
-}
-
 void unmount_below(const std::string& dir) {
     std::vector<std::string> targets;
-    for (auto& line : sys::split(sys::read_file("/proc/self/mountinfo"), '\n')) {
-        auto f = sys::split(line, ' ');
-        if (f.size() < 5) continue;
-        std::string mp = unescape_mountinfo(f[4]);
-        if (mp == dir || sys::starts_with(mp, dir + "/")) targets.push_back(mp);
-    }
+    for (auto& m : sys::read_mountinfo())
+        if (m.mount_point == dir || sys::starts_with(m.mount_point, dir + "/")) targets.push_back(m.mount_point);
     // Later lines are mounted on top of earlier ones: undo in reverse.
     for (auto it = targets.rbegin(); it != targets.rend(); ++it)
         if (::umount2(it->c_str(), MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)

@@ -1,12 +1,13 @@
 #include "runtime/isolation/id_pool.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sys/dir.hpp"
 #include "sys/error.hpp"
+#include "sys/retry.hpp"
 #include "sys/strings.hpp"
 #include "sys/syscalls.hpp"
 
@@ -22,8 +23,8 @@ public:
     explicit Lock(const std::string& registry) {
         sys::mkdir_all(registry, 0700);
         fd_ = sys::open_path(registry + "/.lock", O_RDWR | O_CREAT, 0600);
-        while (::flock(fd_.get(), LOCK_EX) < 0)
-            if (errno != EINTR) sys::throw_errno("flock", registry + "/.lock");
+        if (sys::retry_eintr([&] { return ::flock(fd_.get(), LOCK_EX); }) < 0)
+            sys::throw_errno("flock", registry + "/.lock");
     }
 
 private:
@@ -106,14 +107,10 @@ void IdPool::release_owned_by(const std::string& root, const std::string& id) {
 
 std::vector<std::uint64_t> IdPool::in_use() {
     std::vector<std::uint64_t> out;
-    DIR* d = ::opendir(config_.registry.c_str());
-    if (!d) return out;
-    while (dirent* e = ::readdir(d)) {
-        std::string name = e->d_name;
-        if (!sys::starts_with(name, "block-")) continue;
-        if (auto v = sys::parse_uint(name.substr(6))) out.push_back(*v);
+    for (auto& e : sys::try_list_dir(config_.registry).value_or(std::vector<sys::DirEntry>{})) {
+        if (!sys::starts_with(e.name, "block-")) continue;
+        if (auto v = sys::parse_uint(e.name.substr(6))) out.push_back(*v);
     }
-    ::closedir(d);
     return out;
 }
 

@@ -12,6 +12,7 @@
 #include "spec/validate.hpp"
 #include "sys/error.hpp"
 #include "sys/log.hpp"
+#include "sys/scope_exit.hpp"
 #include "sys/syscalls.hpp"
 
 #ifndef CLONE_NEWTIME
@@ -84,22 +85,19 @@ HostJoins::HostJoins(const Plan& plan) {
     std::vector<std::pair<std::string, sys::UniqueFd>> targets;
     for (auto& [type, path] : plan.joins) targets.emplace_back(type, open_namespace(path, type));
     cwd_ = sys::open_path(".", O_PATH | O_DIRECTORY);
-    try {
-        for (auto& [type, fd] : targets) {
-            int nstype = static_cast<int>(clone_flag(type));
-            sys::UniqueFd own = sys::open_path("/proc/self/ns/" + proc_name(type), O_RDONLY);
-            if (::setns(fd.get(), nstype) < 0) {
-                int err = errno;
-                throw sys::Error("failed to setns into the " + type + " namespace " + sys::fd_target(fd.get()) +
-                                     ": " + std::strerror(err),
-                                 err);
-            }
-            saved_.push_back({nstype, std::move(own)});
+    sys::ScopeExit undo([&] { restore(); });
+    for (auto& [type, fd] : targets) {
+        int nstype = static_cast<int>(clone_flag(type));
+        sys::UniqueFd own = sys::open_path("/proc/self/ns/" + proc_name(type), O_RDONLY);
+        if (::setns(fd.get(), nstype) < 0) {
+            int err = errno;
+            throw sys::Error("failed to setns into the " + type + " namespace " + sys::fd_target(fd.get()) + ": " +
+                                 std::strerror(err),
+                             err);
         }
-    } catch (...) {
-        restore();
-        throw;
+        saved_.push_back({nstype, std::move(own)});
     }
+    undo.dismiss();
 }
 
 HostJoins::~HostJoins() { restore(); }

@@ -8,6 +8,7 @@
 #include "sys/error.hpp"
 #include "sys/log.hpp"
 #include "sys/procfs.hpp"
+#include "sys/scope_exit.hpp"
 #include "sys/strings.hpp"
 #include "sys/syscalls.hpp"
 
@@ -32,14 +33,11 @@ TimeNamespaceForChildren::TimeNamespaceForChildren(const std::map<std::string, s
     const std::string pid = sys::split(sys::proc_thread_self(proc.get()), '/').front();
     if (::unshare(CLONE_NEWTIME) < 0) sys::throw_errno("unshare the time namespace");
     own_ = std::move(own);
-    try {
-        // One clock per write: the kernel takes the file line by line.
-        for (const auto& line : sys::split(timens_offsets_text(offsets), '\n'))
-            if (!line.empty()) sys::write_procfs_file(proc.get(), pid + "/timens_offsets", line);
-    } catch (...) {
-        restore();
-        throw;
-    }
+    sys::ScopeExit undo([&] { restore(); });
+    // One clock per write: the kernel takes the file line by line.
+    for (const auto& line : sys::split(timens_offsets_text(offsets), '\n'))
+        if (!line.empty()) sys::write_procfs_file(proc.get(), pid + "/timens_offsets", line);
+    undo.dismiss();
 }
 
 TimeNamespaceForChildren::~TimeNamespaceForChildren() { restore(); }

@@ -12,6 +12,7 @@
 
 #include "sys/error.hpp"
 #include "sys/path.hpp"
+#include "sys/retry.hpp"
 #include "sys/strings.hpp"
 #include "sys/syscalls.hpp"
 
@@ -109,12 +110,8 @@ sys::UniqueFd wait_for_start(InitContext& ctx) {
     // through the host's /proc (trusted, unlike anything in the rootfs).
     // open() blocks until `start` opens the other end.
     std::string rel = "self/fd/" + std::to_string(ctx.fifo_fd);
-    int fd;
-    do {
-        fd = ::openat(ctx.host_proc_fd, rel.c_str(), O_WRONLY | O_CLOEXEC);
-    } while (fd < 0 && errno == EINTR);
-    if (fd < 0) sys::throw_errno("open exec fifo");
-    sys::UniqueFd f(fd);
+    sys::UniqueFd f(sys::retry_eintr([&] { return ::openat(ctx.host_proc_fd, rel.c_str(), O_WRONLY | O_CLOEXEC); }));
+    if (!f) sys::throw_errno("open exec fifo");
     sys::write_all(f.get(), "0", "exec fifo");
     return f;
 }

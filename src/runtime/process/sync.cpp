@@ -6,6 +6,8 @@
 #include <memory>
 
 #include "sys/error.hpp"
+#include "sys/fdpass.hpp"
+#include "sys/retry.hpp"
 #include "sys/strings.hpp"
 
 namespace islet::runtime::sync {
@@ -29,20 +31,9 @@ void send_raw(int sock, Type type, std::string_view payload, int fd) {
     msghdr msg{};
     msg.msg_iov = iov;
     msg.msg_iovlen = payload.empty() ? 1 : 2;
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    if (fd >= 0) {
-        msg.msg_control = control;
-        msg.msg_controllen = sizeof control;
-        cmsghdr* c = CMSG_FIRSTHDR(&msg);
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(sizeof(int));
-        std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
-    }
-    ssize_t n;
-    do {
-        n = ::sendmsg(sock, &msg, MSG_NOSIGNAL);
-    } while (n < 0 && errno == EINTR);
+    sys::OneFdControl control;
+    if (fd >= 0) sys::attach_fd(msg, control, fd);
+    const ssize_t n = sys::retry_eintr([&] { return ::sendmsg(sock, &msg, MSG_NOSIGNAL); });
     if (n < 0) sys::throw_errno(std::string("sync: send ") + type_name(type));
     if (static_cast<size_t>(n) != sizeof h + payload.size())
         throw sys::Error(std::string("sync: short send of ") + type_name(type));
@@ -76,34 +67,24 @@ Message recv(int sock) {
     constexpr size_t kBufSize = sizeof(Header) + kMaxPayload + 1;
     std::unique_ptr<char[]> buf(new char[kBufSize]);
     iovec iov{buf.get(), kBufSize};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 4)] = {};
+    alignas(cmsghdr) char control[sys::kReceiveControlSize] = {};
     msghdr msg{};
     msg.msg_iov = &iov;
     msg.msg_iovlen = 1;
     msg.msg_control = control;
     msg.msg_controllen = sizeof control;
-    ssize_t n;
     // ECONNRESET: the peer closed with messages of ours unread (an init that
     // failed before reading cgroups_done). The kernel reports that once,
     // ahead of what the peer sent before closing; the next call returns
     // those messages (its `error`) and then EOF.
+    ssize_t n;
     do {
-        n = ::recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-    } while (n < 0 && (errno == EINTR || errno == ECONNRESET));
+        n = sys::retry_eintr([&] { return ::recvmsg(sock, &msg, MSG_CMSG_CLOEXEC); });
+    } while (n < 0 && errno == ECONNRESET);
     if (n < 0) sys::throw_errno("sync: receive");
     Message m;
-    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-        size_t nfds = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-        for (size_t i = 0; i < nfds; ++i) {
-            int fd;
-            std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
-            if (i == 0 && !m.fd)
-                m.fd.reset(fd);
-            else
-                ::close(fd);  // only one descriptor per message is ever valid
-        }
-    }
+    // Only one descriptor per message is ever valid; any others close here.
+    if (auto fds = sys::received_fds(msg); !fds.empty()) m.fd = std::move(fds.front());
     if (n == 0) throw sys::Error("sync: the peer closed the sync socket");
     if (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) throw sys::Error("sync: oversized message");
     if (static_cast<size_t>(n) < sizeof(Header)) throw sys::Error("sync: short message header");
