@@ -14,8 +14,11 @@
 
 namespace islet::spec {
 
+// The largest document islet reads (config.json and its own files): 64 MiB.
+inline constexpr std::size_t kMaxDocumentBytes = 64u << 20;
+
 struct GateLimits {
-    std::size_t max_bytes = 64u << 20;  // 64 MiB
+    std::size_t max_bytes = kMaxDocumentBytes;
     int max_depth = 128;
 };
 

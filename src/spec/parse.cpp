@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "spec/json_gate.hpp"
-#include "spec/validate.hpp"
+#include "spec/problem.hpp"
 #include "sys/error.hpp"
 #include "sys/log.hpp"
 
@@ -421,20 +421,11 @@ T parse_document(std::string_view text, const std::string& what, const char* nul
     Reader r;
     T out{};
     r.read(j, "", out);
-    if (!r.problems.empty()) throw sys::Error(join_problems(what, r.problems));
+    if (!r.problems.empty()) throw sys::Error(problems_message(what, r.problems));
     return out;
 }
 
 }  // namespace
-
-std::string join_problems(const std::string& what, const std::vector<std::string>& problems) {
-    std::string msg = what + ": ";
-    for (size_t i = 0; i < problems.size(); ++i) {
-        if (i) msg += "; ";
-        msg += problems[i];
-    }
-    return msg;
-}
 
 Config parse_config(std::string_view text, const std::string& what) {
     return parse_document<Config>(text, what, "config cannot be null");

@@ -24,7 +24,4 @@ Process parse_process(std::string_view text, const std::string& what);
 // Parses an `update --resources` document (a LinuxResources object).
 Resources parse_resources(std::string_view text, const std::string& what);
 
-// Joins problems into one message: "what: problem; problem; ...".
-std::string join_problems(const std::string& what, const std::vector<std::string>& problems);
-
 }  // namespace islet::spec

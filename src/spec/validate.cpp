@@ -1,11 +1,10 @@
 #include "spec/validate.hpp"
 
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <set>
 
-#include "sys/error.hpp"
+#include "spec/mount_options.hpp"
+#include "spec/names.hpp"
 #include "sys/strings.hpp"
 
 namespace islet::spec {
@@ -52,15 +51,6 @@ void check_mappings(P& out, const std::vector<IdMapping>& maps, const std::strin
 const std::set<std::string> kPropagations = {"",         "shared",  "slave",  "private",    "unbindable",
                                              "rshared",  "rslave",  "rprivate", "runbindable"};
 
-// Sysctls that a namespace makes safe to set (runc's validator): the rest
-// would change the host.
-bool ipc_sysctl(const std::string& k) {
-    static const std::set<std::string> kIpc = {"kernel.msgmax",        "kernel.msgmnb", "kernel.msgmni",
-                                               "kernel.sem",           "kernel.shmall", "kernel.shmmax",
-                                               "kernel.shmmni",        "kernel.shm_rmid_forced"};
-    return kIpc.count(k) || sys::starts_with(k, "fs.mqueue.");
-}
-
 void check_sysctls(P& out, const Config& c) {
     const Linux& l = *c.linux;
     auto ns = [&](const char* t) { return l.find_namespace(t); };
@@ -78,7 +68,9 @@ void check_sysctls(P& out, const Config& c) {
             add(out, ptr, "invalid sysctl name");
             continue;
         }
-        if (ipc_sysctl(k)) {
+        // The sysctls an ipc namespace makes safe (runc's validator); the
+        // rest below would change the host.
+        if (is_ipc_sysctl(k)) {
             if (!ns("ipc")) add(out, ptr, "sysctl \"" + key + "\" is not allowed in the host's ipc namespace");
             continue;
         }
@@ -153,27 +145,16 @@ void check_namespaces(P& out, const Config& c) {
     }
 }
 
-bool mount_is_bind(const Mount& m) {
-    if (m.type == "bind") return true;
-    for (auto& o : m.options)
-        if (o == "bind" || o == "rbind") return true;
-    return false;
-}
-
 void check_mounts(P& out, const Config& c) {
     for (size_t i = 0; i < c.mounts.size(); ++i) {
         const auto& m = c.mounts[i];
         std::string p = idx("", "mounts", i);
         if (m.destination.empty()) add(out, p + "/destination", "destination must not be empty");
-        const bool bind = mount_is_bind(m);
-        if (!bind && m.type.empty() && !m.destination.empty())
+        const MountOptions o = parse_mount_options(m.options, m.type);
+        if (!o.bind && m.type.empty() && !m.destination.empty())
             add(out, p + "/type", "type must be set for a mount that is not a bind mount");
-        bool idmap_opt = false;
-        for (auto& o : m.options) {
-            if (o == "idmap" || o == "ridmap") idmap_opt = true;
-        }
         const bool maps = !m.uid_mappings.empty() || !m.gid_mappings.empty();
-        if ((maps || idmap_opt) && !bind)
+        if ((maps || o.idmap) && !o.bind)
             add(out, p, "id-mapped mounts are only supported for bind-mounts");
         if (m.uid_mappings.empty() != m.gid_mappings.empty())
             add(out, p, "id-mapped mounts must have both uid and gid mappings specified");
@@ -238,81 +219,6 @@ void check_unsupported(P& out, const Config& c) {
 }
 
 }  // namespace
-
-std::string json_pointer_token(const std::string& key) {
-    std::string out;
-    for (char ch : key) {
-        if (ch == '~')
-            out += "~0";
-        else if (ch == '/')
-            out += "~1";
-        else
-            out += ch;
-    }
-    return out;
-}
-
-std::string sysctl_namespace(const std::string& k) {
-    if (ipc_sysctl(k)) return "ipc";
-    if (sys::starts_with(k, "net.")) return "network";
-    if (k == "kernel.hostname" || k == "kernel.domainname") return "uts";
-    return {};
-}
-
-std::string sysctl_dotted(const std::string& key) {
-    const auto first = key.find_first_of("./");
-    if (first == std::string::npos || key[first] == '.') return key;
-    std::string out = key;
-    for (char& ch : out) ch = ch == '.' ? '/' : ch == '/' ? '.' : ch;
-    return out;
-}
-
-const std::vector<std::string>& namespace_types() {
-    // Joined in this order: user first so the others are joined with its
-    // credentials (runtime-spec "Namespaces"; runc's nsexec order).
-    static const std::vector<std::string> kTypes = {"user", "ipc", "uts", "network", "pid", "mount", "cgroup", "time"};
-    return kTypes;
-}
-
-const std::vector<std::string>& capability_names() {
-    static const std::vector<std::string> kCaps = {
-        "CAP_CHOWN",           "CAP_DAC_OVERRIDE",   "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
-        "CAP_FSETID",          "CAP_KILL",           "CAP_SETGID",          "CAP_SETUID",
-        "CAP_SETPCAP",         "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
-        "CAP_NET_ADMIN",       "CAP_NET_RAW",        "CAP_IPC_LOCK",        "CAP_IPC_OWNER",
-        "CAP_SYS_MODULE",      "CAP_SYS_RAWIO",      "CAP_SYS_CHROOT",      "CAP_SYS_PTRACE",
-        "CAP_SYS_PACCT",       "CAP_SYS_ADMIN",      "CAP_SYS_BOOT",        "CAP_SYS_NICE",
-        "CAP_SYS_RESOURCE",    "CAP_SYS_TIME",       "CAP_SYS_TTY_CONFIG",  "CAP_MKNOD",
-        "CAP_LEASE",           "CAP_AUDIT_WRITE",    "CAP_AUDIT_CONTROL",   "CAP_SETFCAP",
-        "CAP_MAC_OVERRIDE",    "CAP_MAC_ADMIN",      "CAP_SYSLOG",          "CAP_WAKE_ALARM",
-        "CAP_BLOCK_SUSPEND",   "CAP_AUDIT_READ",     "CAP_PERFMON",         "CAP_BPF",
-        "CAP_CHECKPOINT_RESTORE",
-    };
-    return kCaps;
-}
-
-int capability_number(const std::string& name) {
-    const auto& caps = capability_names();
-    for (size_t i = 0; i < caps.size(); ++i)
-        if (caps[i] == name) return static_cast<int>(i);
-    return -1;
-}
-
-bool is_known_capability(const std::string& name) { return capability_number(name) >= 0; }
-
-int rlimit_number(const std::string& name) {
-    static const std::pair<const char*, int> kLimits[] = {
-        {"RLIMIT_CPU", RLIMIT_CPU},         {"RLIMIT_FSIZE", RLIMIT_FSIZE},     {"RLIMIT_DATA", RLIMIT_DATA},
-        {"RLIMIT_STACK", RLIMIT_STACK},     {"RLIMIT_CORE", RLIMIT_CORE},       {"RLIMIT_RSS", RLIMIT_RSS},
-        {"RLIMIT_NPROC", RLIMIT_NPROC},     {"RLIMIT_NOFILE", RLIMIT_NOFILE},   {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},
-        {"RLIMIT_AS", RLIMIT_AS},           {"RLIMIT_LOCKS", RLIMIT_LOCKS},     {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
-        {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE}, {"RLIMIT_NICE", RLIMIT_NICE},     {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},
-        {"RLIMIT_RTTIME", RLIMIT_RTTIME},
-    };
-    for (auto& [n, v] : kLimits)
-        if (name == n) return v;
-    return -1;
-}
 
 std::vector<Problem> validate_process(const Process& pr, const std::string& base) {
     P out;
@@ -396,16 +302,6 @@ std::vector<Problem> validate_config(const Config& c) {
         add(out, c.linux->masked_paths.empty() ? "/linux/readonlyPaths" : "/linux/maskedPaths",
             "unable to restrict paths without a private mount namespace");
     return out;
-}
-
-void throw_problems(const std::string& what, const std::vector<Problem>& problems) {
-    if (problems.empty()) return;
-    std::string msg = what + ": ";
-    for (size_t i = 0; i < problems.size(); ++i) {
-        if (i) msg += "; ";
-        msg += problems[i].text();
-    }
-    throw sys::Error(msg);
 }
 
 }  // namespace islet::spec

@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "runtime/attrs/user.hpp"
-#include "spec/validate.hpp"
+#include "spec/names.hpp"
 #include "sys/error.hpp"
 #include "sys/strings.hpp"
 #include "sys/syscalls.hpp"

@@ -3,7 +3,7 @@
 
 #include <sys/resource.h>
 
-#include "spec/validate.hpp"
+#include "spec/names.hpp"
 #include "sys/error.hpp"
 
 namespace islet::runtime::init {

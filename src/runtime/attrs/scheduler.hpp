@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "spec/model.hpp"
-#include "spec/validate.hpp"
+#include "spec/problem.hpp"
 
 namespace islet::runtime {
 

@@ -45,7 +45,7 @@
 #include <vector>
 
 #include "spec/model.hpp"
-#include "spec/validate.hpp"
+#include "spec/problem.hpp"
 #include "sys/fd.hpp"
 
 namespace islet::runtime {

@@ -29,7 +29,7 @@
 
 #include "runtime/cgroups/cgroups.hpp"
 #include "spec/model.hpp"
-#include "spec/validate.hpp"
+#include "spec/problem.hpp"
 
 namespace islet::runtime::cgroups {
 

@@ -26,7 +26,7 @@
 #include "runtime/isolation/isolation.hpp"
 #include "runtime/isolation/kernel_mode.hpp"
 #include "runtime/process/init_context.hpp"
-#include "runtime/fs/mount_options.hpp"
+#include "spec/mount_options.hpp"
 #include "runtime/fs/mounts.hpp"
 #include "runtime/ns/namespaces.hpp"
 #include "runtime/container/notify.hpp"
@@ -40,6 +40,8 @@
 #include "runtime/process/test_hooks.hpp"
 #include "runtime/ns/time_offsets.hpp"
 #include "spec/parse.hpp"
+#include "spec/json_gate.hpp"
+#include "spec/names.hpp"
 #include "spec/validate.hpp"
 #include "sys/error.hpp"
 #include "sys/fdpass.hpp"
@@ -51,8 +53,6 @@
 
 namespace islet::runtime {
 namespace {
-
-constexpr std::size_t kMaxConfigBytes = 64u << 20;
 
 // Undoes a half-made container unless committed (SECURITY.md §3: a failed
 // create leaves the environment as if it had never been attempted).
@@ -124,7 +124,7 @@ void host_checks(const spec::Config& c, const CreateOptions& o) {
     std::vector<spec::Problem> problems;
     for (size_t i = 0; i < c.mounts.size(); ++i) {
         const auto& m = c.mounts[i];
-        MountOptions mo = parse_mount_options(m.options, m.type);
+        spec::MountOptions mo = spec::parse_mount_options(m.options, m.type);
         if (mo.bind && !mo.data.empty())
             problems.push_back({"/mounts/" + std::to_string(i) + "/options",
                                 "bind mounts cannot have any filesystem-specific options applied (" +
@@ -214,9 +214,9 @@ std::string read_config_text(const std::string& bundle) {
     }
     struct stat st = sys::fstat_fd(f.get(), path);
     if (!S_ISREG(st.st_mode)) throw sys::Error(path + ": not a regular file");
-    if (static_cast<std::size_t>(st.st_size) > kMaxConfigBytes)
+    if (static_cast<std::size_t>(st.st_size) > spec::kMaxDocumentBytes)
         throw sys::Error(path + ": document is " + std::to_string(st.st_size) + " bytes, larger than the " +
-                         std::to_string(kMaxConfigBytes) + "-byte limit");
+                         std::to_string(spec::kMaxDocumentBytes) + "-byte limit");
     return sys::read_all(f.get());
 }
 
@@ -545,7 +545,7 @@ Created create_container(const CreateOptions& o) {
         const spec::Namespace* n = linux.find_namespace(type);
         if (!n) continue;
         record.namespaces[type] =
-            n->path.empty() ? "/proc/" + std::to_string(init_pid) + "/ns/" + ns::proc_name(type) : n->path;
+            n->path.empty() ? "/proc/" + std::to_string(init_pid) + "/ns/" + spec::namespace_proc_name(type) : n->path;
     }
     dir.write_record(record);
     if (!o.pid_file.empty()) write_pid_file(o.pid_file, init_pid);

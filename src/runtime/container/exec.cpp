@@ -37,6 +37,7 @@
 #include "runtime/process/test_hooks.hpp"
 #include "spec/parse.hpp"
 #include "spec/record.hpp"
+#include "spec/names.hpp"
 #include "spec/validate.hpp"
 #include "sys/error.hpp"
 #include "sys/fdpass.hpp"
@@ -249,11 +250,11 @@ int exec_in_container(const ExecOptions& o) {
     int join_flags = 0;
     bool join_pid = false;
     for (const auto& type : spec::namespace_types()) {
-        if (same_namespace(c.record.pid, ns::proc_name(type))) continue;
+        if (same_namespace(c.record.pid, spec::namespace_proc_name(type))) continue;
         if (type == "pid")
             join_pid = true;
         else
-            join_flags |= static_cast<int>(ns::clone_flag(type));
+            join_flags |= static_cast<int>(spec::namespace_clone_flag(type));
     }
     auto cg_dirs = exec_cgroup_dirs(c.record.cgroup, o.cgroups);
 

@@ -4,11 +4,11 @@
 #include "runtime/isolation/isolation.hpp"
 #include "runtime/isolation/kernel_mode.hpp"
 #include "runtime/attrs/memory_policy.hpp"
-#include "runtime/fs/mount_options.hpp"
 #include "runtime/attrs/seccomp.hpp"
 #include "spec/documents.hpp"
 #include "spec/model.hpp"
-#include "spec/validate.hpp"
+#include "spec/mount_options.hpp"
+#include "spec/names.hpp"
 
 #ifndef ISLET_COMMIT
 #define ISLET_COMMIT "unknown"
@@ -24,7 +24,7 @@ std::string version_text() {
 std::string features_text() {
     spec::FeaturesInfo f;
     f.hooks = {"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"};
-    f.mount_options = known_mount_options();
+    f.mount_options = spec::known_mount_options();
     // Not implemented yet: never advertised (containerd and CRI-O trust this list).
     std::erase_if(f.mount_options, [](const std::string& o) { return o == "tmpcopyup"; });
     f.idmap = true;

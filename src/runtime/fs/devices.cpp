@@ -7,7 +7,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "runtime/fs/mount_options.hpp"
+#include "spec/mount_options.hpp"
 #include "runtime/fs/mounts.hpp"
 #include "sys/error.hpp"
 #include "sys/path.hpp"
@@ -36,7 +36,7 @@ const Node kDefaults[] = {
 bool dev_is_bind_mount(const spec::Config& c) {
     for (auto& m : c.mounts) {
         if (sys::clean_path(m.destination) != "/dev") continue;
-        if (parse_mount_options(m.options, m.type).bind) return true;
+        if (spec::parse_mount_options(m.options, m.type).bind) return true;
     }
     return false;
 }

@@ -16,7 +16,7 @@
 
 #include "runtime/ns/userns_maps.hpp"
 #include "runtime/fs/idmapped_overlay.hpp"
-#include "runtime/fs/mount_options.hpp"
+#include "spec/mount_options.hpp"
 #include "sys/error.hpp"
 #include "sys/log.hpp"
 #include "sys/scope_exit.hpp"
@@ -74,7 +74,7 @@ void idmap_tree(int tree, int userns, bool recursive, bool nosuid, const std::st
 
 bool wants_idmaps(const spec::Config& config) {
     for (auto& m : config.mounts) {
-        MountOptions o = parse_mount_options(m.options, m.type);
+        spec::MountOptions o = spec::parse_mount_options(m.options, m.type);
         if (o.idmap || !m.uid_mappings.empty()) return true;
     }
     return false;
@@ -101,7 +101,7 @@ sys::UniqueFd apply_idmaps(const spec::Config& config, pid_t init_pid, const Mou
     for (size_t i = 0; i < config.mounts.size(); ++i) {
         const auto& m = config.mounts[i];
         if (i >= trees.binds.size() || !trees.binds[i]) continue;
-        MountOptions o = parse_mount_options(m.options, m.type);
+        spec::MountOptions o = spec::parse_mount_options(m.options, m.type);
         const std::string what = "idmap mount " + m.source + " to " + m.destination;
         const bool own_maps = !m.uid_mappings.empty();
         const bool nosuid = isolated && !(o.clear & MS_NOSUID);  // "suid" clears it

@@ -15,7 +15,7 @@
 #include <cstdlib>
 #include <optional>
 
-#include "runtime/fs/mount_options.hpp"
+#include "spec/mount_options.hpp"
 #include "sys/dir.hpp"
 #include "sys/error.hpp"
 #include "sys/fs_context.hpp"
@@ -245,8 +245,8 @@ sys::UniqueFd idmapped_overlay(const std::string& rootfs, int rootfs_tree, int u
     if (layout.read_only) fs.set_flag("ro");
     fs.create("create the overlay");
     // The original's per-mount flags ("rw,nosuid,nodev,relatime").
-    const MountOptions per_mount = parse_mount_options(sys::split(m.options, ','), m.fstype);
-    return fs.mount(static_cast<unsigned>(ms_to_mount_attr(per_mount.flags)));
+    const spec::MountOptions per_mount = spec::parse_mount_options(sys::split(m.options, ','), m.fstype);
+    return fs.mount(static_cast<unsigned>(spec::ms_to_mount_attr(per_mount.flags)));
 }
 
 }  // namespace islet::runtime::host

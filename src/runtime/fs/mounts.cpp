@@ -11,7 +11,7 @@
 #include <set>
 
 #include "runtime/attrs/lsm.hpp"
-#include "runtime/fs/mount_options.hpp"
+#include "spec/mount_options.hpp"
 #include "sys/error.hpp"
 #include "sys/fs_context.hpp"
 #include "sys/log.hpp"
@@ -71,10 +71,10 @@ void refuse_top_of_rootfs(const InitContext& ctx, int dest_fd, const spec::Mount
         throw sys::Error(describe(m) + ": mountpoint " + m.destination + " is on the top of rootfs");
 }
 
-void set_attrs(int tree, const MountOptions& o, const std::string& what) {
+void set_attrs(int tree, const spec::MountOptions& o, const std::string& what) {
     mount_attr attr{};
-    attr.attr_set = ms_to_mount_attr(o.flags & kPerMount);
-    attr.attr_clr = ms_to_mount_attr(o.clear & kPerMount) & ~MOUNT_ATTR__ATIME;
+    attr.attr_set = spec::ms_to_mount_attr(o.flags & kPerMount);
+    attr.attr_clr = spec::ms_to_mount_attr(o.clear & kPerMount) & ~MOUNT_ATTR__ATIME;
     if (attr.attr_set & MOUNT_ATTR__ATIME) attr.attr_clr |= MOUNT_ATTR__ATIME;
     if (o.clear & (MS_NOATIME | MS_STRICTATIME | MS_RELATIME)) attr.attr_clr |= MOUNT_ATTR__ATIME;
     if (attr.attr_set || attr.attr_clr) sys::mount_setattr(tree, "", AT_EMPTY_PATH, attr, what);
@@ -87,27 +87,27 @@ void set_attrs(int tree, const MountOptions& o, const std::string& what) {
     }
 }
 
-void set_propagation(int mnt, const MountOptions& o, const std::string& what) {
+void set_propagation(int mnt, const spec::MountOptions& o, const std::string& what) {
     for (unsigned long p : o.propagation) {
         mount_attr attr{};
         attr.propagation = p & ~static_cast<unsigned long>(MS_REC);
         sys::mount_setattr(mnt, "", AT_EMPTY_PATH | ((p & MS_REC) ? AT_RECURSIVE : 0), attr,
-                           what + " (propagation " + describe_ms_flags(p) + ")");
+                           what + " (propagation " + spec::describe_ms_flags(p) + ")");
     }
 }
 
 // A new filesystem instance as a detached mount.
-sys::UniqueFd make_fs(const std::string& type, const std::string& source, const MountOptions& o,
+sys::UniqueFd make_fs(const std::string& type, const std::string& source, const spec::MountOptions& o,
                       const std::string& what) {
     sys::FsContext fs(type, what);
     if (!source.empty()) fs.set_string("source", source);
     for (const auto& d : o.data) fs.set_option(d);
     if (o.flags & MS_RDONLY) fs.set_flag("ro");
     fs.create();
-    return fs.mount(static_cast<unsigned>(ms_to_mount_attr(o.flags & kPerMount)));
+    return fs.mount(static_cast<unsigned>(spec::ms_to_mount_attr(o.flags & kPerMount)));
 }
 
-void bind_mount(InitContext& ctx, size_t index, const spec::Mount& m, const std::string& dest, const MountOptions& o) {
+void bind_mount(InitContext& ctx, size_t index, const spec::Mount& m, const std::string& dest, const spec::MountOptions& o) {
     const std::string what = describe(m);
     sys::UniqueFd dest_fd = sys::with_context(what, [&] {
         return sys::mkdir_in_root(ctx.rootfd.get(), dest,
@@ -121,13 +121,13 @@ void bind_mount(InitContext& ctx, size_t index, const spec::Mount& m, const std:
     set_propagation(tree, o, what);
 }
 
-void fs_mount(InitContext& ctx, const spec::Mount& m, const std::string& dest, const MountOptions& o) {
+void fs_mount(InitContext& ctx, const spec::Mount& m, const std::string& dest, const spec::MountOptions& o) {
     const std::string what = describe(m);
     if (o.tmpcopyup) throw sys::Error(what + ": the tmpcopyup option is not supported yet");
     sys::UniqueFd dest_fd = sys::with_context(
         what, [&] { return sys::mkdir_in_root(ctx.rootfd.get(), dest, sys::CreateLast::directory); });
     refuse_top_of_rootfs(ctx, dest_fd.get(), m);
-    MountOptions labelled = o;  // linux.mountLabel (runtime/attrs/lsm.hpp); create checked SELinux is on
+    spec::MountOptions labelled = o;  // linux.mountLabel (runtime/attrs/lsm.hpp); create checked SELinux is on
     if (auto opt = mount_label_option(m.type, ctx.config->linux->mount_label); !opt.empty()) labelled.data.push_back(opt);
     sys::UniqueFd mnt;
     try {
@@ -142,10 +142,10 @@ void fs_mount(InitContext& ctx, const spec::Mount& m, const std::string& dest, c
         mnt = sys::open_tree(AT_FDCWD, "/sys", OPEN_TREE_CLONE | AT_RECURSIVE);
         const unsigned long restrict_flags = o.flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC);
         mount_attr attr{};
-        attr.attr_set = ms_to_mount_attr(restrict_flags);
+        attr.attr_set = spec::ms_to_mount_attr(restrict_flags);
         if (attr.attr_set) sys::mount_setattr(mnt.get(), "", AT_EMPTY_PATH | AT_RECURSIVE, attr, what);
     }
-    set_attrs(mnt.get(), MountOptions{.rec_attr_set = o.rec_attr_set, .rec_attr_clr = o.rec_attr_clr}, what);
+    set_attrs(mnt.get(), spec::MountOptions{.rec_attr_set = o.rec_attr_set, .rec_attr_clr = o.rec_attr_clr}, what);
     sys::move_mount(mnt.get(), "", dest_fd.get(), "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH, what);
     set_propagation(mnt.get(), o, what);
 }
@@ -154,14 +154,14 @@ void fs_mount(InitContext& ctx, const spec::Mount& m, const std::string& dest, c
 // tmpfs with one sub-mount per host hierarchy, a fresh cgroup filesystem when
 // the container has its own cgroup namespace, else a bind of its own cgroup
 // directory; read-only when asked (CVE-2023-25809 class).
-void cgroup_mount(InitContext& ctx, const spec::Mount& m, const std::string& dest, const MountOptions& o) {
+void cgroup_mount(InitContext& ctx, const spec::Mount& m, const std::string& dest, const spec::MountOptions& o) {
     const std::string what = describe(m);
     const auto& host = ctx.cgroup_host;
     if (host.layout == cgroups::Layout::none) return;  // nothing to show
     const bool own_ns = ctx.config->linux->find_namespace("cgroup") != nullptr;
     const unsigned long sub_flags = (o.flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY)) | MS_RELATIME;
     auto hierarchy_mount = [&](const cgroups::Hierarchy& h) -> sys::UniqueFd {
-        MountOptions sub;
+        spec::MountOptions sub;
         sub.flags = sub_flags;
         if (own_ns) {
             if (h.v2) return make_fs("cgroup2", "cgroup2", sub, what);
@@ -181,7 +181,7 @@ void cgroup_mount(InitContext& ctx, const spec::Mount& m, const std::string& des
         sys::move_mount(mnt.get(), "", dest_fd.get(), "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH, what);
         return;
     }
-    MountOptions tmpfs;
+    spec::MountOptions tmpfs;
     tmpfs.flags = o.flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC);
     tmpfs.data = {"mode=755"};
     sys::UniqueFd top = make_fs("tmpfs", "tmpfs", tmpfs, what);
@@ -219,7 +219,7 @@ MountTrees open_mount_trees(const spec::Config& config, const std::string& bundl
     MountTrees t;
     t.rootfs = sys::open_tree(AT_FDCWD, rootfs, OPEN_TREE_CLONE | AT_RECURSIVE);
     for (const auto& m : config.mounts) {
-        MountOptions o = parse_mount_options(m.options, m.type);
+        spec::MountOptions o = spec::parse_mount_options(m.options, m.type);
         if (!o.bind || m.type == "cgroup") {
             t.binds.emplace_back();
             t.is_dir.push_back(true);
@@ -262,7 +262,7 @@ void apply_mounts(InitContext& ctx) {
         const auto& m = ctx.config->mounts[i];
         // A relative destination is taken from "/" (deprecated; runc warns).
         std::string dest = sys::clean_path(m.destination.front() == '/' ? m.destination : "/" + m.destination);
-        MountOptions o = parse_mount_options(m.options, m.type);
+        spec::MountOptions o = spec::parse_mount_options(m.options, m.type);
         check_proc_sys(ctx, m, dest);
         if (m.type == "cgroup" && !o.bind) {
             init_wait_for_cgroups(ctx);

@@ -11,7 +11,7 @@
 
 #include <cstdlib>
 
-#include "runtime/fs/mount_options.hpp"
+#include "spec/mount_options.hpp"
 #include "sys/error.hpp"
 #include "sys/strings.hpp"
 #include "sys/syscalls.hpp"
@@ -42,7 +42,7 @@ namespace {
 
 unsigned long propagation_flags(const std::string& p) {
     if (p.empty()) return MS_SLAVE | MS_REC;
-    auto opts = parse_mount_options({p}, "");
+    auto opts = spec::parse_mount_options({p}, "");
     return opts.propagation.empty() ? (MS_SLAVE | MS_REC) : opts.propagation.front();
 }
 

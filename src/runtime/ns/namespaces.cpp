@@ -9,35 +9,13 @@
 
 #include <cstring>
 
-#include "spec/validate.hpp"
+#include "spec/names.hpp"
 #include "sys/error.hpp"
 #include "sys/log.hpp"
 #include "sys/scope_exit.hpp"
 #include "sys/syscalls.hpp"
 
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
-
 namespace islet::runtime::ns {
-
-unsigned long clone_flag(const std::string& type) {
-    if (type == "user") return CLONE_NEWUSER;
-    if (type == "ipc") return CLONE_NEWIPC;
-    if (type == "uts") return CLONE_NEWUTS;
-    if (type == "network") return CLONE_NEWNET;
-    if (type == "pid") return CLONE_NEWPID;
-    if (type == "mount") return CLONE_NEWNS;
-    if (type == "cgroup") return CLONE_NEWCGROUP;
-    if (type == "time") return CLONE_NEWTIME;
-    return 0;
-}
-
-std::string proc_name(const std::string& type) {
-    if (type == "network") return "net";
-    if (type == "mount") return "mnt";
-    return type;
-}
 
 bool Plan::new_user() const { return clone_flags & CLONE_NEWUSER; }
 bool Plan::new_pid() const { return (clone_flags | unshare_after_user) & CLONE_NEWPID; }
@@ -57,9 +35,9 @@ Plan plan(const spec::Linux& linux) {
         else if (type == "cgroup")
             p.new_cgroup = true;
         else if (join_user)
-            p.unshare_after_user |= clone_flag(type);
+            p.unshare_after_user |= spec::namespace_clone_flag(type);
         else
-            p.clone_flags |= clone_flag(type);
+            p.clone_flags |= spec::namespace_clone_flag(type);
     }
     if (user && !join_user) p.clone_flags |= CLONE_NEWUSER;
     return p;
@@ -74,7 +52,7 @@ sys::UniqueFd open_namespace(const std::string& path, const std::string& type) {
     }
     int got = ::ioctl(fd.get(), NS_GET_NSTYPE);
     if (got < 0) throw sys::Error(path + " is not a namespace file (for the " + type + " namespace)");
-    if (static_cast<unsigned long>(got) != clone_flag(type))
+    if (static_cast<unsigned long>(got) != spec::namespace_clone_flag(type))
         throw sys::Error(path + " is not a " + type + " namespace");
     return fd;
 }
@@ -87,8 +65,8 @@ HostJoins::HostJoins(const Plan& plan) {
     cwd_ = sys::open_path(".", O_PATH | O_DIRECTORY);
     sys::ScopeExit undo([&] { restore(); });
     for (auto& [type, fd] : targets) {
-        int nstype = static_cast<int>(clone_flag(type));
-        sys::UniqueFd own = sys::open_path("/proc/self/ns/" + proc_name(type), O_RDONLY);
+        int nstype = static_cast<int>(spec::namespace_clone_flag(type));
+        sys::UniqueFd own = sys::open_path("/proc/self/ns/" + spec::namespace_proc_name(type), O_RDONLY);
         if (::setns(fd.get(), nstype) < 0) {
             int err = errno;
             throw sys::Error("failed to setns into the " + type + " namespace " + sys::fd_target(fd.get()) + ": " +

@@ -25,11 +25,6 @@
 
 namespace islet::runtime::ns {
 
-// CLONE_NEW* for a runtime-spec namespace type; 0 when unknown.
-unsigned long clone_flag(const std::string& type);
-// The /proc/<pid>/ns/<name> file name for a type ("network" -> "net").
-std::string proc_name(const std::string& type);
-
 struct Plan {
     unsigned long clone_flags = 0;  // new namespaces clone3 creates
     // A new cgroup namespace is unshared by the init once the runtime has

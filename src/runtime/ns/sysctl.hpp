@@ -21,7 +21,8 @@
 
 #include "runtime/ns/namespaces.hpp"
 #include "spec/model.hpp"
-#include "spec/validate.hpp"
+#include "spec/names.hpp"
+#include "spec/problem.hpp"
 
 namespace islet::runtime {
 

@@ -12,10 +12,6 @@
 #include "sys/strings.hpp"
 #include "sys/syscalls.hpp"
 
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
-
 namespace islet::runtime {
 
 std::string timens_offsets_text(const std::map<std::string, spec::TimeOffset>& offsets) {

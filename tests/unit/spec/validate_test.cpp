@@ -3,6 +3,8 @@
 // pointers it expects, each with a piece of its message.
 #include "spec/validate.hpp"
 
+#include "spec/names.hpp"
+
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 
@@ -484,20 +486,4 @@ TEST(Validate, ThrowProblemsJoinsAll) {
     EXPECT_NO_THROW(throw_problems("config.json", {}));
     EXPECT_EQ(error_of([] { throw_problems("config.json", {{"/a", "x"}, {"/b/0", "y"}}); }),
               "config.json: /a: x; /b/0: y");
-}
-
-TEST(Validate, Tables) {
-    EXPECT_EQ(namespace_types(),
-              (std::vector<std::string>{"user", "ipc", "uts", "network", "pid", "mount", "cgroup", "time"}));
-    EXPECT_EQ(capability_number("CAP_CHOWN"), 0);
-    EXPECT_EQ(capability_number("CAP_SYS_ADMIN"), 21);
-    EXPECT_EQ(capability_number("CAP_BPF"), 39);
-    EXPECT_EQ(capability_number("CAP_CHECKPOINT_RESTORE"), 40);
-    EXPECT_EQ(capability_number("CAP_BOGUS"), -1);
-    EXPECT_EQ(capability_names().size(), 41u);
-    EXPECT_TRUE(is_known_capability("CAP_AUDIT_READ"));
-    EXPECT_FALSE(is_known_capability("cap_audit_read"));
-    EXPECT_EQ(rlimit_number("RLIMIT_NOFILE"), RLIMIT_NOFILE);
-    EXPECT_EQ(rlimit_number("RLIMIT_RTTIME"), RLIMIT_RTTIME);
-    EXPECT_EQ(rlimit_number("RLIMIT_BOGUS"), -1);
 }

@@ -14,6 +14,7 @@
 #include "runtime/attrs/scheduler.hpp"
 #include "runtime/ns/sysctl.hpp"
 #include "runtime/ns/time_offsets.hpp"
+#include "spec/names.hpp"
 #include "spec/validate.hpp"
 
 using namespace islet;

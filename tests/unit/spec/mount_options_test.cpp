@@ -1,6 +1,6 @@
-// runtime/fs/mount_options: option strings -> MS_* flags, propagation,
+// spec/mount_options: option strings -> MS_* flags, propagation,
 // recursive mount attributes and filesystem data.
-#include "runtime/fs/mount_options.hpp"
+#include "spec/mount_options.hpp"
 
 #include <gtest/gtest.h>
 #include <linux/mount.h>
@@ -8,10 +8,10 @@
 
 #include <algorithm>
 
-using islet::runtime::describe_ms_flags;
-using islet::runtime::known_mount_options;
-using islet::runtime::ms_to_mount_attr;
-using islet::runtime::parse_mount_options;
+using islet::spec::describe_ms_flags;
+using islet::spec::known_mount_options;
+using islet::spec::ms_to_mount_attr;
+using islet::spec::parse_mount_options;
 
 namespace {
 constexpr unsigned long kNoSymfollow = 256;  // MS_NOSYMFOLLOW (glibc 2.36 may lack it)

@@ -1,4 +1,4 @@
-#include "runtime/fs/mount_options.hpp"
+#include "spec/mount_options.hpp"
 
 #include <linux/mount.h>
 #include <sys/mount.h>
@@ -8,11 +8,7 @@
 
 #include "sys/strings.hpp"
 
-#ifndef MS_NOSYMFOLLOW
-#define MS_NOSYMFOLLOW 256
-#endif
-
-namespace islet::runtime {
+namespace islet::spec {
 namespace {
 
 struct FlagOpt {
@@ -74,9 +70,24 @@ const std::map<std::string, RecAttr>& recursive_table() {
     return kRec;
 }
 
+// The flags mount_setattr(2) and fsmount(2) take per mount; the rest of
+// MS_* belongs to the superblock or to mount(2) itself.
+constexpr unsigned long kPerMountFlags = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NODIRATIME | MS_NOATIME |
+                                         MS_STRICTATIME | MS_RELATIME | MS_NOSYMFOLLOW;
+
 }  // namespace
 
 std::string MountOptions::data_string() const { return sys::join(data, ","); }
+
+unsigned long MountOptions::per_mount_flags() const { return flags & kPerMountFlags; }
+
+unsigned long MountOptions::per_mount_cleared() const { return clear & kPerMountFlags; }
+
+MountKind mount_kind(const Mount& mount, const MountOptions& options) {
+    if (options.bind) return MountKind::bind;
+    if (mount.type == "cgroup") return MountKind::cgroup;
+    return MountKind::filesystem;
+}
 
 MountOptions parse_mount_options(const std::vector<std::string>& options, const std::string& type) {
     MountOptions m;
@@ -183,4 +194,4 @@ std::uint64_t ms_to_mount_attr(unsigned long f) {
     return a;
 }
 
-}  // namespace islet::runtime
+}  // namespace islet::spec
