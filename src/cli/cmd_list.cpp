@@ -35,7 +35,7 @@ Command list_command() {
         // Tab-aligned like Go's tabwriter (minwidth 12, padding 1).
         std::vector<std::vector<std::string>> rows = {{"ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER"}};
         for (auto& v : views)
-            rows.push_back({v.id, std::to_string(v.pid), v.status, v.bundle, v.created, v.owner});
+            rows.push_back({v.id, std::to_string(v.pid), spec::status_name(v.status), v.bundle, v.created, v.owner});
         std::vector<size_t> width(6, 0);
         for (auto& r : rows)
             for (size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());

@@ -7,6 +7,7 @@
 #include "spec/json_gate.hpp"
 #include "spec/model.hpp"
 #include "sys/error.hpp"
+#include "sys/strings.hpp"
 
 namespace islet::spec {
 namespace {
@@ -14,12 +15,43 @@ namespace {
 using ojson = nlohmann::ordered_json;
 using json = nlohmann::json;
 
+const char* phase_name(Phase p) { return p == Phase::created ? "created" : "creating"; }
+
+const char* manager_name(CgroupManager m) {
+    switch (m) {
+        case CgroupManager::cgroupfs: return "cgroupfs";
+        case CgroupManager::systemd: return "systemd";
+        case CgroupManager::none: return "none";
+    }
+    return "none";
+}
+
+// The record's words back to enums; a word islet never writes is a corrupt record.
+[[noreturn]] void bad_word(const std::string& what, const char* field, const std::string& word) {
+    throw sys::Error(what + ": not a valid container record: unknown " + field + " \"" + word + "\"");
+}
+
+Phase phase_from(const std::string& what, const std::string& s) {
+    if (s == "creating") return Phase::creating;
+    if (s == "created") return Phase::created;
+    bad_word(what, "phase", s);
+}
+
+CgroupManager manager_from(const std::string& what, const std::string& s) {
+    for (auto m : {CgroupManager::cgroupfs, CgroupManager::systemd, CgroupManager::none})
+        if (s == manager_name(m)) return m;
+    bad_word(what, "cgroup manager", s);
+}
+
+// The key islet 0.1 kept the ID block index under, among the annotations.
+constexpr const char* kLegacyBlockKey = "_block_index";
+
 ojson state_object(const StateView& v, bool with_owner, bool with_empty_annotations) {
     ojson j;
     j["ociVersion"] = kSpecVersion;
     j["id"] = v.id;
     j["pid"] = v.pid;
-    j["status"] = v.status;
+    j["status"] = status_name(v.status);
     j["bundle"] = v.bundle;
     j["rootfs"] = v.rootfs;
     j["created"] = v.created;
@@ -30,10 +62,33 @@ ojson state_object(const StateView& v, bool with_owner, bool with_empty_annotati
 
 }  // namespace
 
+const char* status_name(Status s) {
+    switch (s) {
+        case Status::creating: return "creating";
+        case Status::created: return "created";
+        case Status::running: return "running";
+        case Status::paused: return "paused";
+        case Status::stopped: return "stopped";
+    }
+    return "stopped";
+}
+
+StateView state_view(const ContainerRecord& r, Status status, pid_t pid) {
+    StateView v;
+    v.id = r.id;
+    v.status = status;
+    v.pid = pid;
+    v.bundle = r.bundle;
+    v.rootfs = r.rootfs;
+    v.created = r.created;
+    v.annotations = r.annotations;
+    return v;
+}
+
 std::string record_to_json(const ContainerRecord& r) {
     ojson j;
     j["id"] = r.id;
-    j["phase"] = r.phase;
+    j["phase"] = phase_name(r.phase);
     j["pid"] = r.pid;
     j["startTime"] = r.start_time;
     j["creatorPid"] = r.creator_pid;
@@ -41,7 +96,7 @@ std::string record_to_json(const ContainerRecord& r) {
     j["rootfs"] = r.rootfs;
     j["created"] = r.created;
     j["annotations"] = r.annotations;
-    j["cgroup"] = {{"manager", r.cgroup.manager},
+    j["cgroup"] = {{"manager", manager_name(r.cgroup.manager)},
                    {"path", r.cgroup.path},
                    {"dirs", r.cgroup.dirs},
                    {"owned", r.cgroup.owned}};
@@ -50,6 +105,7 @@ std::string record_to_json(const ContainerRecord& r) {
     j["sharesHostMounts"] = r.shares_host_mounts;
     j["namespaces"] = r.namespaces;
     j["isolation"] = r.isolation;
+    if (r.id_block) j["idBlock"] = *r.id_block;
     return j.dump();
 }
 
@@ -59,7 +115,7 @@ ContainerRecord record_from_json(const std::string& text, const std::string& wha
         json j = json::parse(text);
         ContainerRecord r;
         r.id = j.at("id").get<std::string>();
-        r.phase = j.at("phase").get<std::string>();
+        r.phase = phase_from(what, j.at("phase").get<std::string>());
         r.pid = j.at("pid").get<pid_t>();
         r.start_time = j.at("startTime").get<std::uint64_t>();
         r.creator_pid = j.value("creatorPid", 0);
@@ -68,7 +124,7 @@ ContainerRecord record_from_json(const std::string& text, const std::string& wha
         r.created = j.at("created").get<std::string>();
         r.annotations = j.value("annotations", std::map<std::string, std::string>{});
         const json& cg = j.at("cgroup");
-        r.cgroup.manager = cg.at("manager").get<std::string>();
+        r.cgroup.manager = manager_from(what, cg.at("manager").get<std::string>());
         r.cgroup.path = cg.at("path").get<std::string>();
         r.cgroup.dirs = cg.at("dirs").get<std::map<std::string, std::string>>();
         r.cgroup.owned = cg.value("owned", true);
@@ -77,6 +133,15 @@ ContainerRecord record_from_json(const std::string& text, const std::string& wha
         r.shares_host_mounts = j.value("sharesHostMounts", false);
         r.namespaces = j.value("namespaces", std::map<std::string, std::string>{});
         r.isolation = j.value("isolation", std::map<std::string, std::string>{});
+        if (j.contains("idBlock")) r.id_block = j.at("idBlock").get<std::uint64_t>();
+        if (auto it = r.isolation.find(kLegacyBlockKey); it != r.isolation.end()) {
+            if (!r.id_block) {
+                auto n = sys::parse_uint(it->second);
+                if (!n) bad_word(what, "ID block", it->second);
+                r.id_block = *n;
+            }
+            r.isolation.erase(it);
+        }
         return r;
     } catch (const json::exception& e) {
         throw sys::Error(what + ": not a valid container record: " + e.what());
@@ -96,7 +161,7 @@ std::string hook_state_document(const StateView& v) {
     ojson j;
     j["ociVersion"] = kSpecVersion;
     j["id"] = v.id;
-    j["status"] = v.status;
+    j["status"] = status_name(v.status);
     if (v.pid > 0) j["pid"] = v.pid;
     j["bundle"] = v.bundle;
     if (!v.annotations.empty()) j["annotations"] = v.annotations;

@@ -18,8 +18,22 @@
 
 namespace islet::spec {
 
+// A container's status as clients see it: the runtime-spec's four, plus
+// runc's "paused". Computed on every call (runtime/container/lifecycle.hpp).
+enum class Status { creating, created, running, paused, stopped };
+const char* status_name(Status status);
+
+// How far create got: the record is written "creating" before the first side
+// effect, "created" once the init waits at the barrier.
+enum class Phase { creating, created };
+
+// Who manages the container's cgroups: islet itself, islet on systemd's
+// paths (--systemd-cgroup), or no one (--cgroup-manager disabled, or rootless
+// without permission).
+enum class CgroupManager { cgroupfs, systemd, none };
+
 struct CgroupRecord {
-    std::string manager = "cgroupfs";  // "cgroupfs" | "systemd" | "none"
+    CgroupManager manager = CgroupManager::cgroupfs;
     std::string path;                  // the container's cgroup, as in cgroupsPath after cleaning
     // hierarchy name -> absolute directory made for the container:
     // "cpu" -> /sys/fs/cgroup/cpu/<path>, "unified" -> /sys/fs/cgroup/unified/<path>.
@@ -29,7 +43,7 @@ struct CgroupRecord {
 
 struct ContainerRecord {
     std::string id;
-    std::string phase = "creating";  // "creating" until the init waits at the barrier, then "created"
+    Phase phase = Phase::creating;
     pid_t pid = 0;                   // init pid in the host pid namespace
     std::uint64_t start_time = 0;    // /proc/<pid>/stat field 22 of the init
     pid_t creator_pid = 0;           // the islet process that ran create
@@ -46,8 +60,13 @@ struct ContainerRecord {
     // Namespace type -> the path exec joins: /proc/<pid>/ns/<kind> for the
     // container's own, the config's path for joined ones.
     std::map<std::string, std::string> namespaces;
-    // Isolated user namespaces (ISOLATION.md §3): mode and allocated block.
+    // Isolated user namespaces (ISOLATION.md §3): the annotations `state`
+    // shows (mode, and the block as "first-last").
     std::map<std::string, std::string> isolation;
+    // The host ID block this container holds in the ranges mode, freed by
+    // delete ("idBlock"; islet 0.1 wrote it as isolation["_block_index"],
+    // which is still read).
+    std::optional<std::uint64_t> id_block;
 };
 
 std::string record_to_json(const ContainerRecord& r);
@@ -57,10 +76,15 @@ ContainerRecord record_from_json(const std::string& text, const std::string& wha
 // The `state` document (RUNC-CONTRACT.md §2.4): 2-space indent, keys in
 // runc's order, no trailing newline. status is created/running/paused/stopped.
 struct StateView {
-    std::string id, status, bundle, rootfs, created, owner;
+    std::string id;
+    Status status = Status::stopped;
+    std::string bundle, rootfs, created, owner;
     pid_t pid = 0;
     std::map<std::string, std::string> annotations;
 };
+// The one way to make a view of a record: its id, bundle, rootfs, creation
+// time and annotations, with this status and pid.
+StateView state_view(const ContainerRecord& record, Status status, pid_t pid);
 std::string state_document(const StateView& v);
 // `list --format json`: one compact line, `null` when empty (as runc).
 std::string list_document(const std::vector<StateView>& views);

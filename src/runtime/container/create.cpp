@@ -182,16 +182,6 @@ int preserved_fd_count(const CreateOptions& o, std::vector<std::string>& env) {
     return total;
 }
 
-spec::StateView hook_view(const spec::ContainerRecord& r, const char* status, pid_t pid) {
-    spec::StateView v;
-    v.id = r.id;
-    v.status = status;
-    v.pid = pid;
-    v.bundle = r.bundle;
-    v.annotations = r.annotations;
-    return v;
-}
-
 // The container root's host uid/gid, for the fifo's owner.
 std::pair<uid_t, gid_t> container_root_ids(const spec::Linux& l) {
     auto map0 = [](const std::vector<spec::IdMapping>& maps) -> unsigned {
@@ -267,7 +257,7 @@ Created create_container(const CreateOptions& o) {
     // 2. The cgroup plan (pure), before the record that names it.
     ctx.cgroup_host = cgroups::detect();
     spec::CgroupRecord cg;
-    cg.manager = o.systemd_cgroup ? "systemd" : "cgroupfs";
+    cg.manager = o.systemd_cgroup ? spec::CgroupManager::systemd : spec::CgroupManager::cgroupfs;
     cg.path = cgroups::container_path(linux.cgroups_path, o.id, o.systemd_cgroup);
     auto self = cgroups::parse_self_cgroup(sys::read_file("/proc/self/cgroup"), ctx.cgroup_host);
     cg.dirs = cgroups::plan_dirs(ctx.cgroup_host, cg.path, self);
@@ -281,7 +271,7 @@ Created create_container(const CreateOptions& o) {
                 !r.rdma.empty() || !r.unified.empty())
                 throw sys::Error("linux.resources cannot be applied with --cgroup-manager disabled");
         }
-        cg.manager = "none";
+        cg.manager = spec::CgroupManager::none;
         cg.dirs.clear();
     }
 
@@ -319,8 +309,8 @@ Created create_container(const CreateOptions& o) {
     record.rootless = o.rootless;
     record.shares_host_mounts = !linux.find_namespace("mount") && !config.mounts.empty();
     if (record.shares_host_mounts) rb.host_mounts_below = rootfs;
-    if (iso.enabled) {
-        record.isolation[isolation::kModeAnnotation] = iso.mode;
+    if (iso.enabled()) {
+        record.isolation[isolation::kModeAnnotation] = isolation::mode_name(iso.mode);
         if (iso.needs_block) {
             // Recorded in the registry (owner: this root and id) before use,
             // and in the container's record before any side effect.
@@ -328,9 +318,10 @@ Created create_container(const CreateOptions& o) {
             rb.id_block = std::make_pair(settings, block.index);
             isolation::apply_block(config, block);
             record.isolation[isolation::kBlockAnnotation] = block.text();
-            record.isolation["_block_index"] = std::to_string(block.index);
+            record.id_block = block.index;
         }
     }
+    ctx.record = &record;
     dir.write_config(text);
     dir.write_record(record);
     test_hooks::pause_at("after-state-dir");
@@ -357,7 +348,7 @@ Created create_container(const CreateOptions& o) {
         cgroups::destroy(cg);
         rb.cgroup_made = false;
         cg.dirs.clear();
-        cg.manager = "none";
+        cg.manager = spec::CgroupManager::none;
         record.cgroup = cg;
         dir.write_record(record);
     }
@@ -405,8 +396,8 @@ Created create_container(const CreateOptions& o) {
     //    are blocked so the init starts with none pending its own handlers.
     // Kernel mode: setgroups(2) needs a gid_map, so the init must not carry
     // supplementary groups into a namespace that may have none (ISOLATION.md §2.4).
-    if (iso.mode == "kernel" && ::setgroups(0, nullptr) < 0) sys::throw_errno("drop supplementary groups");
-    ctx.sysctls = iso.enabled ? host::write_joined_sysctls(linux, plan, host_proc.get()) : linux.sysctl;
+    if (iso.mode == isolation::Mode::kernel && ::setgroups(0, nullptr) < 0) sys::throw_errno("drop supplementary groups");
+    ctx.sysctls = iso.enabled() ? host::write_joined_sysctls(linux, plan, host_proc.get()) : linux.sysctl;
     sigset_t all, old;
     sigfillset(&all);
     ::sigprocmask(SIG_SETMASK, &all, &old);
@@ -444,7 +435,7 @@ Created create_container(const CreateOptions& o) {
     rb.child = static_cast<pid_t>(pid);
     rb.pidfd = pidfd;
     rb.poststop = &config.hooks.poststop;
-    rb.poststop_state = spec::hook_state_document(hook_view(record, "stopped", 0));
+    rb.poststop_state = spec::hook_state_document(spec::state_view(record, spec::Status::stopped, 0));
     sys::UniqueFd owned_pidfd(pidfd);
     init_sock.reset();
     console_for_init.reset();
@@ -453,14 +444,14 @@ Created create_container(const CreateOptions& o) {
     //    its mounts (the first write into a v1 cgroup.procs waits out an RCU
     //    grace period), and it waits for cgroups_done before anything that
     //    needs them (docs/ARCHITECTURE.md).
-    if (iso.mode == "kernel")
+    if (iso.mode == isolation::Mode::kernel)
         isolation::isolate_user_namespace(proc, static_cast<pid_t>(pid), host::format_id_map(linux.uid_mappings),
                                           host::format_id_map(linux.gid_mappings));
     else if (plan.new_user())
         host::write_id_maps(static_cast<pid_t>(pid), linux.uid_mappings, linux.gid_mappings);
     sys::UniqueFd rebuilt_rootfs;
-    if (iso.enabled || host::wants_idmaps(config))
-        rebuilt_rootfs = host::apply_idmaps(config, static_cast<pid_t>(pid), trees, iso.enabled, rootfs);
+    if (iso.enabled() || host::wants_idmaps(config))
+        rebuilt_rootfs = host::apply_idmaps(config, static_cast<pid_t>(pid), trees, iso.enabled(), rootfs);
     // A joined user namespace forks the real init right after go: it must
     // inherit the cgroups, so there they come first.
     const bool join_first = !plan.user_path.empty();
@@ -516,7 +507,7 @@ Created create_container(const CreateOptions& o) {
             if (!m.fd || !security.seccomp || !security.seccomp->listener)
                 throw sys::Error("sync: unexpected seccomp listener from the init");
             const std::string state = spec::container_process_state_document(
-                hook_view(record, "creating", init_pid), linux.seccomp->listener_metadata);
+                spec::state_view(record, spec::Status::creating, init_pid), linux.seccomp->listener_metadata);
             sys::with_context("seccomp listener", [&] {
                 host::send_seccomp_listener(linux.seccomp->listener_path, state, m.fd.get());
             });
@@ -526,7 +517,7 @@ Created create_container(const CreateOptions& o) {
             // Lifecycle steps 3 and 4 come after step 2, whose end is the
             // `created` status (runtime.md), as runtime-tools' hooks_stdin
             // expects; runc sends "creating" here.
-            std::string state = spec::hook_state_document(hook_view(record, "created", init_pid));
+            std::string state = spec::hook_state_document(spec::state_view(record, spec::Status::created, init_pid));
             hooks::run_phase(config.hooks.prestart, "prestart", state);
             hooks::run_phase(config.hooks.create_runtime, "createRuntime", state);
             sync::send(host_sock.get(), sync::Type::hooks_done);
@@ -538,7 +529,7 @@ Created create_container(const CreateOptions& o) {
     // 9. Record, pid file, go-ahead. The init is now "created".
     auto st = sys::read_proc_stat(init_pid);
     if (!st) throw sys::Error("unable to start container process: the container's init vanished");
-    record.phase = "created";
+    record.phase = spec::Phase::created;
     record.pid = init_pid;
     record.start_time = st->start_time;
     for (const auto& type : spec::namespace_types()) {

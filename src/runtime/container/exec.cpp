@@ -223,11 +223,11 @@ std::pair<std::uint32_t, std::optional<std::uint32_t>> parse_exec_user(const std
 int exec_in_container(const ExecOptions& o) {
     // 1. The container, its state and config (no lock: exec does not change state).
     LoadedContainer c = load_container(o.root, o.id, false);
-    const std::string status = c.status();
-    if (status == "stopped") throw sys::Error("cannot exec in a stopped container");
-    if (status == "paused" && !o.ignore_paused)
+    const spec::Status status = c.status();
+    if (status == spec::Status::stopped) throw sys::Error("cannot exec in a stopped container");
+    if (status == spec::Status::paused && !o.ignore_paused)
         throw sys::Error("cannot exec in a paused container (use --ignore-paused to override)");
-    spec::Config cfg = spec::parse_config(c.dir.read_config(), c.dir.path() + "/config.json");
+    spec::Config cfg = c.config();
 
     // 2. The process and its terminal.
     spec::Process process = build_process(o, cfg);
@@ -288,7 +288,7 @@ int exec_in_container(const ExecOptions& o) {
     // In a paused container the process joins the frozen cgroups only after
     // it reported ready: it then stops on its way to execve and runs when
     // the container is resumed (--ignore-paused).
-    const bool late_join = status == "paused";
+    const bool late_join = status == spec::Status::paused;
     sys::UniqueFd unified;
     if (auto it = cg_dirs.find("unified"); it != cg_dirs.end() && !late_join) unified = cgroups::open_dir(it->second);
     auto [host_sock, child_sock] = sys::seqpacket_pair();
@@ -371,12 +371,7 @@ int exec_in_container(const ExecOptions& o) {
             // the init (runtime/attrs/seccomp.hpp).
             if (!m.fd || !security.seccomp || !security.seccomp->listener)
                 throw sys::Error("sync: unexpected seccomp listener from the exec process");
-            spec::StateView v;
-            v.id = c.record.id;
-            v.status = status;
-            v.pid = static_cast<pid_t>(pid);
-            v.bundle = c.record.bundle;
-            v.annotations = c.record.annotations;
+            const spec::StateView v = spec::state_view(c.record, status, static_cast<pid_t>(pid));
             sys::with_context("seccomp listener", [&] {
                 host::send_seccomp_listener(cfg.linux->seccomp->listener_path,
                                             spec::container_process_state_document(v, cfg.linux->seccomp->listener_metadata),

@@ -30,6 +30,13 @@
 namespace islet::runtime {
 namespace {
 
+using spec::Status;
+
+// How long delete waits for a SIGKILLed init to go, and how long start gives
+// an init whose barrier bytes stopped short of "1" to show it died.
+constexpr int kKillWaitMs = 10000;
+constexpr int kStartExitWaitMs = 100;
+
 bool alive(const spec::ContainerRecord& r) { return r.pid > 0 && sys::process_alive(r.pid, r.start_time); }
 
 // A pidfd for the recorded init, or an invalid fd when it is gone. The start
@@ -49,19 +56,11 @@ bool wait_exit(int pidfd, int timeout_ms) {
     return sys::retry_eintr([&] { return ::poll(&p, 1, timeout_ms); }) > 0;
 }
 
-spec::StateView view_of(const LoadedContainer& c, const std::string& status) {
-    spec::StateView v;
-    v.id = c.record.id;
-    v.status = status;
-    v.pid = status == "stopped" ? 0 : c.record.pid;
-    v.bundle = c.record.bundle;
-    v.rootfs = c.record.rootfs;
-    v.created = c.record.created;
-    v.annotations = c.record.annotations;
-    // The isolation mode and block, as ISOLATION.md §3.4 says (keys starting
-    // with "_" are islet's own bookkeeping).
-    for (auto& [k, val] : c.record.isolation)
-        if (!k.empty() && k.front() != '_') v.annotations[k] = val;
+// What state, list and the hooks after create see: the record's view, plus
+// the isolation mode and block as annotations (ISOLATION.md §3.4).
+spec::StateView view_of(const LoadedContainer& c, Status status) {
+    spec::StateView v = spec::state_view(c.record, status, status == Status::stopped ? 0 : c.record.pid);
+    for (auto& [k, val] : c.record.isolation) v.annotations[k] = val;
     return v;
 }
 
@@ -77,18 +76,16 @@ std::string owner_name(uid_t uid) {
 void destroy(const LoadedContainer& c) {
     spec::Hooks hooks;
     try {
-        spec::Config cfg = spec::parse_config(c.dir.read_config(), c.dir.path() + "/config.json");
-        hooks = cfg.hooks;
+        hooks = c.config().hooks;
     } catch (const sys::Error& e) {
         log::debug("delete: no saved config: " + e.message());
     }
     cgroups::destroy(c.record.cgroup);
     if (c.record.shares_host_mounts) host::unmount_below(c.record.rootfs);
-    if (auto it = c.record.isolation.find("_block_index"); it != c.record.isolation.end())
-        if (auto idx = sys::parse_uint(it->second)) isolation::IdPool(spec::load_islet_config()).release(*idx);
+    if (c.record.id_block) isolation::IdPool(spec::load_islet_config()).release(*c.record.id_block);
     c.dir.remove();
     if (!hooks.poststop.empty()) {
-        spec::StateView v = view_of(c, "stopped");
+        spec::StateView v = view_of(c, Status::stopped);
         for (auto& f : hooks::run_phase_collecting(hooks.poststop, "poststop", spec::hook_state_document(v)))
             log::warning(f);
     }
@@ -98,7 +95,7 @@ void destroy(const LoadedContainer& c) {
 spec::CgroupRecord guessed_cgroup(const ContainerDir& dir, const std::string& id) {
     std::optional<std::string> path;
     try {
-        spec::Config cfg = spec::parse_config(dir.read_config(), dir.path() + "/config.json");
+        spec::Config cfg = dir.config();
         if (cfg.linux) path = cfg.linux->cgroups_path;
     } catch (const sys::Error&) {
     }
@@ -126,12 +123,16 @@ void kill_and_wait(const LoadedContainer& c, int timeout_ms) {
 
 }  // namespace
 
-std::string compute_status(const spec::ContainerRecord& r, bool has_fifo) {
-    if (!alive(r)) return "stopped";
-    if (cgroups::frozen(r.cgroup)) return "paused";
-    if (r.phase != "created") return "stopped";  // a create still in progress, or one that died
-    return has_fifo ? "created" : "running";
+Status compute_status(const spec::ContainerRecord& r, bool has_fifo) {
+    if (!alive(r)) return Status::stopped;
+    if (cgroups::frozen(r.cgroup)) return Status::paused;
+    if (r.phase != spec::Phase::created) return Status::stopped;  // a create still in progress, or one that died
+    return has_fifo ? Status::created : Status::running;
 }
+
+Status LoadedContainer::status() const { return compute_status(record, dir.has_exec_fifo()); }
+
+spec::Config LoadedContainer::config() const { return dir.config(); }
 
 LoadedContainer load_container(const std::string& root, const std::string& id, bool lock) {
     validate_container_id(id);
@@ -173,11 +174,11 @@ std::vector<spec::StateView> list_containers(const std::string& root, std::vecto
 
 void start_container(const std::string& root, const std::string& id) {
     LoadedContainer c = load_container(root, id, true);
-    const std::string status = c.status();
-    if (status == "running") throw sys::Error("cannot start an already running container");
-    if (status == "paused") throw sys::Error("cannot start a container in the paused state");
-    if (status == "stopped") throw sys::Error("cannot start a container that has stopped");
-    spec::Config cfg = spec::parse_config(c.dir.read_config(), c.dir.path() + "/config.json");
+    const Status status = c.status();
+    if (status == Status::running) throw sys::Error("cannot start an already running container");
+    if (status == Status::paused) throw sys::Error("cannot start a container in the paused state");
+    if (status == Status::stopped) throw sys::Error("cannot start a container that has stopped");
+    spec::Config cfg = c.config();
     if (!cfg.process) throw sys::Error("cannot start a container that has no process (config.json has none)");
     sys::UniqueFd pidfd = open_init(c.record);
     if (!pidfd) throw sys::Error("cannot start a container that has stopped");
@@ -221,13 +222,13 @@ void start_container(const std::string& root, const std::string& id) {
     // An init that died between the barrier and its execve: a startContainer
     // hook failed (its error is on the container's stderr), or it was killed.
     // (An init of an older islet writes only "0"; alive, it has exec'd.)
-    if (got.find('1') == std::string::npos && (exited || wait_exit(pidfd.get(), 100)))
+    if (got.find('1') == std::string::npos && (exited || wait_exit(pidfd.get(), kStartExitWaitMs)))
         throw sys::Error("the container's process exited before running its program (did a startContainer hook fail?)");
     if (!cfg.hooks.poststart.empty()) {
         // The spec (runtime.md, runtime-tools poststart_fail, CONFORMANCE.md):
         // a failing poststart hook is a warning, and the remaining hooks
         // and the lifecycle go on. runc HEAD kills the container instead.
-        spec::StateView v = view_of(c, "running");
+        spec::StateView v = view_of(c, Status::running);
         for (auto& f : hooks::run_phase_collecting(cfg.hooks.poststart, "poststart", spec::hook_state_document(v)))
             log::warning(f);
     }
@@ -240,8 +241,8 @@ void start_container(const std::string& root, const std::string& id) {
 
 void kill_container(const std::string& root, const std::string& id, int sig, bool all) {
     LoadedContainer c = load_container(root, id, false);
-    const std::string status = c.status();
-    if (status == "stopped") {
+    const Status status = c.status();
+    if (status == Status::stopped) {
         if (all) return;
         throw sys::Error("container not running");
     }
@@ -262,7 +263,7 @@ void kill_container(const std::string& root, const std::string& id, int sig, boo
         throw sys::Error("container not running");
     }
     if (r < 0) sys::throw_errno_code(-r, "kill container init with " + sys::signal_name(sig));
-    if (sig == SIGKILL && status == "paused") cgroups::thaw(c.record.cgroup);
+    if (sig == SIGKILL && status == Status::paused) cgroups::thaw(c.record.cgroup);
 }
 
 void delete_container(const std::string& root, const std::string& id, bool force) {
@@ -299,29 +300,27 @@ void delete_container(const std::string& root, const std::string& id, bool force
         throw sys::Error("container does not exist");
     }
     LoadedContainer c{std::move(*dir), std::move(*rec)};
-    const std::string status = c.status();
-    if (status == "running" || status == "paused") {
-        if (!force) throw sys::Error("cannot delete container " + id + " that is not stopped: " + status);
-        kill_and_wait(c, 10000);
-    } else if (status == "created") {
-        // runc kills a created container on delete; containerd relies on it.
-        kill_and_wait(c, 10000);
-    } else if (c.record.phase == "creating" && alive(c.record)) {
-        kill_and_wait(c, 10000);
-    }
+    const Status status = c.status();
+    const bool live = status == Status::running || status == Status::paused;
+    if (live && !force)
+        throw sys::Error("cannot delete container " + id + " that is not stopped: " + spec::status_name(status));
+    // runc kills a created container on delete (containerd relies on it), and
+    // an init whose create never finished.
+    if (live || status == Status::created || (c.record.phase == spec::Phase::creating && alive(c.record)))
+        kill_and_wait(c, kKillWaitMs);
     destroy(c);
 }
 
 void pause_container(const std::string& root, const std::string& id) {
     LoadedContainer c = load_container(root, id, true);
-    const std::string status = c.status();
-    if (status != "running" && status != "created") throw sys::Error("container not running");
+    const Status status = c.status();
+    if (status != Status::running && status != Status::created) throw sys::Error("container not running");
     cgroups::freeze(c.record.cgroup);
 }
 
 void resume_container(const std::string& root, const std::string& id) {
     LoadedContainer c = load_container(root, id, true);
-    if (c.status() != "paused") throw sys::Error("container not paused");
+    if (c.status() != Status::paused) throw sys::Error("container not paused");
     cgroups::thaw(c.record.cgroup);
 }
 

@@ -31,8 +31,8 @@ void delete_container(const std::string& root, const std::string& id, bool force
 void pause_container(const std::string& root, const std::string& id);
 void resume_container(const std::string& root, const std::string& id);
 
-// The status word for a record (exposed for `run` and tests).
-std::string compute_status(const spec::ContainerRecord& r, bool has_fifo);
+// The status of a record, from the live init (see above).
+spec::Status compute_status(const spec::ContainerRecord& r, bool has_fifo);
 
 // An existing container: its state directory (flocked when `lock`) and
 // record. "container does not exist" when the root, the directory or the
@@ -41,7 +41,9 @@ std::string compute_status(const spec::ContainerRecord& r, bool has_fifo);
 struct LoadedContainer {
     ContainerDir dir;
     spec::ContainerRecord record;
-    std::string status() const { return compute_status(record, dir.has_exec_fifo()); }
+    spec::Status status() const;
+    // config.json as create saved it, parsed (it was validated then).
+    spec::Config config() const;
 };
 LoadedContainer load_container(const std::string& root, const std::string& id, bool lock);
 

@@ -27,14 +27,14 @@ namespace {
 
 spec::Resources current_resources(const ContainerDir& dir) {
     if (auto text = dir.read_resources()) return spec::parse_resources(*text, dir.path() + "/resources.json");
-    spec::Config cfg = spec::parse_config(dir.read_config(), dir.path() + "/config.json");
+    spec::Config cfg = dir.config();
     if (cfg.linux && cfg.linux->resources) return *cfg.linux->resources;
     return {};
 }
 
 bool gone(const std::string& root, const std::string& id) {
     try {
-        return load_container(root, id, false).status() == "stopped";
+        return load_container(root, id, false).status() == spec::Status::stopped;
     } catch (const sys::Error&) {
         return true;  // deleted meanwhile
     }
@@ -44,7 +44,7 @@ bool gone(const std::string& root, const std::string& id) {
 
 void update_container(const std::string& root, const std::string& id, const spec::Resources& patch) {
     LoadedContainer c = load_container(root, id, true);
-    if (c.status() == "stopped") throw sys::Error("container not running");
+    if (c.status() == spec::Status::stopped) throw sys::Error("container not running");
     spec::Resources next = cgroups::merge_resources(current_resources(c.dir), patch);
     spec::Resources to_apply = next;
     to_apply.devices.clear();  // never updated (runc's SkipDevices)
@@ -59,7 +59,7 @@ spec::Resources container_resources(const std::string& root, const std::string& 
 
 std::vector<pid_t> container_pids(const std::string& root, const std::string& id) {
     LoadedContainer c = load_container(root, id, false);
-    if (c.status() == "stopped") return {};
+    if (c.status() == spec::Status::stopped) return {};
     return cgroups::pids(c.record.cgroup);
 }
 
@@ -148,7 +148,7 @@ std::optional<std::chrono::nanoseconds> parse_go_duration(const std::string& tex
 void container_events(const std::string& root, const std::string& id, const EventsOptions& o,
                       const std::function<void(const std::string&)>& emit) {
     LoadedContainer c = load_container(root, id, false);
-    if (c.status() == "stopped") throw sys::Error("container with id " + id + " is not running");
+    if (c.status() == spec::Status::stopped) throw sys::Error("container with id " + id + " is not running");
     const cgroups::Host host = cgroups::detect();
     if (o.stats_once) {
         emit(spec::stats_event(id, cgroups::read_stats(host, c.record.cgroup)));

@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 
+#include "spec/parse.hpp"
 #include "sys/dir.hpp"
 #include "sys/error.hpp"
 #include "sys/proc.hpp"
@@ -158,6 +159,8 @@ std::string ContainerDir::read_config() const {
     sys::UniqueFd f = sys::open_at(fd_.get(), kConfigFile, O_RDONLY | O_NOFOLLOW);
     return sys::read_all(f.get());
 }
+
+spec::Config ContainerDir::config() const { return spec::parse_config(read_config(), path_ + "/" + kConfigFile); }
 
 void ContainerDir::write_resources(const std::string& text) const { write_atomic(kResourcesFile, text); }
 

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "spec/model.hpp"
 #include "spec/record.hpp"
 #include "sys/fd.hpp"
 
@@ -75,6 +76,9 @@ public:
     std::optional<spec::ContainerRecord> read_record() const;
     void write_config(const std::string& text) const;
     std::string read_config() const;
+    // read_config, parsed (LoadedContainer::config; delete of a container
+    // whose record is lost).
+    spec::Config config() const;
     // The resources `update` persisted (cgroup_ops.hpp); nullopt before the first update.
     void write_resources(const std::string& text) const;
     std::optional<std::string> read_resources() const;

@@ -5,6 +5,15 @@
 
 namespace islet::runtime::isolation {
 
+const char* mode_name(Mode mode) {
+    switch (mode) {
+        case Mode::kernel: return "kernel";
+        case Mode::ranges: return "ranges";
+        case Mode::none: break;
+    }
+    return "none";
+}
+
 bool requested(const spec::Config& config) {
     auto it = config.annotations.find(kAnnotation);
     if (it == config.annotations.end() || it->second == "false") return false;
@@ -16,7 +25,6 @@ bool requested(const spec::Config& config) {
 Plan plan(spec::Config& config, const spec::IsletConfig& settings, bool kernel_supported, bool rootless) {
     Plan p;
     if (!requested(config)) return p;
-    p.enabled = true;
     spec::Linux& l = *config.linux;
     if (const spec::Namespace* user = l.find_namespace("user")) {
         if (!user->path.empty())
@@ -27,7 +35,7 @@ Plan plan(spec::Config& config, const spec::IsletConfig& settings, bool kernel_s
     }
     const bool own_maps = !l.uid_mappings.empty() || !l.gid_mappings.empty();
     if (kernel_supported) {
-        p.mode = "kernel";
+        p.mode = Mode::kernel;
         return p;
     }
     if (settings.isolation_policy == "refuse")
@@ -35,7 +43,7 @@ Plan plan(spec::Config& config, const spec::IsletConfig& settings, bool kernel_s
             "isolated user namespaces: this kernel lacks the isolated_userns feature (/proc/self/isolated_uns) and "
             "the policy in " +
             settings.source + " is \"refuse\"");
-    p.mode = "ranges";
+    p.mode = Mode::ranges;
     if (own_maps) return p;  // explicit mappings win
     if (rootless) throw sys::Error("isolated user namespaces: the ranges mode needs islet to run as root");
     p.needs_block = true;

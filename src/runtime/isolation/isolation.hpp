@@ -24,10 +24,16 @@ inline constexpr const char* kAnnotation = "run.islet.isolated-userns";
 inline constexpr const char* kModeAnnotation = "run.islet.isolated-userns.mode";
 inline constexpr const char* kBlockAnnotation = "run.islet.isolated-userns.block";
 
+// kernel: the kernel isolates the namespace (/proc/self/isolated_uns);
+// ranges: islet gives it a host ID block of its own (or its own mappings).
+enum class Mode { none, kernel, ranges };
+// "kernel", "ranges": the value of kModeAnnotation.
+const char* mode_name(Mode mode);
+
 struct Plan {
-    bool enabled = false;
-    std::string mode;           // "kernel" | "ranges"
+    Mode mode = Mode::none;     // none: the container is not isolated
     bool needs_block = false;   // ranges mode and the config has no mappings of its own
+    bool enabled() const { return mode != Mode::none; }
 };
 
 // True when config's annotation asks for isolation ("true"; anything other

@@ -108,14 +108,10 @@ void join_session_keyring(const InitContext& ctx) {
     ::syscall(SYS_keyctl, KEYCTL_SETPERM, key, perm);
 }
 
-std::string hook_state(const InitContext& ctx, const char* status) {
-    spec::StateView v;
-    v.id = ctx.id;
-    v.status = status;
-    v.pid = ::getpid();
-    v.bundle = ctx.bundle;
-    v.annotations = ctx.config->annotations;
-    return spec::hook_state_document(v);
+// The state createContainer and startContainer hooks get: "created", with
+// the init's pid as the container sees it.
+std::string hook_state(const InitContext& ctx) {
+    return spec::hook_state_document(spec::state_view(*ctx.record, spec::Status::created, ::getpid()));
 }
 
 void run_hooks_mid_setup(InitContext& ctx) {
@@ -128,7 +124,7 @@ void run_hooks_mid_setup(InitContext& ctx) {
     // pivot_root (so its path is still the host's). The status is
     // "created": runtime.md's lifecycle puts these hooks after step 2, and
     // defines `created` as "after step 2" (runtime-tools checks it too).
-    hooks::run_phase(ctx.config->hooks.create_container, "createContainer", hook_state(ctx, "created"));
+    hooks::run_phase(ctx.config->hooks.create_container, "createContainer", hook_state(ctx));
 }
 
 }  // namespace
@@ -265,7 +261,7 @@ void init_main(InitContext& ctx) noexcept {
         test_hooks::pause_at("before-exec");
         sys::UniqueFd barrier = init::wait_for_start(ctx);
         if (!ctx.process) ::_exit(0);  // start refuses a container without a process
-        hooks::run_phase(ctx.config->hooks.start_container, "startContainer", hook_state(ctx, "created"));
+        hooks::run_phase(ctx.config->hooks.start_container, "startContainer", hook_state(ctx));
         // The hooks passed; the barrier stays open until the execve closes
         // it, so `start` runs poststart hooks only once the program runs.
         sys::write_all(barrier.get(), "1", "exec fifo");

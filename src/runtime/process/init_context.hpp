@@ -13,6 +13,7 @@
 #include "runtime/cgroups/cgroups.hpp"
 #include "runtime/ns/namespaces.hpp"
 #include "spec/model.hpp"
+#include "spec/record.hpp"
 #include "sys/fd.hpp"
 
 namespace islet::runtime {
@@ -23,6 +24,7 @@ struct InitContext {
     // --- inputs ---------------------------------------------------------
     const spec::Config* config = nullptr;
     const spec::Process* process = nullptr;  // nullptr: the config has no process
+    const spec::ContainerRecord* record = nullptr;  // id, bundle and annotations for the hooks' state
     std::string id;
     std::string bundle;  // absolute
     std::string rootfs;  // absolute, symlink-free host path

@@ -15,7 +15,7 @@ namespace {
 ContainerRecord full_record() {
     ContainerRecord r;
     r.id = "c1";
-    r.phase = "created";
+    r.phase = Phase::created;
     r.pid = 4242;
     r.start_time = 18446744073709551615ull;
     r.creator_pid = 99;
@@ -23,7 +23,7 @@ ContainerRecord full_record() {
     r.rootfs = "/var/lib/b/rootfs";
     r.created = "2024-01-02T03:04:05.000000006Z";
     r.annotations = {{"a", "1"}, {"k/with/slash", "v\nline"}};
-    r.cgroup.manager = "systemd";
+    r.cgroup.manager = CgroupManager::systemd;
     r.cgroup.path = "/system.slice/islet-c1.scope";
     r.cgroup.dirs = {{"unified", "/sys/fs/cgroup/unified/x"}, {"cpu,cpuacct", "/sys/fs/cgroup/cpu,cpuacct/x"}};
     r.cgroup.owned = false;
@@ -37,7 +37,7 @@ ContainerRecord full_record() {
 StateView view() {
     StateView v;
     v.id = "c1";
-    v.status = "running";
+    v.status = Status::running;
     v.bundle = "/b";
     v.rootfs = "/b/rootfs";
     v.created = "2024-01-02T03:04:05.000000006Z";
@@ -73,7 +73,7 @@ TEST(Record, RoundTripKeepsEveryField) {
 TEST(Record, DefaultsRoundTrip) {
     ContainerRecord r;  // phase "creating", pid 0, owned cgroup, private pid ns
     ContainerRecord b = record_from_json(record_to_json(r), "s");
-    EXPECT_EQ(b.phase, "creating");
+    EXPECT_EQ(b.phase, Phase::creating);
     EXPECT_EQ(b.pid, 0);
     EXPECT_TRUE(b.cgroup.owned);
     EXPECT_TRUE(b.private_pid_ns);
@@ -145,7 +145,7 @@ TEST(ListDocument, NullWhenEmptyCompactOtherwise) {
     EXPECT_EQ(list_document({}), "null");
     StateView a = view(), b = view();
     b.id = "c2";
-    b.status = "stopped";
+    b.status = Status::stopped;
     b.pid = 0;
     EXPECT_EQ(list_document({a, b}),
               "[{\"ociVersion\":\"1.2.0\",\"id\":\"c1\",\"pid\":42,\"status\":\"running\",\"bundle\":\"/b\","
@@ -156,10 +156,10 @@ TEST(ListDocument, NullWhenEmptyCompactOtherwise) {
 
 TEST(HookStateDocument, OmitsPidZeroAndEmptyAnnotations) {
     StateView v = view();
-    v.status = "creating";
+    v.status = Status::creating;
     v.pid = 0;
     EXPECT_EQ(hook_state_document(v), R"({"ociVersion":"1.2.0","id":"c1","status":"creating","bundle":"/b"})");
-    v.status = "created";
+    v.status = Status::created;
     v.pid = 7;
     v.annotations = {{"k", "v"}};
     EXPECT_EQ(hook_state_document(v),
@@ -170,4 +170,57 @@ TEST(Rfc3339, NanosecondsUtc) {
     std::string t = rfc3339_nano_now();
     EXPECT_TRUE(std::regex_match(t, std::regex(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{9}Z)"))) << t;
     EXPECT_LE(t, rfc3339_nano_now());
+}
+
+TEST(Record, IdBlockRoundTripsAndTheOldKeyIsStillRead) {
+    ContainerRecord r;
+    r.id_block = 7;
+    r.isolation = {{"run.islet.isolated-userns.mode", "ranges"}};
+    ContainerRecord b = record_from_json(record_to_json(r), "s");
+    ASSERT_TRUE(b.id_block);
+    EXPECT_EQ(*b.id_block, 7u);
+    EXPECT_FALSE(record_from_json(record_to_json(ContainerRecord{}), "s").id_block);
+    // islet 0.1 kept the index among the isolation annotations: read, and
+    // not shown as an annotation any more.
+    b = record_from_json(
+        R"({"id":"x","phase":"created","pid":1,"startTime":2,"bundle":"/b","rootfs":"/r","created":"t",
+            "cgroup":{"manager":"cgroupfs","path":"/x","dirs":{}},
+            "isolation":{"run.islet.isolated-userns.mode":"ranges","_block_index":"12"}})",
+        "s");
+    ASSERT_TRUE(b.id_block);
+    EXPECT_EQ(*b.id_block, 12u);
+    EXPECT_EQ(b.isolation, (std::map<std::string, std::string>{{"run.islet.isolated-userns.mode", "ranges"}}));
+}
+
+TEST(Record, UnknownWordsAreCorruptRecords) {
+    const std::string base = R"({"id":"x","pid":1,"startTime":2,"bundle":"/b","rootfs":"/r","created":"t",)";
+    EXPECT_EQ(error_of([&] {
+                  record_from_json(base + R"("phase":"running","cgroup":{"manager":"cgroupfs","path":"/x","dirs":{}}})",
+                                   "s");
+              }),
+              "s: not a valid container record: unknown phase \"running\"");
+    EXPECT_EQ(error_of([&] {
+                  record_from_json(base + R"("phase":"created","cgroup":{"manager":"x","path":"/x","dirs":{}}})", "s");
+              }),
+              "s: not a valid container record: unknown cgroup manager \"x\"");
+    EXPECT_EQ(error_of([&] {
+                  record_from_json(base + R"("phase":"created","cgroup":{"manager":"none","path":"","dirs":{}},)"
+                                          R"("isolation":{"_block_index":"x"}})",
+                                   "s");
+              }),
+              "s: not a valid container record: unknown ID block \"x\"");
+}
+
+TEST(Record, StateViewOfARecord) {
+    ContainerRecord r = full_record();
+    StateView v = state_view(r, Status::paused, 9);
+    EXPECT_EQ(v.id, "c1");
+    EXPECT_EQ(v.status, Status::paused);
+    EXPECT_EQ(v.pid, 9);
+    EXPECT_EQ(v.bundle, r.bundle);
+    EXPECT_EQ(v.rootfs, r.rootfs);
+    EXPECT_EQ(v.created, r.created);
+    EXPECT_EQ(v.annotations, r.annotations);
+    EXPECT_STREQ(status_name(Status::creating), "creating");
+    EXPECT_STREQ(status_name(Status::stopped), "stopped");
 }

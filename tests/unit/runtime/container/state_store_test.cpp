@@ -19,6 +19,7 @@
 
 using namespace islet::runtime;
 using islet::spec::ContainerRecord;
+using islet::spec::Phase;
 using islet::test::error_of;
 using islet::test::TempDir;
 
@@ -46,7 +47,7 @@ mode_t mode_of(const std::string& path) {
 ContainerRecord sample_record() {
     ContainerRecord r;
     r.id = "c1";
-    r.phase = "created";
+    r.phase = Phase::created;
     r.pid = 4242;
     r.start_time = 123456789;
     r.creator_pid = 77;
@@ -184,16 +185,16 @@ TEST(ContainerDir, RecordRoundTrip) {
     auto back = ContainerDir::open(r, "c1", false)->read_record();
     ASSERT_TRUE(back);
     EXPECT_EQ(back->id, "c1");
-    EXPECT_EQ(back->phase, "created");
+    EXPECT_EQ(back->phase, Phase::created);
     EXPECT_EQ(back->pid, 4242);
     EXPECT_EQ(back->start_time, 123456789u);
     EXPECT_EQ(back->cgroup.dirs, rec.cgroup.dirs);
     EXPECT_EQ(back->namespaces, rec.namespaces);
     // Overwrite.
-    rec.phase = "creating";
+    rec.phase = Phase::creating;
     rec.pid = 0;
     d.write_record(rec);
-    EXPECT_EQ(d.read_record()->phase, "creating");
+    EXPECT_EQ(d.read_record()->phase, Phase::creating);
     EXPECT_EQ(d.read_record()->pid, 0);
 }
 

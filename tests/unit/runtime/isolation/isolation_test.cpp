@@ -213,12 +213,12 @@ TEST(IsolationPlan, AddsAUserNamespaceAndPicksTheMode) {
     c.annotations["run.islet.isolated-userns"] = "true";
     IsletConfig settings;
     Plan p = plan(c, settings, false, false);
-    EXPECT_TRUE(p.enabled);
-    EXPECT_EQ(p.mode, "ranges");
+    EXPECT_TRUE(p.enabled());
+    EXPECT_EQ(p.mode, Mode::ranges);
     EXPECT_TRUE(p.needs_block);
     ASSERT_NE(c.linux->find_namespace("user"), nullptr);
     islet::spec::Config k = c;
-    EXPECT_EQ(plan(k, settings, true, false).mode, "kernel");
+    EXPECT_EQ(plan(k, settings, true, false).mode, Mode::kernel);
     EXPECT_FALSE(plan(k, settings, true, false).needs_block);
 }
 
@@ -252,7 +252,7 @@ TEST(IsolationPlan, RefusePolicyAndRootlessAreClearErrors) {
     islet::spec::Config z = c;
     EXPECT_THROW(plan(z, IsletConfig{}, false, true), islet::sys::Error);
     c.annotations["run.islet.isolated-userns"] = "false";
-    EXPECT_FALSE(plan(c, IsletConfig{}, false, false).enabled);
+    EXPECT_FALSE(plan(c, IsletConfig{}, false, false).enabled());
 }
 
 TEST(IsletConfigFile, ParsesAndChecksEveryKey) {
