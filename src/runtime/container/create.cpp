@@ -26,7 +26,7 @@
 #include "runtime/isolation/isolation.hpp"
 #include "runtime/isolation/kernel_mode.hpp"
 #include "runtime/process/init_context.hpp"
-#include "spec/mount_options.hpp"
+#include "runtime/fs/mount_plan.hpp"
 #include "runtime/fs/mounts.hpp"
 #include "runtime/ns/namespaces.hpp"
 #include "runtime/container/notify.hpp"
@@ -120,17 +120,17 @@ struct Rollback {
 };
 
 // Checks that need the host or the runtime's tables, reported together.
-void host_checks(const spec::Config& c, const CreateOptions& o) {
+void host_checks(const spec::Config& c, const MountPlan& mounts, const CreateOptions& o) {
     std::vector<spec::Problem> problems;
-    for (size_t i = 0; i < c.mounts.size(); ++i) {
-        const auto& m = c.mounts[i];
-        spec::MountOptions mo = spec::parse_mount_options(m.options, m.type);
-        if (mo.bind && !mo.data.empty())
+    for (size_t i = 0; i < mounts.mounts.size(); ++i) {
+        const PlannedMount& m = mounts.mounts[i];
+        if (m.options.bind && !m.options.data.empty())
             problems.push_back({"/mounts/" + std::to_string(i) + "/options",
                                 "bind mounts cannot have any filesystem-specific options applied (" +
-                                    mo.data_string() + ")"});
-        if (!m.destination.empty() && m.destination.front() != '/')
-            log::warning("mount destination " + m.destination + " is not absolute; it is taken from /");
+                                    m.options.data_string() + ")"});
+        const std::string& dest = m.mount.destination;
+        if (!dest.empty() && dest.front() != '/')
+            log::warning("mount destination " + dest + " is not absolute; it is taken from /");
     }
     const spec::Linux& l = *c.linux;
     if (o.no_pivot && (l.rootfs_propagation == "rprivate" || l.rootfs_propagation == "private"))
@@ -216,7 +216,8 @@ Created create_container(const CreateOptions& o) {
     const std::string text = read_config_text(o.bundle);
     spec::Config config = spec::parse_config(text, "config.json");
     spec::throw_problems("config.json", spec::validate_config(config));
-    host_checks(config, o);
+    MountPlan mounts = plan_mounts(config);
+    host_checks(config, mounts, o);
     host::reexec_sealed(config, config.process ? &*config.process : nullptr);
     const spec::Linux& linux = *config.linux;
     const std::string rootfs = host::resolve_rootfs(o.bundle, config.root->path);
@@ -325,8 +326,11 @@ Created create_container(const CreateOptions& o) {
     dir.write_config(text);
     dir.write_record(record);
     test_hooks::pause_at("after-state-dir");
-    if (const std::string ns = notify::host_socket(); !ns.empty() && ctx.process)
-        notify::prepare(dir.path(), config, ctx.env);
+    if (!notify::host_socket().empty() && ctx.process)
+        mounts.mounts.push_back(plan_mount(notify::prepare(dir.path(), ctx.env)));
+    // The idmapping of each mount, now that the mappings are final (an ID
+    // block becomes the container's mappings).
+    choose_idmaps(mounts, linux, iso.enabled());
 
     // 4. cgroups: made (empty, not frozen), resources and device rules applied.
     if (!cg.dirs.empty()) try {
@@ -377,11 +381,8 @@ Created create_container(const CreateOptions& o) {
     }
     sys::UniqueFd stub = host::make_exec_stub();
     const bool own_mnt = (plan.clone_flags | plan.unshare_after_user) & CLONE_NEWNS;
-    host::MountTrees trees;
-    trees = host::open_mount_trees(config, o.bundle, rootfs);
-    ctx.rootfs_tree_fd = trees.rootfs.get();
-    for (auto& t : trees.binds) ctx.mount_tree_fds.push_back(t.get());
-    ctx.mount_source_is_dir = trees.is_dir;
+    host::open_mount_trees(mounts, o.bundle, rootfs);
+    ctx.mounts = &mounts;
     sys::UniqueFd unified;
     if (auto it = cg.dirs.find("unified"); it != cg.dirs.end()) unified = cgroups::open_dir(it->second);
     auto [host_sock, init_sock] = sys::seqpacket_pair();
@@ -450,8 +451,8 @@ Created create_container(const CreateOptions& o) {
     else if (plan.new_user())
         host::write_id_maps(static_cast<pid_t>(pid), linux.uid_mappings, linux.gid_mappings);
     sys::UniqueFd rebuilt_rootfs;
-    if (iso.enabled() || host::wants_idmaps(config))
-        rebuilt_rootfs = host::apply_idmaps(config, static_cast<pid_t>(pid), trees, iso.enabled(), rootfs);
+    if (iso.enabled() || mounts.wants_idmaps())
+        rebuilt_rootfs = host::apply_idmaps(mounts, linux, static_cast<pid_t>(pid), iso.enabled(), rootfs);
     // A joined user namespace forks the real init right after go: it must
     // inherit the cgroups, so there they come first.
     const bool join_first = !plan.user_path.empty();

@@ -46,7 +46,7 @@ std::string host_socket() {
     return s ? s : "";
 }
 
-void prepare(const std::string& state_dir, spec::Config& config, std::vector<std::string>& env) {
+spec::Mount prepare(const std::string& state_dir, std::vector<std::string>& env) {
     const std::string dir = state_dir + "/notify";
     if (::mkdir(dir.c_str(), 0755) < 0 && errno != EEXIST) sys::throw_errno("mkdir", dir);
     spec::Mount m;
@@ -54,8 +54,8 @@ void prepare(const std::string& state_dir, spec::Config& config, std::vector<std
     m.type = "bind";
     m.source = dir;
     m.options = {"bind", "nosuid", "noexec", "nodev", "ro"};
-    config.mounts.push_back(m);
     env.push_back(std::string("NOTIFY_SOCKET=") + kContainerSocket);
+    return m;
 }
 
 sys::UniqueFd bind(const std::string& state_dir) {

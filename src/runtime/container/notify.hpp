@@ -24,8 +24,9 @@ inline constexpr const char* kContainerSocket = "/run/notify/notify.sock";
 // The caller's NOTIFY_SOCKET, or empty.
 std::string host_socket();
 
-// create: makes <state_dir>/notify and adds the mount and the env entry.
-void prepare(const std::string& state_dir, spec::Config& config, std::vector<std::string>& env);
+// create: makes <state_dir>/notify, adds the env entry and returns the mount
+// that shows it at /run/notify (read-only).
+spec::Mount prepare(const std::string& state_dir, std::vector<std::string>& env);
 
 // start: binds the container-side socket when create prepared it (invalid
 // fd otherwise).

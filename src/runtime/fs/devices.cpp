@@ -7,7 +7,6 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "spec/mount_options.hpp"
 #include "runtime/fs/mounts.hpp"
 #include "sys/error.hpp"
 #include "sys/path.hpp"
@@ -32,14 +31,6 @@ const Node kDefaults[] = {
     {"/dev/full", S_IFCHR, 1, 7, 0666, 0, 0},    {"/dev/tty", S_IFCHR, 5, 0, 0666, 0, 0},
     {"/dev/random", S_IFCHR, 1, 8, 0666, 0, 0},  {"/dev/urandom", S_IFCHR, 1, 9, 0666, 0, 0},
 };
-
-bool dev_is_bind_mount(const spec::Config& c) {
-    for (auto& m : c.mounts) {
-        if (sys::clean_path(m.destination) != "/dev") continue;
-        if (spec::parse_mount_options(m.options, m.type).bind) return true;
-    }
-    return false;
-}
 
 // The host's own node for the bind-mount fallback: the same path on the host
 // (runc's rule), checked below to have the expected type and numbers.
@@ -109,7 +100,7 @@ void setup_dev(InitContext& ctx) {
     // Node modes are exact, whatever the umask.
     const mode_t old = ::umask(0);
     sys::ScopeExit restore_umask([old] { ::umask(old); });
-    if (!dev_is_bind_mount(c)) {
+    if (!ctx.mounts->binds_dev()) {
         for (const auto& n : kDefaults) create_node(ctx, n);
         create_symlinks(ctx);
     }

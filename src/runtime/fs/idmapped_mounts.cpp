@@ -16,7 +16,6 @@
 
 #include "runtime/ns/userns_maps.hpp"
 #include "runtime/fs/idmapped_overlay.hpp"
-#include "spec/mount_options.hpp"
 #include "sys/error.hpp"
 #include "sys/log.hpp"
 #include "sys/scope_exit.hpp"
@@ -24,12 +23,6 @@
 
 namespace islet::runtime::host {
 namespace {
-
-bool same(const std::vector<spec::IdMapping>& a, const std::vector<spec::IdMapping>& b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](auto& x, auto& y) {
-               return x.container_id == y.container_id && x.host_id == y.host_id && x.size == y.size;
-           });
-}
 
 // A user namespace holding exactly these maps: a child that waits on a pipe
 // while its maps are written and its namespace is opened, then exits.
@@ -72,18 +65,8 @@ void idmap_tree(int tree, int userns, bool recursive, bool nosuid, const std::st
 
 }  // namespace
 
-bool wants_idmaps(const spec::Config& config) {
-    for (auto& m : config.mounts) {
-        spec::MountOptions o = spec::parse_mount_options(m.options, m.type);
-        if (o.idmap || !m.uid_mappings.empty()) return true;
-    }
-    return false;
-}
-
-sys::UniqueFd apply_idmaps(const spec::Config& config, pid_t init_pid, const MountTrees& trees, bool isolated,
+sys::UniqueFd apply_idmaps(const MountPlan& plan, const spec::Linux& l, pid_t init_pid, bool isolated,
                            const std::string& rootfs) {
-    const spec::Linux& l = *config.linux;
-    const bool has_userns = l.find_namespace("user") != nullptr;
     sys::UniqueFd own;
     auto own_ns = [&]() -> int {
         if (!own) own = sys::open_path("/proc/" + std::to_string(init_pid) + "/ns/user", O_RDONLY);
@@ -91,40 +74,19 @@ sys::UniqueFd apply_idmaps(const spec::Config& config, pid_t init_pid, const Mou
     };
     std::map<std::string, sys::UniqueFd> helpers;  // by the mapping text
     sys::UniqueFd new_rootfs;
-    if (isolated && trees.rootfs) {
+    if (isolated && plan.rootfs_tree) {
         // The kernel does not idmap an overlayfs mount: rebuild it over
         // idmapped layers, created as container root (idmapped_overlay.hpp).
-        new_rootfs = idmapped_overlay(rootfs, trees.rootfs.get(), own_ns(), l.uid_mappings, l.gid_mappings);
-        if (!new_rootfs)
-            idmap_tree(trees.rootfs.get(), own_ns(), true, false, "idmap the rootfs");
+        new_rootfs = idmapped_overlay(rootfs, plan.rootfs_tree.get(), own_ns(), l.uid_mappings, l.gid_mappings);
+        if (!new_rootfs) idmap_tree(plan.rootfs_tree.get(), own_ns(), true, false, "idmap the rootfs");
     }
-    for (size_t i = 0; i < config.mounts.size(); ++i) {
-        const auto& m = config.mounts[i];
-        if (i >= trees.binds.size() || !trees.binds[i]) continue;
-        spec::MountOptions o = spec::parse_mount_options(m.options, m.type);
+    for (const auto& pm : plan.mounts) {
+        const IdmapChoice& c = pm.idmap;
+        if (c.with == IdmapWith::none) continue;
+        const spec::Mount& m = pm.mount;
         const std::string what = "idmap mount " + m.source + " to " + m.destination;
-        const bool own_maps = !m.uid_mappings.empty();
-        const bool nosuid = isolated && !(o.clear & MS_NOSUID);  // "suid" clears it
-        if (!own_maps && !o.idmap) {
-            // Isolated containers: every bind without its own mappings
-            // translates with the container's namespace, nosuid unless the
-            // config explicitly says suid (ISOLATION.md §2, security note).
-            if (isolated) {
-                try {
-                    idmap_tree(trees.binds[i].get(), own_ns(), o.recursive, nosuid, what);
-                } catch (const sys::Error& e) {
-                    // A filesystem without idmapped-mount support (sysfs,
-                    // proc) has no on-disk owners to translate: bound as is.
-                    if (e.code() != EINVAL) throw;
-                    log::debug(what + ": not idmapped (" + e.message() + ")");
-                }
-            }
-            continue;
-        }
-        int ns;
-        if (!own_maps || (has_userns && same(m.uid_mappings, l.uid_mappings) && same(m.gid_mappings, l.gid_mappings))) {
-            if (!has_userns)
-                throw sys::Error(what + ": idmap without uidMappings/gidMappings needs a user namespace to take them from");
+        int ns = -1;
+        if (c.with == IdmapWith::container) {
             ns = own_ns();
         } else {
             std::string key = format_id_map(m.uid_mappings) + "|" + format_id_map(m.gid_mappings);
@@ -132,7 +94,14 @@ sys::UniqueFd apply_idmaps(const spec::Config& config, pid_t init_pid, const Mou
             if (it == helpers.end()) it = helpers.emplace(key, helper_userns(m.uid_mappings, m.gid_mappings)).first;
             ns = it->second.get();
         }
-        idmap_tree(trees.binds[i].get(), ns, o.ridmap, nosuid, what);
+        try {
+            idmap_tree(pm.tree.get(), ns, c.recursive, c.nosuid, what);
+        } catch (const sys::Error& e) {
+            // A filesystem without idmapped-mount support (sysfs, proc) has
+            // no on-disk owners to translate: bound as is where that is fine.
+            if (!c.best_effort || e.code() != EINVAL) throw;
+            log::debug(what + ": not idmapped (" + e.message() + ")");
+        }
     }
     return new_rootfs;
 }

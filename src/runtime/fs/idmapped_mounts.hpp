@@ -5,16 +5,17 @@
 // Applies: mounts[].uidMappings, mounts[].gidMappings
 //
 // The runtime already holds a detached clone of the rootfs and of every bind
-// source (mounts.hpp MountTrees). This marks the ones that need it with
-// MOUNT_ATTR_IDMAP before the init attaches them: with the container's own
-// user namespace when a mount's mappings equal the container's or the mount
-// only says idmap/ridmap, otherwise with a helper user namespace holding the
-// mount's mappings (a paused child's namespace, kept by its fd).
+// source (mount_plan.hpp). This marks the ones the plan's idmap choice names
+// with MOUNT_ATTR_IDMAP before the init attaches them: with the container's
+// own user namespace, or with a helper user namespace holding the mount's
+// mappings (a paused child's namespace, kept by its fd).
 #pragma once
 
 #include <sys/types.h>
 
-#include "runtime/fs/mounts.hpp"
+#include <string>
+
+#include "runtime/fs/mount_plan.hpp"
 #include "spec/model.hpp"
 
 namespace islet::runtime::host {
@@ -24,10 +25,7 @@ namespace islet::runtime::host {
 // Returns a replacement for trees.rootfs when the rootfs had to be rebuilt
 // (an isolated container's overlayfs rootfs: idmapped_overlay.hpp), which
 // the init must receive before `go`; otherwise an invalid fd.
-sys::UniqueFd apply_idmaps(const spec::Config& config, pid_t init_pid, const MountTrees& trees, bool isolated,
+sys::UniqueFd apply_idmaps(const MountPlan& plan, const spec::Linux& linux, pid_t init_pid, bool isolated,
                            const std::string& rootfs);
-
-// True when some mount of the config asks for an idmapped mount.
-bool wants_idmaps(const spec::Config& config);
 
 }  // namespace islet::runtime::host

@@ -5,13 +5,11 @@
 #include <linux/mount.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <set>
 
 #include "runtime/attrs/lsm.hpp"
-#include "spec/mount_options.hpp"
 #include "sys/error.hpp"
 #include "sys/fs_context.hpp"
 #include "sys/log.hpp"
@@ -20,23 +18,10 @@
 #include "sys/strings.hpp"
 #include "sys/syscalls.hpp"
 
-namespace islet::runtime {
-namespace {
-// "mount <source> to <destination> (type <type>)", for every mount error.
-std::string describe(const spec::Mount& m) {
-    return "mount " + (m.source.empty() ? m.type : m.source) + " to " + m.destination +
-           (m.type.empty() ? "" : " (type " + m.type + ")");
-}
-}  // namespace
-}  // namespace islet::runtime
-
 namespace islet::runtime::init {
 namespace {
 
-// The flags a mount carries (mount_setattr, fsmount); the rest of MS_* are
-// the superblock's or mount(2)'s own.
-constexpr unsigned long kPerMount = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NODIRATIME | MS_NOATIME |
-                                    MS_STRICTATIME | MS_RELATIME | MS_NOSYMFOLLOW;
+using spec::MountOptions;
 
 // Files under /proc an engine may mount over (lxcfs); anything else inside
 // /proc would hide what the kernel reports (CVE-2019-16884 class).
@@ -47,34 +32,45 @@ const std::set<std::string> kProcAllowed = {
 };
 
 // runc's checkProcMount and its /proc,/sys symlink checks, on the unresolved path.
-void check_proc_sys(const InitContext& ctx, const spec::Mount& m, const std::string& dest) {
+void check_proc_sys(const InitContext& ctx, const PlannedMount& pm) {
+    const std::string& dest = pm.destination;
+    const std::string& type = pm.mount.type;
     const bool is_proc = dest == "/proc" || sys::starts_with(dest, "/proc/");
     if (is_proc) {
         if (dest == "/proc") {
-            if (m.type != "proc")
-                throw sys::Error(describe(m) + ": /proc cannot be mounted because it is not of type proc");
+            if (type != "proc")
+                throw sys::Error(pm.describe() + ": /proc cannot be mounted because it is not of type proc");
         } else if (!kProcAllowed.count(dest)) {
-            throw sys::Error(describe(m) + ": " + dest + " cannot be mounted because it is inside /proc");
+            throw sys::Error(pm.describe() + ": " + dest + " cannot be mounted because it is inside /proc");
         }
     }
-    if ((dest == "/proc" && m.type == "proc") || (dest == "/sys" && m.type == "sysfs")) {
+    if ((dest == "/proc" && type == "proc") || (dest == "/sys" && type == "sysfs")) {
         struct stat st {};
         if (::fstatat(ctx.rootfd.get(), dest.c_str() + 1, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode))
-            throw sys::Error(describe(m) + ": filesystem \"" + m.type + "\" must be mounted on ordinary directory");
+            throw sys::Error(pm.describe() + ": filesystem \"" + type + "\" must be mounted on ordinary directory");
     }
 }
 
-void refuse_top_of_rootfs(const InitContext& ctx, int dest_fd, const spec::Mount& m) {
-    struct stat a = sys::fstat_fd(dest_fd, m.destination);
+void refuse_top_of_rootfs(const InitContext& ctx, int dest_fd, const PlannedMount& pm) {
+    struct stat a = sys::fstat_fd(dest_fd, pm.mount.destination);
     struct stat b = sys::fstat_fd(ctx.rootfd.get(), ctx.rootfs);
     if (a.st_dev == b.st_dev && a.st_ino == b.st_ino)
-        throw sys::Error(describe(m) + ": mountpoint " + m.destination + " is on the top of rootfs");
+        throw sys::Error(pm.describe() + ": mountpoint " + pm.mount.destination + " is on the top of rootfs");
 }
 
-void set_attrs(int tree, const spec::MountOptions& o, const std::string& what) {
+// The destination inside the rootfs, made when missing, checked not to be
+// the rootfs itself.
+sys::UniqueFd destination(const InitContext& ctx, const PlannedMount& pm, sys::CreateLast last) {
+    sys::UniqueFd fd =
+        sys::with_context(pm.describe(), [&] { return sys::mkdir_in_root(ctx.rootfd.get(), pm.destination, last); });
+    refuse_top_of_rootfs(ctx, fd.get(), pm);
+    return fd;
+}
+
+void set_attrs(int tree, const MountOptions& o, const std::string& what) {
     mount_attr attr{};
-    attr.attr_set = spec::ms_to_mount_attr(o.flags & kPerMount);
-    attr.attr_clr = spec::ms_to_mount_attr(o.clear & kPerMount) & ~MOUNT_ATTR__ATIME;
+    attr.attr_set = spec::ms_to_mount_attr(o.per_mount_flags());
+    attr.attr_clr = spec::ms_to_mount_attr(o.per_mount_cleared()) & ~MOUNT_ATTR__ATIME;
     if (attr.attr_set & MOUNT_ATTR__ATIME) attr.attr_clr |= MOUNT_ATTR__ATIME;
     if (o.clear & (MS_NOATIME | MS_STRICTATIME | MS_RELATIME)) attr.attr_clr |= MOUNT_ATTR__ATIME;
     if (attr.attr_set || attr.attr_clr) sys::mount_setattr(tree, "", AT_EMPTY_PATH, attr, what);
@@ -87,7 +83,7 @@ void set_attrs(int tree, const spec::MountOptions& o, const std::string& what) {
     }
 }
 
-void set_propagation(int mnt, const spec::MountOptions& o, const std::string& what) {
+void set_propagation(int mnt, const MountOptions& o, const std::string& what) {
     for (unsigned long p : o.propagation) {
         mount_attr attr{};
         attr.propagation = p & ~static_cast<unsigned long>(MS_REC);
@@ -97,37 +93,33 @@ void set_propagation(int mnt, const spec::MountOptions& o, const std::string& wh
 }
 
 // A new filesystem instance as a detached mount.
-sys::UniqueFd make_fs(const std::string& type, const std::string& source, const spec::MountOptions& o,
+sys::UniqueFd make_fs(const std::string& type, const std::string& source, const MountOptions& o,
                       const std::string& what) {
     sys::FsContext fs(type, what);
     if (!source.empty()) fs.set_string("source", source);
     for (const auto& d : o.data) fs.set_option(d);
     if (o.flags & MS_RDONLY) fs.set_flag("ro");
     fs.create();
-    return fs.mount(static_cast<unsigned>(spec::ms_to_mount_attr(o.flags & kPerMount)));
+    return fs.mount(static_cast<unsigned>(spec::ms_to_mount_attr(o.per_mount_flags())));
 }
 
-void bind_mount(InitContext& ctx, size_t index, const spec::Mount& m, const std::string& dest, const spec::MountOptions& o) {
-    const std::string what = describe(m);
-    sys::UniqueFd dest_fd = sys::with_context(what, [&] {
-        return sys::mkdir_in_root(ctx.rootfd.get(), dest,
-                                  ctx.mount_source_is_dir[index] ? sys::CreateLast::directory : sys::CreateLast::file);
-    });
-    refuse_top_of_rootfs(ctx, dest_fd.get(), m);
+void bind_mount(const InitContext& ctx, const PlannedMount& pm) {
+    const std::string what = pm.describe();
+    sys::UniqueFd dest = destination(ctx, pm, pm.source_is_dir ? sys::CreateLast::directory : sys::CreateLast::file);
     // The runtime cloned the source already (host credentials, no walk here).
-    const int tree = ctx.mount_tree_fds[index];
-    set_attrs(tree, o, what);
-    sys::move_mount(tree, "", dest_fd.get(), "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH, what);
-    set_propagation(tree, o, what);
+    const int tree = pm.tree.get();
+    set_attrs(tree, pm.options, what);
+    attach(tree, dest.get(), what);
+    set_propagation(tree, pm.options, what);
 }
 
-void fs_mount(InitContext& ctx, const spec::Mount& m, const std::string& dest, const spec::MountOptions& o) {
-    const std::string what = describe(m);
+void fs_mount(const InitContext& ctx, const PlannedMount& pm) {
+    const std::string what = pm.describe();
+    const spec::Mount& m = pm.mount;
+    const MountOptions& o = pm.options;
     if (o.tmpcopyup) throw sys::Error(what + ": the tmpcopyup option is not supported yet");
-    sys::UniqueFd dest_fd = sys::with_context(
-        what, [&] { return sys::mkdir_in_root(ctx.rootfd.get(), dest, sys::CreateLast::directory); });
-    refuse_top_of_rootfs(ctx, dest_fd.get(), m);
-    spec::MountOptions labelled = o;  // linux.mountLabel (runtime/attrs/lsm.hpp); create checked SELinux is on
+    sys::UniqueFd dest = destination(ctx, pm, sys::CreateLast::directory);
+    MountOptions labelled = o;  // linux.mountLabel (runtime/attrs/lsm.hpp); create checked SELinux is on
     if (auto opt = mount_label_option(m.type, ctx.config->linux->mount_label); !opt.empty()) labelled.data.push_back(opt);
     sys::UniqueFd mnt;
     try {
@@ -145,62 +137,64 @@ void fs_mount(InitContext& ctx, const spec::Mount& m, const std::string& dest, c
         attr.attr_set = spec::ms_to_mount_attr(restrict_flags);
         if (attr.attr_set) sys::mount_setattr(mnt.get(), "", AT_EMPTY_PATH | AT_RECURSIVE, attr, what);
     }
-    set_attrs(mnt.get(), spec::MountOptions{.rec_attr_set = o.rec_attr_set, .rec_attr_clr = o.rec_attr_clr}, what);
-    sys::move_mount(mnt.get(), "", dest_fd.get(), "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH, what);
+    set_attrs(mnt.get(), MountOptions{.rec_attr_set = o.rec_attr_set, .rec_attr_clr = o.rec_attr_clr}, what);
+    attach(mnt.get(), dest.get(), what);
     set_propagation(mnt.get(), o, what);
 }
 
+// One host hierarchy for the cgroup view: a fresh cgroup filesystem when the
+// container has its own cgroup namespace, else a bind of its own directory.
+sys::UniqueFd hierarchy_mount(const InitContext& ctx, const cgroups::Hierarchy& h, unsigned long flags,
+                              const std::string& what) {
+    MountOptions sub;
+    sub.flags = flags;
+    if (ctx.config->linux->find_namespace("cgroup")) {
+        if (h.v2) return make_fs("cgroup2", "cgroup2", sub, what);
+        sub.data = sys::split(h.name, ',');
+        return make_fs("cgroup", "cgroup", sub, what);
+    }
+    auto it = ctx.cgroup_dirs.find(h.name);
+    std::string src = it != ctx.cgroup_dirs.end() ? it->second : h.mount;
+    sys::UniqueFd tree = sys::open_tree(AT_FDCWD, src, OPEN_TREE_CLONE);
+    set_attrs(tree.get(), sub, what);
+    return tree;
+}
+
 // type "cgroup": islet builds the hierarchy view itself (runc's way): a
-// tmpfs with one sub-mount per host hierarchy, a fresh cgroup filesystem when
-// the container has its own cgroup namespace, else a bind of its own cgroup
-// directory; read-only when asked (CVE-2023-25809 class).
-void cgroup_mount(InitContext& ctx, const spec::Mount& m, const std::string& dest, const spec::MountOptions& o) {
-    const std::string what = describe(m);
+// tmpfs with one sub-mount per host hierarchy (or the one hierarchy on a v2
+// host); read-only when asked (CVE-2023-25809 class). Needs the final
+// cgroups and cgroup namespace: the driver waits for cgroups_done first.
+void cgroup_mount(const InitContext& ctx, const PlannedMount& pm) {
+    const std::string what = pm.describe();
+    const MountOptions& o = pm.options;
     const auto& host = ctx.cgroup_host;
     if (host.layout == cgroups::Layout::none) return;  // nothing to show
-    const bool own_ns = ctx.config->linux->find_namespace("cgroup") != nullptr;
     const unsigned long sub_flags = (o.flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY)) | MS_RELATIME;
-    auto hierarchy_mount = [&](const cgroups::Hierarchy& h) -> sys::UniqueFd {
-        spec::MountOptions sub;
-        sub.flags = sub_flags;
-        if (own_ns) {
-            if (h.v2) return make_fs("cgroup2", "cgroup2", sub, what);
-            sub.data = sys::split(h.name, ',');
-            return make_fs("cgroup", "cgroup", sub, what);
-        }
-        auto it = ctx.cgroup_dirs.find(h.name);
-        std::string src = it != ctx.cgroup_dirs.end() ? it->second : h.mount;
-        sys::UniqueFd tree = sys::open_tree(AT_FDCWD, src, OPEN_TREE_CLONE);
-        set_attrs(tree.get(), sub, what);
-        return tree;
-    };
-    sys::UniqueFd dest_fd = sys::with_context(
-        what, [&] { return sys::mkdir_in_root(ctx.rootfd.get(), dest, sys::CreateLast::directory); });
+    sys::UniqueFd dest =
+        sys::with_context(what, [&] { return sys::mkdir_in_root(ctx.rootfd.get(), pm.destination, sys::CreateLast::directory); });
     if (host.layout == cgroups::Layout::v2) {
-        sys::UniqueFd mnt = hierarchy_mount(*host.unified());
-        sys::move_mount(mnt.get(), "", dest_fd.get(), "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH, what);
+        attach(hierarchy_mount(ctx, *host.unified(), sub_flags, what).get(), dest.get(), what);
         return;
     }
-    spec::MountOptions tmpfs;
+    MountOptions tmpfs;
     tmpfs.flags = o.flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC);
     tmpfs.data = {"mode=755"};
     sys::UniqueFd top = make_fs("tmpfs", "tmpfs", tmpfs, what);
     // Attach the tmpfs first: kernels before 6.15 refuse to mount onto a
     // detached mount, so the hierarchies go onto the attached one (whose root
     // `top` names from here on).
-    sys::move_mount(top.get(), "", dest_fd.get(), "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH, what);
+    attach(top.get(), dest.get(), what);
     for (const auto& h : host.hierarchies) {
         std::string base = h.mount.substr(h.mount.find_last_of('/') + 1);
-        if (::mkdirat(top.get(), base.c_str(), 0755) < 0 && errno != EEXIST) sys::throw_errno("mkdir", dest + "/" + base);
+        if (::mkdirat(top.get(), base.c_str(), 0755) < 0 && errno != EEXIST)
+            sys::throw_errno("mkdir", pm.destination + "/" + base);
         sys::UniqueFd sub_dir = sys::open_at(top.get(), base, O_PATH | O_DIRECTORY | O_NOFOLLOW);
-        sys::UniqueFd mnt = hierarchy_mount(h);
-        sys::move_mount(mnt.get(), "", sub_dir.get(), "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH,
-                        what + " (" + h.name + ")");
+        attach(hierarchy_mount(ctx, h, sub_flags, what).get(), sub_dir.get(), what + " (" + h.name + ")");
         // Co-mounted controllers ("cpu,cpuacct") get one symlink per name.
         if (base.find(',') != std::string::npos)
             for (auto& c : sys::split(base, ','))
                 if (::symlinkat(base.c_str(), top.get(), c.c_str()) < 0 && errno != EEXIST)
-                    sys::throw_errno("symlink", dest + "/" + c);
+                    sys::throw_errno("symlink", pm.destination + "/" + c);
     }
     if (o.flags & MS_RDONLY) {
         mount_attr ro{};
@@ -211,33 +205,24 @@ void cgroup_mount(InitContext& ctx, const spec::Mount& m, const std::string& des
 
 }  // namespace
 
+void attach(int tree_fd, int dest_fd, const std::string& what) {
+    sys::move_mount(tree_fd, "", dest_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH, what);
+}
+
+void apply_mounts(const InitContext& ctx) {
+    for (const auto& pm : ctx.mounts->mounts) {
+        check_proc_sys(ctx, pm);
+        switch (pm.kind) {
+            case spec::MountKind::bind: bind_mount(ctx, pm); break;
+            case spec::MountKind::cgroup: cgroup_mount(ctx, pm); break;
+            case spec::MountKind::filesystem: fs_mount(ctx, pm); break;
+        }
+    }
+}
+
 }  // namespace islet::runtime::init
 
 namespace islet::runtime::host {
-
-MountTrees open_mount_trees(const spec::Config& config, const std::string& bundle, const std::string& rootfs) {
-    MountTrees t;
-    t.rootfs = sys::open_tree(AT_FDCWD, rootfs, OPEN_TREE_CLONE | AT_RECURSIVE);
-    for (const auto& m : config.mounts) {
-        spec::MountOptions o = spec::parse_mount_options(m.options, m.type);
-        if (!o.bind || m.type == "cgroup") {
-            t.binds.emplace_back();
-            t.is_dir.push_back(true);
-            continue;
-        }
-        const std::string what = describe(m);
-        const std::string source = m.source.empty() || m.source.front() == '/' ? m.source : bundle + "/" + m.source;
-        struct stat st {};
-        if (::stat(source.c_str(), &st) < 0) {
-            int err = errno;
-            throw sys::Error(what + ": " + sys::describe_errno("stat", source, err), err);
-        }
-        t.is_dir.push_back(S_ISDIR(st.st_mode));
-        t.binds.push_back(sys::with_context(
-            what, [&] { return sys::open_tree(AT_FDCWD, source, OPEN_TREE_CLONE | (o.recursive ? AT_RECURSIVE : 0)); }));
-    }
-    return t;
-}
 
 void unmount_below(const std::string& dir) {
     std::vector<std::string> targets;
@@ -250,29 +235,3 @@ void unmount_below(const std::string& dir) {
 }
 
 }  // namespace islet::runtime::host
-
-namespace islet::runtime::init {
-
-void attach(int tree_fd, int dest_fd, const std::string& what) {
-    sys::move_mount(tree_fd, "", dest_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH, what);
-}
-
-void apply_mounts(InitContext& ctx) {
-    for (size_t i = 0; i < ctx.config->mounts.size(); ++i) {
-        const auto& m = ctx.config->mounts[i];
-        // A relative destination is taken from "/" (deprecated; runc warns).
-        std::string dest = sys::clean_path(m.destination.front() == '/' ? m.destination : "/" + m.destination);
-        spec::MountOptions o = spec::parse_mount_options(m.options, m.type);
-        check_proc_sys(ctx, m, dest);
-        if (m.type == "cgroup" && !o.bind) {
-            init_wait_for_cgroups(ctx);
-            cgroup_mount(ctx, m, dest, o);
-        }
-        else if (o.bind)
-            bind_mount(ctx, i, m, dest, o);
-        else
-            fs_mount(ctx, m, dest, o);
-    }
-}
-
-}  // namespace islet::runtime::init

@@ -1,44 +1,37 @@
-// The config's mounts. Init side, before pivot_root.
+// The config's mounts, attached by the init before pivot_root. Init side
+// (and host side: undoing mounts made without a mount namespace).
 //
 // Applies: mounts
 //
-// Every destination is resolved inside the rootfs (sys/path.hpp), created if
-// missing, and the mount lands on that fd: bind mounts with open_tree +
-// mount_setattr + move_mount, filesystems with fsopen/fsconfig/fsmount +
-// move_mount. No path string is resolved a second time (CVE-2021-30465,
-// CVE-2025-52881 class).
+// The init reads the runtime's mount plan (mount_plan.hpp): every
+// destination is resolved inside the rootfs (sys/path.hpp), created if
+// missing, and the mount lands on that fd: bind mounts are the runtime's
+// trees (open_tree clones) set up with mount_setattr and attached with
+// move_mount, filesystems are made with fsopen/fsconfig/fsmount. No path
+// string is resolved a second time (CVE-2021-30465, CVE-2025-52881 class).
 #pragma once
+
+#include <string>
 
 #include "runtime/process/init_context.hpp"
 
 namespace islet::runtime::host {
 
-struct MountTrees {
-    sys::UniqueFd rootfs;
-    std::vector<sys::UniqueFd> binds;  // one per config mount; invalid for non-bind mounts
-    std::vector<bool> is_dir;
-};
-
-// Before clone3: detached clones of the rootfs (recursive) and of every bind
-// mount's source (recursive for rbind). A missing source fails here, before
-// anything was started.
-MountTrees open_mount_trees(const spec::Config& config, const std::string& bundle, const std::string& rootfs);
-
 // Detaches every mount at or below `dir` in the runtime's mount namespace,
 // deepest first (delete of a container that had no mount namespace).
 void unmount_below(const std::string& dir);
-
-// Undoes mountinfo's \ooo escapes (space, tab, newline, backslash).
-std::string unescape_mountinfo(const std::string& s);
 
 }  // namespace islet::runtime::host
 
 namespace islet::runtime::init {
 
-void apply_mounts(InitContext& ctx);
+// Makes every planned mount, in order. The cgroup view needs the init's final
+// cgroups and cgroup namespace: the driver waits for them first when the plan
+// has one (MountPlan::has(MountKind::cgroup)).
+void apply_mounts(const InitContext& ctx);
 
-// Mounts a detached mount (tree) onto destination inside the rootfs and
-// applies propagation. Shared with devices, masked paths and the console.
+// Mounts a detached mount (tree) onto a destination fd inside the rootfs.
+// Shared with devices, masked paths and the console.
 void attach(int tree_fd, int dest_fd, const std::string& what);
 
 }  // namespace islet::runtime::init

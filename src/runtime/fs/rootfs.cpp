@@ -58,7 +58,8 @@ void prepare_rootfs(InitContext& ctx) {
     // Attach the runtime's clone of the rootfs onto its own directory:
     // pivot_root needs a mount point, and every later path is resolved
     // inside this mount (the tree fd now names its root).
-    sys::move_mount(ctx.rootfs_tree_fd, "", ctx.rootfs_target.get(), "",
+    const int tree = ctx.mounts->rootfs_tree.get();
+    sys::move_mount(tree, "", ctx.rootfs_target.get(), "",
                     MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH, "rootfs " + ctx.rootfs);
     // The clone was made in the host's namespace: where the host's mount is
     // shared (systemd hosts), it joined that peer group, and pivot_root
@@ -66,8 +67,8 @@ void prepare_rootfs(InitContext& ctx) {
     // rootfsPropagation "slave" (and the default) ask for.
     mount_attr slave{};
     slave.propagation = MS_SLAVE;
-    sys::mount_setattr(ctx.rootfs_tree_fd, "", AT_EMPTY_PATH | AT_RECURSIVE, slave, "make the rootfs rslave");
-    ctx.rootfd = sys::open_at(ctx.rootfs_tree_fd, ".", O_PATH | O_DIRECTORY);
+    sys::mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, slave, "make the rootfs rslave");
+    ctx.rootfd = sys::open_at(tree, ".", O_PATH | O_DIRECTORY);
 }
 
 void enter_rootfs(InitContext& ctx) {

@@ -127,19 +127,17 @@ void run_hooks_mid_setup(InitContext& ctx) {
     hooks::run_phase(ctx.config->hooks.create_container, "createContainer", hook_state(ctx));
 }
 
-}  // namespace
-
-void init_wait_for_cgroups(InitContext& ctx) {
-    if (ctx.in_cgroups) return;
+// Waits until the runtime has moved the init into every cgroup, then
+// unshares the cgroup namespace when the config asks for a new one (its root
+// is the creator's cgroup at that moment). Before anything that needs the
+// final cgroups: the cgroup view among the mounts, the hooks, ready.
+void wait_for_cgroups(const InitContext& ctx) {
     sync::expect(ctx.sync_fd, sync::Type::cgroups_done);
-    ctx.in_cgroups = true;
     if (ctx.ns_plan.new_cgroup)
         step("cgroup namespace", [&] {
             if (::unshare(CLONE_NEWCGROUP) < 0) sys::throw_errno("unshare the cgroup namespace");
         });
 }
-
-namespace {
 
 // Installs the filter; a notify listener goes to the runtime (which hands it
 // to the agent at listenerPath) and our copy is closed.
@@ -169,16 +167,15 @@ void init_main(InitContext& ctx) noexcept {
         // Only stdio, the preserved fds and what the context names stay open:
         // nothing of the runtime's (its state-dir lock included) lingers here.
         std::vector<int> keep = {ctx.sync_fd,    ctx.fifo_fd, ctx.host_proc_fd, ctx.console_fd,
-                                 ctx.stub_fd,    ctx.rootfs_tree_fd};
-        keep.insert(keep.end(), ctx.mount_tree_fds.begin(), ctx.mount_tree_fds.end());
+                                 ctx.stub_fd,    ctx.mounts->rootfs_tree.get()};
+        for (auto& m : ctx.mounts->mounts) keep.push_back(m.tree.get());
         sys::close_all_except(3 + ctx.preserved_fds, keep);
         sync::Message go = sync::expect_any(ctx.sync_fd, {sync::Type::mount_fd, sync::Type::go});
         if (go.type == sync::Type::mount_fd) {
             // A rebuilt rootfs (an isolated container's overlay) replaces
             // the clone inherited at clone3.
             if (go.payload != "rootfs") throw sys::Error("sync: unexpected mount_fd " + go.payload);
-            if (ctx.rootfs_tree_fd >= 0) ::close(ctx.rootfs_tree_fd);
-            ctx.rootfs_tree_fd = go.fd.release();
+            ctx.mounts->rootfs_tree = std::move(go.fd);
             go = sync::expect(ctx.sync_fd, sync::Type::go);
         }
         ctx.rootfs_target = std::move(go.fd);
@@ -187,6 +184,10 @@ void init_main(InitContext& ctx) noexcept {
         step("session keyring", [&] { join_session_keyring(ctx); });
         test_hooks::pause_at("after-mounts-start");
         const bool own_mnt = ctx.ns_plan.clone_flags & CLONE_NEWNS || ctx.ns_plan.unshare_after_user & CLONE_NEWNS;
+        // The cgroup view among the mounts shows the final cgroups; without
+        // one, the v1 joins overlap the mounts (docs/ARCHITECTURE.md).
+        const bool cgroups_first = ctx.mounts->has(spec::MountKind::cgroup);
+        if (cgroups_first) wait_for_cgroups(ctx);
         if (own_mnt) {
             step("open /dev/null", [&] { ctx.devnull = sys::open_path("/dev/null", O_PATH); });
             step("rootfs", [&] { init::prepare_rootfs(ctx); });
@@ -205,7 +206,7 @@ void init_main(InitContext& ctx) noexcept {
             step("cwd", [&] { init::create_cwd(ctx); });
         }
         if (ctx.process) step("oom score", [&] { init::set_oom_score_adj(*ctx.process, ctx.host_proc_fd); });
-        init_wait_for_cgroups(ctx);
+        if (!cgroups_first) wait_for_cgroups(ctx);
         step("hooks", [&] { run_hooks_mid_setup(ctx); });
         test_hooks::pause_at("after-mounts");
         if (own_mnt)
@@ -219,10 +220,8 @@ void init_main(InitContext& ctx) noexcept {
         ctx.rootfd.reset();
         ctx.devnull.reset();
         ctx.rootfs_target.reset();
-        if (ctx.rootfs_tree_fd >= 0) ::close(ctx.rootfs_tree_fd);
-        for (int fd : ctx.mount_tree_fds)
-            if (fd >= 0) ::close(fd);
-        ctx.mount_tree_fds.clear();
+        ctx.mounts->rootfs_tree.reset();
+        for (auto& m : ctx.mounts->mounts) m.tree.reset();
         if (ctx.process && ctx.process->terminal)
             step("console", [&] { init::setup_console(ctx.console_fd, *ctx.process, true); });
         if (ctx.console_fd >= 0) ::close(ctx.console_fd);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "runtime/cgroups/cgroups.hpp"
+#include "runtime/fs/mount_plan.hpp"
 #include "runtime/ns/namespaces.hpp"
 #include "spec/model.hpp"
 #include "spec/record.hpp"
@@ -52,13 +53,10 @@ struct InitContext {
     int host_proc_fd = -1;  // O_PATH to the host's /proc: reopens the fifo after pivot_root
     int console_fd = -1;    // connected --console-socket (terminal only)
     int stub_fd = -1;       // sealed memfd of the exec stub
-    // Detached clones (open_tree) of the rootfs and of each bind mount's
-    // source, made by the runtime with host credentials: a root inside a new
-    // user namespace may not be able to walk the host paths to them
-    // (a 0700 bundle or volume directory). -1 where a mount is not a bind.
-    int rootfs_tree_fd = -1;
-    std::vector<int> mount_tree_fds;
-    std::vector<bool> mount_source_is_dir;
+    // The runtime's mount plan (runtime/fs/mount_plan.hpp): the rootfs tree
+    // and every bind mount's tree, made by the runtime with host credentials.
+    // The init's copy owns its inherited copies of those descriptors.
+    MountPlan* mounts = nullptr;
 
     // --- state the init builds as it goes --------------------------------
     sys::UniqueFd rootfd;        // the bind-mounted rootfs (before pivot_root), then "/"
@@ -66,18 +64,11 @@ struct InitContext {
     // mount namespace, opened by the runtime through /proc/<init>/root and
     // sent with `go` (no path walk by the init).
     sys::UniqueFd rootfs_target;
-    bool in_cgroups = false;  // cgroups_done received (and the cgroup namespace unshared)
     // O_PATH to the host's /dev/null, opened by the init in its own mount
     // namespace (open_tree only clones mounts of the caller's namespace).
     sys::UniqueFd devnull;
     std::string exec_path;       // args[0] resolved on the container's PATH
 };
-
-// Waits, once, until the runtime has moved the init into every cgroup, then
-// unshares the cgroup namespace when the config asks for a new one (its root
-// is the creator's cgroup at that moment). Called before anything that needs
-// the final cgroups: the cgroup mount, the hooks, ready.
-void init_wait_for_cgroups(InitContext& ctx);
 
 // The init's entry point after clone3. Never returns: it execs the process
 // or reports its error over the sync socket and exits.

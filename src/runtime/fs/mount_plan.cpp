@@ -1,0 +1,117 @@
+// Applies: mounts (the plan)
+#include "runtime/fs/mount_plan.hpp"
+
+#include <fcntl.h>
+#include <linux/mount.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+
+#include "sys/error.hpp"
+#include "sys/strings.hpp"
+#include "sys/syscalls.hpp"
+
+namespace islet::runtime {
+namespace {
+
+bool same(const std::vector<spec::IdMapping>& a, const std::vector<spec::IdMapping>& b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](auto& x, auto& y) {
+               return x.container_id == y.container_id && x.host_id == y.host_id && x.size == y.size;
+           });
+}
+
+}  // namespace
+
+std::string PlannedMount::describe() const {
+    return "mount " + (mount.source.empty() ? mount.type : mount.source) + " to " + mount.destination +
+           (mount.type.empty() ? "" : " (type " + mount.type + ")");
+}
+
+bool MountPlan::binds_dev() const {
+    return std::any_of(mounts.begin(), mounts.end(),
+                       [](auto& m) { return m.kind == spec::MountKind::bind && m.destination == "/dev"; });
+}
+
+bool MountPlan::has(spec::MountKind kind) const {
+    return std::any_of(mounts.begin(), mounts.end(), [&](auto& m) { return m.kind == kind; });
+}
+
+bool MountPlan::wants_idmaps() const {
+    return std::any_of(mounts.begin(), mounts.end(), [](auto& m) { return m.idmap.with != IdmapWith::none; });
+}
+
+PlannedMount plan_mount(const spec::Mount& m) {
+    PlannedMount p;
+    p.mount = m;
+    p.options = spec::parse_mount_options(m.options, m.type);
+    p.kind = spec::mount_kind(m, p.options);
+    p.destination = sys::clean_path(!m.destination.empty() && m.destination.front() == '/' ? m.destination
+                                                                                            : "/" + m.destination);
+    return p;
+}
+
+MountPlan plan_mounts(const spec::Config& config) {
+    MountPlan plan;
+    for (const auto& m : config.mounts) plan.mounts.push_back(plan_mount(m));
+    return plan;
+}
+
+IdmapChoice choose_idmap(const PlannedMount& pm, const spec::Linux& l, bool isolated) {
+    IdmapChoice c;
+    if (pm.kind != spec::MountKind::bind) return c;
+    const spec::Mount& m = pm.mount;
+    const spec::MountOptions& o = pm.options;
+    const bool own_maps = !m.uid_mappings.empty();
+    c.nosuid = isolated && !(o.clear & MS_NOSUID);  // "suid" clears it
+    if (!own_maps && !o.idmap) {
+        // Isolated containers: every bind without mappings of its own
+        // translates with the container's namespace (ISOLATION.md §2,
+        // security note); elsewhere such a bind is not idmapped.
+        if (isolated) {
+            c.with = IdmapWith::container;
+            c.recursive = o.recursive;
+            c.best_effort = true;
+        }
+        return c;
+    }
+    const bool has_userns = l.find_namespace("user") != nullptr;
+    if (!own_maps || (has_userns && same(m.uid_mappings, l.uid_mappings) && same(m.gid_mappings, l.gid_mappings))) {
+        if (!has_userns)
+            throw sys::Error("idmap mount " + m.source + " to " + m.destination +
+                             ": idmap without uidMappings/gidMappings needs a user namespace to take them from");
+        c.with = IdmapWith::container;
+    } else {
+        c.with = IdmapWith::helper;
+    }
+    c.recursive = o.ridmap;
+    return c;
+}
+
+void choose_idmaps(MountPlan& plan, const spec::Linux& linux, bool isolated) {
+    for (auto& m : plan.mounts) m.idmap = choose_idmap(m, linux, isolated);
+}
+
+namespace host {
+
+void open_mount_trees(MountPlan& plan, const std::string& bundle, const std::string& rootfs) {
+    plan.rootfs_tree = sys::open_tree(AT_FDCWD, rootfs, OPEN_TREE_CLONE | AT_RECURSIVE);
+    for (auto& pm : plan.mounts) {
+        if (pm.kind != spec::MountKind::bind) continue;
+        const spec::Mount& m = pm.mount;
+        const std::string what = pm.describe();
+        const std::string source = m.source.empty() || m.source.front() == '/' ? m.source : bundle + "/" + m.source;
+        struct stat st {};
+        if (::stat(source.c_str(), &st) < 0) {
+            const int err = errno;
+            throw sys::Error(what + ": " + sys::describe_errno("stat", source, err), err);
+        }
+        pm.source_is_dir = S_ISDIR(st.st_mode);
+        pm.tree = sys::with_context(what, [&] {
+            return sys::open_tree(AT_FDCWD, source, OPEN_TREE_CLONE | (pm.options.recursive ? AT_RECURSIVE : 0));
+        });
+    }
+}
+
+}  // namespace host
+}  // namespace islet::runtime
