@@ -34,6 +34,7 @@ std::uint64_t mask_of(const std::optional<std::vector<std::string>>& names, int 
 
 CapPlan plan_capabilities(const std::optional<spec::Capabilities>& caps, int last_cap) {
     CapPlan p;
+    p.last_cap = last_cap;
     if (!caps) return p;
     p.bounding = mask_of(caps->bounding, last_cap, p.unknown);
     p.effective = mask_of(caps->effective, last_cap, p.unknown);
@@ -44,16 +45,10 @@ CapPlan plan_capabilities(const std::optional<spec::Capabilities>& caps, int las
 }
 
 int kernel_last_cap() {
-    // Read once, by the runtime process before clone3 (create plans the
-    // capabilities first): the init is a copy of its memory and keeps the
-    // value, instead of reading a /proc that may be the image's directory.
-    static const int last = [] {
-        auto text = sys::read_file_if_exists("/proc/sys/kernel/cap_last_cap");
-        if (text)
-            if (auto n = sys::parse_int(sys::trim(*text))) return static_cast<int>(*n);
-        return static_cast<int>(CAP_LAST_CAP);
-    }();
-    return last;
+    auto text = sys::read_file_if_exists("/proc/sys/kernel/cap_last_cap");
+    if (text)
+        if (auto n = sys::parse_int(sys::trim(*text))) return static_cast<int>(*n);
+    return static_cast<int>(CAP_LAST_CAP);
 }
 
 std::string cap_names(std::uint64_t mask) {
@@ -66,7 +61,7 @@ std::string cap_names(std::uint64_t mask) {
 
 namespace init {
 
-void drop_bounding(const CapPlan& plan, int /*last_cap*/) {
+void drop_bounding(const CapPlan& plan) {
     // Every possible bit, not just up to cap_last_cap: the init reads that
     // after pivot_root, where /proc may be the image's own directory, and a
     // fake lower value must not leave capabilities in the bounding set. The
@@ -78,7 +73,7 @@ void drop_bounding(const CapPlan& plan, int /*last_cap*/) {
     }
 }
 
-void apply_capabilities(const CapPlan& plan, int last_cap) {
+void apply_capabilities(const CapPlan& plan) {
     __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
     __user_cap_data_struct data[2] = {};
     for (int i = 0; i < 2; ++i) {
@@ -88,7 +83,7 @@ void apply_capabilities(const CapPlan& plan, int last_cap) {
     }
     if (::syscall(SYS_capset, &hdr, data) < 0) sys::throw_errno("capset");
     if (::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0) sys::throw_errno("clear ambient capabilities");
-    for (int c = 0; c <= last_cap; ++c) {
+    for (int c = 0; c <= plan.last_cap; ++c) {
         if (!(plan.ambient & (1ull << c))) continue;
         // The kernel raises an ambient capability only when it is permitted
         // and inheritable; runc skips the others silently.
@@ -98,12 +93,12 @@ void apply_capabilities(const CapPlan& plan, int last_cap) {
     }
 }
 
-void set_identity(const spec::User& user, const CapPlan& plan, int last_cap) {
-    drop_bounding(plan, last_cap);
+void set_identity(const spec::User& user, const CapPlan& plan) {
+    drop_bounding(plan);
     if (::prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) sys::throw_errno("prctl(PR_SET_KEEPCAPS)");
     switch_user(user);
     if (::prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0) sys::throw_errno("prctl(PR_SET_KEEPCAPS)");
-    apply_capabilities(plan, last_cap);
+    apply_capabilities(plan);
 }
 
 }  // namespace init

@@ -18,13 +18,15 @@ namespace islet::runtime {
 
 struct CapPlan {
     std::uint64_t bounding = 0, effective = 0, permitted = 0, inheritable = 0, ambient = 0;
+    int last_cap = 0;                  // the kernel's last capability, as the runtime read it
     std::vector<std::string> unknown;  // names skipped (unknown to this kernel)
 };
 
+// Pure: the sets as masks for a kernel whose last capability is last_cap.
 CapPlan plan_capabilities(const std::optional<spec::Capabilities>& caps, int last_cap);
 
-// /proc/sys/kernel/cap_last_cap, read once per process and cached: call it on
-// the host side before clone3 so the child inherits the host's value.
+// /proc/sys/kernel/cap_last_cap of the host. Host side: the runtime reads it
+// and plans (host::plan_security); the init never reads a /proc for it.
 int kernel_last_cap();
 
 // "CAP_A, CAP_B" of a mask (for messages and tests).
@@ -33,14 +35,14 @@ std::string cap_names(std::uint64_t mask);
 namespace init {
 // Drops every capability not in the bounding set (needs CAP_SETPCAP, so it
 // runs before the user switch).
-void drop_bounding(const CapPlan& plan, int last_cap);
+void drop_bounding(const CapPlan& plan);
 // Sets effective, permitted and inheritable, then raises ambient. Runs after
 // the user switch (PR_SET_KEEPCAPS kept permitted across it).
-void apply_capabilities(const CapPlan& plan, int last_cap);
+void apply_capabilities(const CapPlan& plan);
 // The whole switch: bounding set, then the user with PR_SET_KEEPCAPS so the
 // permitted set survives setuid, then the configured sets. Used by the init
-// and by exec's joining process.
-void set_identity(const spec::User& user, const CapPlan& plan, int last_cap);
+// and by exec's joining process (process/finish.hpp).
+void set_identity(const spec::User& user, const CapPlan& plan);
 }  // namespace init
 
 }  // namespace islet::runtime

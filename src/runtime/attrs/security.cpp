@@ -23,6 +23,8 @@ SecurityPlan plan_security(const spec::Config& c) {
         const spec::Process& p = *c.process;
         if (p.scheduler) plan.scheduler = plan_scheduler(*p.scheduler, "/process/scheduler", problems);
         if (p.io_priority) plan.io_priority = plan_io_priority(*p.io_priority, "/process/ioPriority", problems);
+        plan.capabilities = plan_capabilities(p.capabilities, kernel_last_cap());
+        plan.rlimits = plan_rlimits(p.rlimits);
         if (p.exec_cpu_affinity) {
             cpu_affinity_problems(*p.exec_cpu_affinity, "/process/execCPUAffinity", problems);
             log::debug("process.execCPUAffinity: applied to exec'd processes, never to the container's init");

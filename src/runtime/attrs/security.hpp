@@ -9,12 +9,15 @@
 // linux.personality (personality.hpp), process.scheduler (scheduler.hpp),
 // process.ioPriority (io_priority.hpp), process.execCPUAffinity
 // (cpu_affinity.hpp), linux.memoryPolicy (memory_policy.hpp),
-// linux.timeOffsets (time_offsets.hpp, applied in create itself).
+// linux.timeOffsets (time_offsets.hpp, applied in create itself), and the
+// process's capabilities (capabilities.hpp) and rlimits (rlimits.hpp).
 #pragma once
 
 #include <optional>
 
+#include "runtime/attrs/capabilities.hpp"
 #include "runtime/attrs/memory_policy.hpp"
+#include "runtime/attrs/rlimits.hpp"
 #include "runtime/attrs/scheduler.hpp"
 #include "runtime/attrs/seccomp.hpp"
 #include "spec/model.hpp"
@@ -27,6 +30,10 @@ struct SecurityPlan {
     std::optional<SchedAttr> scheduler;
     std::optional<int> io_priority;
     std::optional<MemPolicyPlan> memory_policy;
+    // process.capabilities and process.rlimits as numbers: planned here, once,
+    // so the init and the joining process only apply them.
+    CapPlan capabilities;
+    std::vector<RlimitSetting> rlimits;
 };
 
 namespace host {

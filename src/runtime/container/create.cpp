@@ -237,23 +237,17 @@ Created create_container(const CreateOptions& o) {
     ctx.config = &config;
     ctx.process = config.process ? &*config.process : nullptr;
     ctx.id = o.id;
-    ctx.bundle = o.bundle;
     ctx.rootfs = rootfs;
     ctx.ns_plan = plan;
     ctx.security = &security;
     ctx.no_pivot = o.no_pivot;
     ctx.no_new_keyring = o.no_new_keyring;
-    ctx.rootless = o.rootless;
     ctx.bind_devices = plan.new_user() || !plan.user_path.empty() || sys::in_user_namespace();
     ctx.host_hooks = !config.hooks.prestart.empty() || !config.hooks.create_runtime.empty();
     if (ctx.process) ctx.env = ctx.process->env;
     ctx.preserved_fds = preserved_fd_count(o, ctx.env);
-    if (ctx.process) {
-        const int last_cap = kernel_last_cap();
-        CapPlan caps = plan_capabilities(ctx.process->capabilities, last_cap);
-        if (!caps.unknown.empty())
-            log::warning("ignoring unknown or unavailable capabilities: " + sys::join(caps.unknown, ", "));
-    }
+    if (!security.capabilities.unknown.empty())
+        log::warning("ignoring unknown or unavailable capabilities: " + sys::join(security.capabilities.unknown, ", "));
 
     // 2. The cgroup plan (pure), before the record that names it.
     ctx.cgroup_host = cgroups::detect();
@@ -364,8 +358,8 @@ Created create_container(const CreateOptions& o) {
     if (::mkfifoat(dir.fd(), "exec.fifo", 0622) < 0) sys::throw_errno("mkfifo", dir.exec_fifo_path());
     ::fchmodat(dir.fd(), "exec.fifo", 0622, 0);
     if (::fchownat(dir.fd(), "exec.fifo", root_uid, root_gid, 0) < 0) sys::throw_errno("chown", dir.exec_fifo_path());
-    sys::UniqueFd fifo = sys::open_at(dir.fd(), "exec.fifo", O_PATH);
-    sys::UniqueFd host_proc = sys::open_path("/proc", O_PATH | O_DIRECTORY);
+    ctx.fds.fifo = sys::open_at(dir.fd(), "exec.fifo", O_PATH);
+    ctx.fds.host_proc = sys::open_path("/proc", O_PATH | O_DIRECTORY);
     // The init sends the pty master to console_for_init: the caller's
     // --console-socket, or (foreground run) a socket pair whose other end
     // islet keeps to proxy the terminal.
@@ -379,18 +373,15 @@ Created create_container(const CreateOptions& o) {
         console_ours.reset(sv[0]);
         console_for_init.reset(sv[1]);
     }
-    sys::UniqueFd stub = host::make_exec_stub();
+    ctx.fds.stub = host::make_exec_stub();
     const bool own_mnt = (plan.clone_flags | plan.unshare_after_user) & CLONE_NEWNS;
     host::open_mount_trees(mounts, o.bundle, rootfs);
     ctx.mounts = &mounts;
     sys::UniqueFd unified;
     if (auto it = cg.dirs.find("unified"); it != cg.dirs.end()) unified = cgroups::open_dir(it->second);
     auto [host_sock, init_sock] = sys::seqpacket_pair();
-    ctx.sync_fd = init_sock.get();
-    ctx.fifo_fd = fifo.get();
-    ctx.host_proc_fd = host_proc.get();
-    ctx.console_fd = console_for_init.get();
-    ctx.stub_fd = stub.get();
+    ctx.fds.sync = std::move(init_sock);
+    ctx.fds.console = std::move(console_for_init);
 
     // 6. One clone3: new namespaces, straight into the unified cgroup. Joined
     //    namespaces are entered by this process around the call. All signals
@@ -398,7 +389,7 @@ Created create_container(const CreateOptions& o) {
     // Kernel mode: setgroups(2) needs a gid_map, so the init must not carry
     // supplementary groups into a namespace that may have none (ISOLATION.md §2.4).
     if (iso.mode == isolation::Mode::kernel && ::setgroups(0, nullptr) < 0) sys::throw_errno("drop supplementary groups");
-    ctx.sysctls = iso.enabled() ? host::write_joined_sysctls(linux, plan, host_proc.get()) : linux.sysctl;
+    ctx.sysctls = iso.enabled() ? host::write_joined_sysctls(linux, plan, ctx.fds.host_proc.get()) : linux.sysctl;
     sigset_t all, old;
     sigfillset(&all);
     ::sigprocmask(SIG_SETMASK, &all, &old);
@@ -438,8 +429,9 @@ Created create_container(const CreateOptions& o) {
     rb.poststop = &config.hooks.poststop;
     rb.poststop_state = spec::hook_state_document(spec::state_view(record, spec::Status::stopped, 0));
     sys::UniqueFd owned_pidfd(pidfd);
-    init_sock.reset();
-    console_for_init.reset();
+    // The init's ends: closed here so that its death reads as EOF.
+    ctx.fds.sync.reset();
+    ctx.fds.console.reset();
 
     // 7. Identity of the init, then let it go; its v1 cgroup joins overlap
     //    its mounts (the first write into a v1 cgroup.procs waits out an RCU

@@ -27,6 +27,7 @@
 #include "runtime/ns/namespaces.hpp"
 #include "runtime/container/pid_file.hpp"
 #include "runtime/attrs/process_attrs.hpp"
+#include "runtime/process/exec_child.hpp"
 #include "runtime/process/program.hpp"
 #include "runtime/process/sealed_exe.hpp"
 #include "runtime/attrs/rlimits.hpp"
@@ -49,78 +50,6 @@
 
 namespace islet::runtime {
 namespace {
-
-// What the joining process gets (a copy of the runtime's memory at clone3).
-struct ExecChild {
-    const spec::Process* process = nullptr;
-    std::vector<std::string> env;
-    int sync_fd = -1;
-    int console_fd = -1;
-    int stub_fd = -1;
-    int target_pidfd = -1;
-    int host_proc_fd = -1;  // O_PATH to the host's /proc (LSM labels: runtime/attrs/lsm.hpp)
-    int join_flags = 0;
-    int preserved_fds = 0;
-    const SecurityPlan* security = nullptr;  // the config's seccomp, personality, ... for this process
-};
-
-// Installs the container's filter; a notify listener goes to the runtime.
-void install_filter(ExecChild& c, const SeccompProgram& program) {
-    sys::UniqueFd listener = init::install_seccomp(program);
-    if (listener) sync::send_with_fd(c.sync_fd, sync::Type::seccomp_fd, listener.get());
-}
-
-template <typename F>
-void step(const char* name, F&& f) {
-    sys::with_context(name, std::forward<F>(f));
-}
-
-// The joining process: a flat list of steps, like the init's.
-[[noreturn]] void exec_child_main(ExecChild& c) noexcept {
-    try {
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-        ::prctl(PR_SET_DUMPABLE, 0);
-        sys::close_all_except(3 + c.preserved_fds,
-                              {c.sync_fd, c.console_fd, c.stub_fd, c.target_pidfd, c.host_proc_fd});
-        sync::expect(c.sync_fd, sync::Type::go);
-        if (c.join_flags)
-            step("join the container's namespaces", [&] {
-                if (::setns(c.target_pidfd, c.join_flags) < 0) sys::throw_errno("setns");
-            });
-        ::close(c.target_pidfd);
-        if (::chdir("/") < 0) sys::throw_errno("chdir", "/");
-        const spec::Process& p = *c.process;
-        const SecurityPlan& sec = *c.security;
-        // In the container's cgroups now: the final CPU affinity (runtime-spec).
-        if (p.exec_cpu_affinity)
-            step("cpu affinity", [&] { set_cpu_affinity(p.exec_cpu_affinity->final_, "final"); });
-        if (p.terminal) step("console", [&] { init::setup_console(c.console_fd, p, false); });
-        step("rlimits", [&] { init::apply_rlimits(p.rlimits); });
-        step("environment", [&] { init::ensure_home(c.env, p.user.uid); });
-        // The container's security settings, in the init's order (init.cpp).
-        init::apply_process_security(sec, p, c.host_proc_fd);
-        const int last_cap = kernel_last_cap();  // cached by the runtime before clone3
-        CapPlan caps = plan_capabilities(p.capabilities, last_cap);
-        if (sec.seccomp && !p.no_new_privileges) step("seccomp", [&] { install_filter(c, *sec.seccomp); });
-        step("user and capabilities", [&] { init::set_identity(p.user, caps, last_cap); });
-        step("cwd", [&] { init::enter_cwd(p.cwd); });
-        step("no new privileges", [&] { init::set_no_new_privileges(p); });
-        std::string path = init::resolve_program(p.args.front(), c.env);
-        if (sec.seccomp && p.no_new_privileges) step("seccomp", [&] { install_filter(c, *sec.seccomp); });
-        ::prctl(PR_SET_PDEATHSIG, 0);
-        test_hooks::pause_at("exec-before-ready");
-        sync::send(c.sync_fd, sync::Type::ready);
-        sync::expect(c.sync_fd, sync::Type::ack);
-        ::close(c.sync_fd);
-        init::exec_process(c.stub_fd, c.preserved_fds, path, p.args, c.env);
-    } catch (const std::exception& e) {
-        try {
-            sync::send(c.sync_fd, sync::Type::error, e.what());
-        } catch (...) {
-        }
-    }
-    ::_exit(255);
-}
 
 bool same_namespace(pid_t pid, const std::string& name) {
     struct stat a {}, b {};
@@ -264,17 +193,14 @@ int exec_in_container(const ExecOptions& o) {
     spec::Config for_process = cfg;
     for_process.process = process;
     const SecurityPlan security = host::plan_security(for_process);
-    (void)kernel_last_cap();  // cached before clone3: the child must not read the container's /proc
-    sys::UniqueFd host_proc = sys::open_path("/proc", O_PATH | O_DIRECTORY);
-
     ExecChild child;
     child.process = &process;
     child.security = &security;
-    child.host_proc_fd = host_proc.get();
+    child.fds.host_proc = sys::open_path("/proc", O_PATH | O_DIRECTORY);
     child.env = process.env;
     child.join_flags = join_flags;
     child.preserved_fds = o.preserve_fds;
-    sys::UniqueFd stub = host::make_exec_stub();
+    child.fds.stub = host::make_exec_stub();
     sys::UniqueFd console_for_child, console_ours;
     const bool proxy_tty = process.terminal && !o.detach && o.console_socket.empty();
     if (!o.console_socket.empty()) {
@@ -292,10 +218,9 @@ int exec_in_container(const ExecOptions& o) {
     sys::UniqueFd unified;
     if (auto it = cg_dirs.find("unified"); it != cg_dirs.end() && !late_join) unified = cgroups::open_dir(it->second);
     auto [host_sock, child_sock] = sys::seqpacket_pair();
-    child.sync_fd = child_sock.get();
-    child.console_fd = console_for_child.get();
-    child.stub_fd = stub.get();
-    child.target_pidfd = target.get();
+    child.fds.sync = std::move(child_sock);
+    child.fds.console = std::move(console_for_child);
+    child.fds.target = std::move(target);
 
     // 4. clone3 into the container's pid namespace and unified cgroup.
     if (!o.detach) {
@@ -311,7 +236,7 @@ int exec_in_container(const ExecOptions& o) {
         sys::UniqueFd own_pid;
         if (join_pid) {
             own_pid = sys::open_path("/proc/self/ns/pid", O_RDONLY);
-            if (::setns(target.get(), CLONE_NEWPID) < 0) {
+            if (::setns(child.fds.target.get(), CLONE_NEWPID) < 0) {
                 err = errno;
                 ::sigprocmask(SIG_SETMASK, &old, nullptr);
                 sys::throw_errno_code(err, "setns into the container's pid namespace");
@@ -348,8 +273,9 @@ int exec_in_container(const ExecOptions& o) {
     if (o.detach) ::sigprocmask(SIG_SETMASK, &old, nullptr);
     if (pid < 0) sys::throw_errno_code(err, "clone3");
     sys::UniqueFd child_pidfd(pidfd);
-    child_sock.reset();
-    console_for_child.reset();
+    // The child's ends: closed here so that its death reads as EOF.
+    child.fds.sync.reset();
+    child.fds.console.reset();
     auto kill_child = [&] {
         (void)sys::pidfd_send_signal_raw(child_pidfd.get(), SIGKILL);
         sys::reap(static_cast<pid_t>(pid));

@@ -1,6 +1,6 @@
 // What the container's init gets from the runtime. Shared by both sides:
 // the runtime fills it before clone3; the init receives it as a copy of the
-// runtime's memory (clone3 without CLONE_VM), plus the descriptors named here,
+// runtime's memory (clone3 without CLONE_VM), plus the descriptors it names,
 // which are inherited. Nothing is serialised, so nothing can be misparsed.
 #pragma once
 
@@ -21,19 +21,35 @@ namespace islet::runtime {
 
 struct SecurityPlan;
 
+// The descriptors a child of the runtime inherits at clone3 (the init, or
+// exec's joining process). The runtime fills one with descriptors it owns
+// and closes its copies of the child's ends after clone3. The child's copy of
+// the runtime's memory owns the child's copies of the same descriptors: the
+// child never returns into the runtime's frames (it leaves by execve or
+// _exit), so nothing is closed twice, and what the child closes it closes
+// through these owners.
+struct InitFds {
+    sys::UniqueFd sync;       // the child's end of the sync socket pair
+    sys::UniqueFd fifo;       // O_PATH to <state>/exec.fifo, the start barrier (init)
+    sys::UniqueFd host_proc;  // O_PATH to the host's /proc: the barrier, LSM labels, sysctls, oom score
+    sys::UniqueFd console;    // --console-socket, or islet's terminal proxy (terminal only)
+    sys::UniqueFd stub;       // sealed memfd of the exec stub
+    sys::UniqueFd target;     // pidfd of the container's init, for setns (exec)
+    // The valid ones, for close_all_except.
+    std::vector<int> numbers() const;
+};
+
 struct InitContext {
     // --- inputs ---------------------------------------------------------
     const spec::Config* config = nullptr;
     const spec::Process* process = nullptr;  // nullptr: the config has no process
     const spec::ContainerRecord* record = nullptr;  // id, bundle and annotations for the hooks' state
     std::string id;
-    std::string bundle;  // absolute
     std::string rootfs;  // absolute, symlink-free host path
     ns::Plan ns_plan;
     bool no_pivot = false;
     bool no_new_keyring = false;
     bool host_hooks = false;  // the runtime has prestart/createRuntime hooks to run mid-setup
-    bool rootless = false;
     // mknod is denied: the container gets a user namespace, or islet itself
     // runs in one (rootless podman). Device nodes are then host binds.
     bool bind_devices = false;
@@ -43,23 +59,18 @@ struct InitContext {
     std::map<std::string, std::string> cgroup_dirs;
     std::vector<std::string> env;  // the final environment of the process
     int preserved_fds = 0;         // fds 3 .. 3+n-1 pass through (LISTEN_FDS + --preserve-fds)
-    std::string notify_socket_dir;  // <state>/notify to bind at /run/notify, or empty
-    const SecurityPlan* security = nullptr;  // runtime/attrs/security.hpp: seccomp program, scheduler, ...
+    const SecurityPlan* security = nullptr;  // runtime/attrs/security.hpp: seccomp program, capabilities, ...
     std::map<std::string, std::string> sysctls;  // linux.sysctl less what the runtime wrote (sysctl.hpp)
 
-    // --- descriptors inherited from the runtime (-1 when absent) ---------
-    int sync_fd = -1;       // the init's end of the sync socket pair
-    int fifo_fd = -1;       // O_PATH to <state>/exec.fifo (the start barrier)
-    int host_proc_fd = -1;  // O_PATH to the host's /proc: reopens the fifo after pivot_root
-    int console_fd = -1;    // connected --console-socket (terminal only)
-    int stub_fd = -1;       // sealed memfd of the exec stub
+    // --- descriptors inherited from the runtime ---------------------------
+    InitFds fds;
     // The runtime's mount plan (runtime/fs/mount_plan.hpp): the rootfs tree
     // and every bind mount's tree, made by the runtime with host credentials.
     // The init's copy owns its inherited copies of those descriptors.
     MountPlan* mounts = nullptr;
 
     // --- state the init builds as it goes --------------------------------
-    sys::UniqueFd rootfd;        // the bind-mounted rootfs (before pivot_root), then "/"
+    sys::UniqueFd rootfd;  // the bind-mounted rootfs (before pivot_root), then "/"
     // Where the rootfs tree is attached: the rootfs directory in the init's
     // mount namespace, opened by the runtime through /proc/<init>/root and
     // sent with `go` (no path walk by the init).
@@ -67,8 +78,15 @@ struct InitContext {
     // O_PATH to the host's /dev/null, opened by the init in its own mount
     // namespace (open_tree only clones mounts of the caller's namespace).
     sys::UniqueFd devnull;
-    std::string exec_path;       // args[0] resolved on the container's PATH
+    std::string exec_path;  // args[0] resolved on the container's PATH
 };
+
+inline std::vector<int> InitFds::numbers() const {
+    std::vector<int> out;
+    for (const sys::UniqueFd* fd : {&sync, &fifo, &host_proc, &console, &stub, &target})
+        if (*fd) out.push_back(fd->get());
+    return out;
+}
 
 // The init's entry point after clone3. Never returns: it execs the process
 // or reports its error over the sync socket and exits.

@@ -109,8 +109,9 @@ sys::UniqueFd wait_for_start(InitContext& ctx) {
     // The init holds only an O_PATH fd to the fifo; it reopens it for writing
     // through the host's /proc (trusted, unlike anything in the rootfs).
     // open() blocks until `start` opens the other end.
-    std::string rel = "self/fd/" + std::to_string(ctx.fifo_fd);
-    sys::UniqueFd f(sys::retry_eintr([&] { return ::openat(ctx.host_proc_fd, rel.c_str(), O_WRONLY | O_CLOEXEC); }));
+    const std::string rel = "self/fd/" + std::to_string(ctx.fds.fifo.get());
+    sys::UniqueFd f(
+        sys::retry_eintr([&] { return ::openat(ctx.fds.host_proc.get(), rel.c_str(), O_WRONLY | O_CLOEXEC); }));
     if (!f) sys::throw_errno("open exec fifo");
     sys::write_all(f.get(), "0", "exec fifo");
     return f;

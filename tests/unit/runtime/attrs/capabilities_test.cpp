@@ -10,6 +10,7 @@ using islet::spec::Capabilities;
 
 TEST(CapPlan, AbsentIsAllEmpty) {
     auto p = plan_capabilities(std::nullopt, 40);
+    EXPECT_EQ(p.last_cap, 40);  // the init applies with the runtime's reading
     EXPECT_EQ(p.bounding, 0u);
     EXPECT_EQ(p.effective, 0u);
     EXPECT_EQ(p.permitted, 0u);

@@ -1,0 +1,44 @@
+// Applies: process.rlimits, process.user, process.capabilities, process.cwd,
+// process.noNewPrivileges, process.args (the lookup)
+#include "runtime/process/finish.hpp"
+
+#include "runtime/attrs/capabilities.hpp"
+#include "runtime/attrs/process_attrs.hpp"
+#include "runtime/attrs/rlimits.hpp"
+#include "runtime/attrs/seccomp.hpp"
+#include "runtime/process/program.hpp"
+#include "runtime/process/sync.hpp"
+
+namespace islet::runtime::init {
+namespace {
+
+// Installs the filter; a notify listener goes to the runtime (which hands it
+// to the agent at listenerPath) and our copy is closed.
+void install_filter(const SeccompProgram& program, int sync_fd) {
+    sys::UniqueFd listener = install_seccomp(program);
+    if (listener) sync::send_with_fd(sync_fd, sync::Type::seccomp_fd, listener.get());
+}
+
+}  // namespace
+
+std::string finish_process(const spec::Process& p, const SecurityPlan& sec, std::vector<std::string>& env,
+                           int host_proc_fd, int sync_fd) {
+    step("rlimits", [&] { apply_rlimits(sec.rlimits); });
+    step("environment", [&] { ensure_home(env, p.user.uid); });
+    // Still privileged and unfiltered: personality, scheduler, I/O priority,
+    // memory policy, LSM exec labels.
+    apply_process_security(sec, p, host_proc_fd);
+    // Without no_new_privs the kernel takes a filter only from a task with
+    // CAP_SYS_ADMIN: install it before the capabilities go (runc).
+    if (sec.seccomp && !p.no_new_privileges) step("seccomp", [&] { install_filter(*sec.seccomp, sync_fd); });
+    step("user and capabilities", [&] { set_identity(p.user, sec.capabilities); });
+    step("cwd", [&] { enter_cwd(p.cwd); });
+    step("no new privileges", [&] { set_no_new_privileges(p); });
+    std::string path = resolve_program(p.args.front(), env);
+    // With no_new_privs: as late as possible, before `ready` so that a
+    // listener reaches its agent first.
+    if (sec.seccomp && p.no_new_privileges) step("seccomp", [&] { install_filter(*sec.seccomp, sync_fd); });
+    return path;
+}
+
+}  // namespace islet::runtime::init
