@@ -1,55 +1,47 @@
-// The runtime process's side of `exec`, and the joining process's driver.
+// The runtime process's side of `exec`: exec_in_container lists the steps,
+// each a function below. The joining process's own driver is
+// runtime/process/exec_child.cpp.
 #include "runtime/container/exec.hpp"
 
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/un.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstring>
+#include <limits>
 #include <map>
+#include <optional>
 
-#include "runtime/attrs/capabilities.hpp"
-#include "runtime/cgroups/cgroups.hpp"
-#include "runtime/process/console.hpp"
 #include "runtime/attrs/cpu_affinity.hpp"
-#include "runtime/process/exec_stub.hpp"
-#include "runtime/container/foreground.hpp"
-#include "runtime/container/lifecycle.hpp"
-#include "runtime/ns/namespaces.hpp"
-#include "runtime/container/pid_file.hpp"
-#include "runtime/attrs/process_attrs.hpp"
-#include "runtime/process/exec_child.hpp"
-#include "runtime/process/program.hpp"
-#include "runtime/process/sealed_exe.hpp"
-#include "runtime/attrs/rlimits.hpp"
-#include "runtime/attrs/seccomp.hpp"
 #include "runtime/attrs/security.hpp"
-#include "runtime/container/state_store.hpp"
+#include "runtime/cgroups/cgroups.hpp"
+#include "runtime/container/foreground.hpp"
+#include "runtime/container/launch.hpp"
+#include "runtime/container/lifecycle.hpp"
+#include "runtime/container/pid_file.hpp"
+#include "runtime/process/exec_child.hpp"
+#include "runtime/process/exec_stub.hpp"
+#include "runtime/process/sealed_exe.hpp"
 #include "runtime/process/sync.hpp"
-#include "runtime/process/test_hooks.hpp"
+#include "spec/names.hpp"
 #include "spec/parse.hpp"
 #include "spec/record.hpp"
-#include "spec/names.hpp"
 #include "spec/validate.hpp"
 #include "sys/error.hpp"
-#include "sys/fdpass.hpp"
 #include "sys/log.hpp"
 #include "sys/proc.hpp"
-#include "sys/socket.hpp"
+#include "sys/scope_exit.hpp"
 #include "sys/strings.hpp"
 #include "sys/syscalls.hpp"
 
 namespace islet::runtime {
 namespace {
+
+// uid and gid values are 32-bit.
+constexpr std::uint64_t kMaxId = std::numeric_limits<std::uint32_t>::max();
 
 bool same_namespace(pid_t pid, const std::string& name) {
     struct stat a {}, b {};
@@ -86,7 +78,7 @@ spec::Process build_process(const ExecOptions& o, const spec::Config& cfg) {
     }
     for (auto& g : o.additional_gids) {
         auto n = sys::parse_uint(g);
-        if (!n || *n > 0xffffffffu) throw sys::Error("invalid additional group id \"" + g + "\"");
+        if (!n || *n > kMaxId) throw sys::Error("invalid additional group id \"" + g + "\"");
         p.user.additional_gids.push_back(static_cast<std::uint32_t>(*n));
     }
     if (!o.caps.empty()) {
@@ -134,6 +126,172 @@ std::map<std::string, std::string> exec_cgroup_dirs(const spec::CgroupRecord& cg
     return dirs;
 }
 
+// The state of one exec, as its steps fill it in.
+class Joining {
+public:
+    explicit Joining(const ExecOptions& o) : o_(o) {}
+
+    void load();
+    void find_target();
+    void prepare_child();
+    void start();
+    void serve();
+    int finish();
+
+private:
+    void kill_child();
+
+    const ExecOptions& o_;
+    std::optional<LoadedContainer> c_;
+    spec::Status status_ = spec::Status::stopped;
+    spec::Config cfg_;
+    spec::Process process_;
+    SecurityPlan security_;
+    bool join_pid_ = false;
+    bool late_join_ = false;  // a paused container: join its frozen cgroups after ready
+    std::map<std::string, std::string> cg_dirs_;
+    ExecChild child_;
+    launch::ConsoleChannel console_;
+    sys::UniqueFd unified_;
+    sys::UniqueFd sock_;
+    pid_t pid_ = 0;
+    sys::UniqueFd pidfd_;
+};
+
+// 1. The container, its status and config (no lock: exec does not change
+//    state); the process, its terminal and preserved fds.
+void Joining::load() {
+    c_ = load_container(o_.root, o_.id, false);
+    status_ = c_->status();
+    if (status_ == spec::Status::stopped) throw sys::Error("cannot exec in a stopped container");
+    if (status_ == spec::Status::paused && !o_.ignore_paused)
+        throw sys::Error("cannot exec in a paused container (use --ignore-paused to override)");
+    cfg_ = c_->config();
+    process_ = build_process(o_, cfg_);
+    host::reexec_sealed(cfg_, &process_);
+    launch::check_terminal_flags(process_.terminal, o_.detach, o_.console_socket);
+    launch::check_preserved_fds(3, o_.preserve_fds);
+}
+
+// 2. The target: a pidfd of the init (checked against pid reuse), the
+//    namespaces that differ from ours, the cgroups.
+void Joining::find_target() {
+    const spec::ContainerRecord& r = c_->record;
+    const int raw = sys::pidfd_open_raw(r.pid);
+    if (raw < 0) throw sys::Error("cannot exec in a stopped container");
+    child_.fds.target.reset(raw);
+    if (!sys::process_alive(r.pid, r.start_time)) throw sys::Error("cannot exec in a stopped container");
+    for (const auto& kind : spec::namespace_kinds()) {
+        if (same_namespace(r.pid, kind.proc_name)) continue;
+        if (kind.clone_flag == CLONE_NEWPID)
+            join_pid_ = true;
+        else
+            child_.join_flags |= static_cast<int>(kind.clone_flag);
+    }
+    cg_dirs_ = exec_cgroup_dirs(r.cgroup, o_.cgroups);
+    // In a paused container the process joins the frozen cgroups only after
+    // it reported ready: it then stops on its way to execve and runs when
+    // the container is resumed (--ignore-paused).
+    late_join_ = status_ == spec::Status::paused;
+}
+
+// 3. The container's security sections for this process (its own
+//    apparmor/selinux/scheduler/... from --process or the flags), checked and
+//    compiled here, before anything starts; what the child inherits.
+void Joining::prepare_child() {
+    spec::Config for_process = cfg_;
+    for_process.process = process_;
+    security_ = host::plan_security(for_process);
+    child_.process = &process_;
+    child_.security = &security_;
+    child_.env = process_.env;
+    child_.preserved_fds = o_.preserve_fds;
+    child_.fds.host_proc = sys::open_path("/proc", O_PATH | O_DIRECTORY);
+    child_.fds.stub = host::make_exec_stub();
+    console_ = launch::open_console_channel(process_.terminal, o_.detach, o_.console_socket);
+    child_.fds.console = std::move(console_.for_child);
+    if (auto it = cg_dirs_.find("unified"); it != cg_dirs_.end() && !late_join_) unified_ = cgroups::open_dir(it->second);
+    auto [ours, theirs] = sys::seqpacket_pair();
+    sock_ = std::move(ours);
+    child_.fds.sync = std::move(theirs);
+}
+
+// 4. clone3 into the container's pid namespace and unified cgroup.
+void Joining::start() {
+    if (!o_.detach) {
+        become_subreaper();
+        foreground_block_signals();
+    }
+    {
+        launch::BlockedSignals blocked;
+        sys::UniqueFd own_pid;
+        if (join_pid_) {
+            own_pid = sys::open_path("/proc/self/ns/pid", O_RDONLY);
+            if (::setns(child_.fds.target.get(), CLONE_NEWPID) < 0)
+                sys::throw_errno("setns into the container's pid namespace");
+        }
+        // Back to our own pid namespace for children. Under rootless podman
+        // islet is root only in podman's user namespace, and its own pid
+        // namespace belongs to the host's: setns refuses it (EPERM), though
+        // joining the container's (owned by podman's user namespace) worked.
+        // Nothing after this point forks, so staying is harmless there.
+        sys::ScopeExit leave_pid_ns([&] {
+            if (join_pid_ && ::setns(own_pid.get(), CLONE_NEWPID) < 0 && !(errno == EPERM && sys::in_user_namespace())) {
+                log::report_error(sys::describe_errno("restore the runtime's pid namespace", "", errno));
+                ::_exit(255);
+            }
+        });
+        // execCPUAffinity.initial: the joining process starts on these CPUs,
+        // before it moves into the container's cgroups.
+        cpu_set_t own_cpus;
+        const bool initial = process_.exec_cpu_affinity && !process_.exec_cpu_affinity->initial.empty() &&
+                             ::sched_getaffinity(0, sizeof own_cpus, &own_cpus) == 0;
+        if (initial) set_cpu_affinity(process_.exec_cpu_affinity->initial, "initial");
+        sys::ScopeExit restore_cpus([&] {
+            if (initial) ::sched_setaffinity(0, sizeof own_cpus, &own_cpus);
+        });
+        launch::Cloned cloned = launch::clone_into(0, unified_.get(), [&] { exec_child_main(child_); });
+        pid_ = cloned.pid;
+        pidfd_ = std::move(cloned.pidfd);
+    }
+    // The child's ends: closed here so that its death reads as EOF.
+    child_.fds.sync.reset();
+    child_.fds.console.reset();
+}
+
+void Joining::kill_child() {
+    (void)sys::pidfd_send_signal_raw(pidfd_.get(), SIGKILL);  // gone already: reaped all the same
+    sys::reap(pid_);
+}
+
+// 5. Cgroups (v1), then the go-ahead; serve until ready; the pid file and
+//    the pidfd; ack. Any failure kills the joining process.
+void Joining::serve() {
+    sys::ScopeExit kill_on_failure([&] { kill_child(); });
+    if (!late_join_) cgroups::join(cg_dirs_, pid_, unified_ ? "unified" : "");
+    sync::send(sock_.get(), sync::Type::go);
+    launch::Serve s;
+    s.sock = sock_.get();
+    s.peer = "exec process";
+    if (security_.seccomp && security_.seccomp->listener) s.listener = &*cfg_.linux->seccomp;
+    s.state = [&] { return spec::state_view(c_->record, status_, pid_); };
+    s.died = [] { return std::string("the exec process exited during setup"); };
+    launch::serve_until_ready(s);
+    if (late_join_) cgroups::join(cg_dirs_, pid_);
+    if (!o_.pid_file.empty()) write_pid_file(o_.pid_file, pid_);
+    launch::send_pidfd(o_.pidfd_socket, pidfd_.get());
+    sync::send(sock_.get(), sync::Type::ack);
+    kill_on_failure.dismiss();
+}
+
+// 6. Detached: done. Otherwise islet stays in the foreground, proxying the
+//    terminal and signals, and exits with the process's status.
+int Joining::finish() {
+    if (o_.detach) return 0;
+    sys::UniqueFd master = console_.receive_master();
+    return run_foreground(pid_, pidfd_.get(), master ? master.get() : -1);
+}
+
 }  // namespace
 
 std::pair<std::uint32_t, std::optional<std::uint32_t>> parse_exec_user(const std::string& s) {
@@ -141,7 +299,7 @@ std::pair<std::uint32_t, std::optional<std::uint32_t>> parse_exec_user(const std
     std::string u = s.substr(0, colon);
     auto parse = [&](const std::string& part) -> std::uint32_t {
         auto n = sys::parse_uint(part);
-        if (!n || *n > 0xffffffffu) throw sys::Error("invalid --user \"" + s + "\": expected uid[:gid] as numbers");
+        if (!n || *n > kMaxId) throw sys::Error("invalid --user \"" + s + "\": expected uid[:gid] as numbers");
         return static_cast<std::uint32_t>(*n);
     };
     std::uint32_t uid = parse(u);
@@ -150,177 +308,13 @@ std::pair<std::uint32_t, std::optional<std::uint32_t>> parse_exec_user(const std
 }
 
 int exec_in_container(const ExecOptions& o) {
-    // 1. The container, its state and config (no lock: exec does not change state).
-    LoadedContainer c = load_container(o.root, o.id, false);
-    const spec::Status status = c.status();
-    if (status == spec::Status::stopped) throw sys::Error("cannot exec in a stopped container");
-    if (status == spec::Status::paused && !o.ignore_paused)
-        throw sys::Error("cannot exec in a paused container (use --ignore-paused to override)");
-    spec::Config cfg = c.config();
-
-    // 2. The process and its terminal.
-    spec::Process process = build_process(o, cfg);
-    host::reexec_sealed(cfg, &process);
-    if (process.terminal && o.detach && o.console_socket.empty())
-        throw sys::Error("cannot allocate tty if runc will detach without setting console socket");
-    if (!o.console_socket.empty() && !(process.terminal && o.detach))
-        throw sys::Error("cannot use console socket if runc will not detach or allocate tty");
-    for (int i = 0; i < o.preserve_fds; ++i)
-        if (::fcntl(3 + i, F_GETFD) < 0)
-            throw sys::Error("unable to stat preserved-fd " + std::to_string(i) + " (of " +
-                             std::to_string(o.preserve_fds) + ")");
-
-    // 3. The target: a pidfd of the init (checked against pid reuse), the
-    //    namespaces that differ from ours, the cgroups.
-    int raw = sys::pidfd_open_raw(c.record.pid);
-    if (raw < 0) throw sys::Error("cannot exec in a stopped container");
-    sys::UniqueFd target(raw);
-    if (!sys::process_alive(c.record.pid, c.record.start_time)) throw sys::Error("cannot exec in a stopped container");
-    int join_flags = 0;
-    bool join_pid = false;
-    for (const auto& type : spec::namespace_types()) {
-        if (same_namespace(c.record.pid, spec::namespace_proc_name(type))) continue;
-        if (type == "pid")
-            join_pid = true;
-        else
-            join_flags |= static_cast<int>(spec::namespace_clone_flag(type));
-    }
-    auto cg_dirs = exec_cgroup_dirs(c.record.cgroup, o.cgroups);
-
-    // The container's security sections for this process (its own
-    // apparmor/selinux/scheduler/... from --process or the flags), checked
-    // and compiled here, before anything starts.
-    spec::Config for_process = cfg;
-    for_process.process = process;
-    const SecurityPlan security = host::plan_security(for_process);
-    ExecChild child;
-    child.process = &process;
-    child.security = &security;
-    child.fds.host_proc = sys::open_path("/proc", O_PATH | O_DIRECTORY);
-    child.env = process.env;
-    child.join_flags = join_flags;
-    child.preserved_fds = o.preserve_fds;
-    child.fds.stub = host::make_exec_stub();
-    sys::UniqueFd console_for_child, console_ours;
-    const bool proxy_tty = process.terminal && !o.detach && o.console_socket.empty();
-    if (!o.console_socket.empty()) {
-        console_for_child = sys::connect_unix(o.console_socket, "console socket");
-    } else if (proxy_tty) {
-        int sv[2];
-        if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) sys::throw_errno("socketpair");
-        console_ours.reset(sv[0]);
-        console_for_child.reset(sv[1]);
-    }
-    // In a paused container the process joins the frozen cgroups only after
-    // it reported ready: it then stops on its way to execve and runs when
-    // the container is resumed (--ignore-paused).
-    const bool late_join = status == spec::Status::paused;
-    sys::UniqueFd unified;
-    if (auto it = cg_dirs.find("unified"); it != cg_dirs.end() && !late_join) unified = cgroups::open_dir(it->second);
-    auto [host_sock, child_sock] = sys::seqpacket_pair();
-    child.fds.sync = std::move(child_sock);
-    child.fds.console = std::move(console_for_child);
-    child.fds.target = std::move(target);
-
-    // 4. clone3 into the container's pid namespace and unified cgroup.
-    if (!o.detach) {
-        become_subreaper();
-        foreground_block_signals();
-    }
-    sigset_t all, old;
-    sigfillset(&all);
-    ::sigprocmask(SIG_SETMASK, &all, &old);
-    long pid = -1;
-    int pidfd = -1, err = 0;
-    {
-        sys::UniqueFd own_pid;
-        if (join_pid) {
-            own_pid = sys::open_path("/proc/self/ns/pid", O_RDONLY);
-            if (::setns(child.fds.target.get(), CLONE_NEWPID) < 0) {
-                err = errno;
-                ::sigprocmask(SIG_SETMASK, &old, nullptr);
-                sys::throw_errno_code(err, "setns into the container's pid namespace");
-            }
-        }
-        clone_args args{};
-        args.flags = CLONE_PIDFD;
-        args.pidfd = reinterpret_cast<std::uint64_t>(&pidfd);
-        args.exit_signal = SIGCHLD;
-        if (unified) {
-            args.flags |= CLONE_INTO_CGROUP;
-            args.cgroup = static_cast<std::uint64_t>(unified.get());
-        }
-        // execCPUAffinity.initial: the joining process starts on these CPUs,
-        // before it moves into the container's cgroups.
-        cpu_set_t own_cpus;
-        const bool initial = process.exec_cpu_affinity && !process.exec_cpu_affinity->initial.empty() &&
-                             ::sched_getaffinity(0, sizeof own_cpus, &own_cpus) == 0;
-        if (initial) set_cpu_affinity(process.exec_cpu_affinity->initial, "initial");
-        pid = ::syscall(SYS_clone3, &args, sizeof args);
-        if (pid == 0) exec_child_main(child);
-        err = errno;
-        if (initial) ::sched_setaffinity(0, sizeof own_cpus, &own_cpus);
-        // Back to our own pid namespace for children. Under rootless podman
-        // islet is root only in podman's user namespace, and its own pid
-        // namespace belongs to the host's: setns refuses it (EPERM), though
-        // joining the container's (owned by podman's user namespace) worked.
-        // Nothing after this point forks, so staying is harmless there.
-        if (join_pid && ::setns(own_pid.get(), CLONE_NEWPID) < 0 && !(errno == EPERM && sys::in_user_namespace())) {
-            log::report_error(sys::describe_errno("restore the runtime's pid namespace", "", errno));
-            ::_exit(255);
-        }
-    }
-    if (o.detach) ::sigprocmask(SIG_SETMASK, &old, nullptr);
-    if (pid < 0) sys::throw_errno_code(err, "clone3");
-    sys::UniqueFd child_pidfd(pidfd);
-    // The child's ends: closed here so that its death reads as EOF.
-    child.fds.sync.reset();
-    child.fds.console.reset();
-    auto kill_child = [&] {
-        (void)sys::pidfd_send_signal_raw(child_pidfd.get(), SIGKILL);
-        sys::reap(static_cast<pid_t>(pid));
-    };
-
-    // 5. Cgroups (v1), then the go-ahead; wait for ready or an error.
-    try {
-        if (!late_join) cgroups::join(cg_dirs, static_cast<pid_t>(pid), unified ? "unified" : "");
-        sync::send(host_sock.get(), sync::Type::go);
-        sync::Message m;
-        for (;;) {
-            try {
-                m = sync::recv(host_sock.get());
-            } catch (const sys::Error&) {
-                throw sys::Error("the exec process exited during setup");
-            }
-            if (m.type != sync::Type::seccomp_fd) break;
-            // SCMP_ACT_NOTIFY: the agent gets this process's listener, as for
-            // the init (runtime/attrs/seccomp.hpp).
-            if (!m.fd || !security.seccomp || !security.seccomp->listener)
-                throw sys::Error("sync: unexpected seccomp listener from the exec process");
-            const spec::StateView v = spec::state_view(c.record, status, static_cast<pid_t>(pid));
-            sys::with_context("seccomp listener", [&] {
-                host::send_seccomp_listener(cfg.linux->seccomp->listener_path,
-                                            spec::container_process_state_document(v, cfg.linux->seccomp->listener_metadata),
-                                            m.fd.get());
-            });
-        }
-        if (m.type == sync::Type::error) throw sys::Error("unable to start container process: " + m.payload);
-        if (m.type != sync::Type::ready) throw sys::Error("sync: unexpected message from the exec process");
-        if (late_join) cgroups::join(cg_dirs, static_cast<pid_t>(pid));
-        if (!o.pid_file.empty()) write_pid_file(o.pid_file, static_cast<pid_t>(pid));
-        if (!o.pidfd_socket.empty()) {
-            sys::UniqueFd s = sys::connect_unix(o.pidfd_socket, "pidfd socket");
-            sys::send_fd(s.get(), child_pidfd.get(), "pidfd");
-        }
-        sync::send(host_sock.get(), sync::Type::ack);
-    } catch (...) {
-        kill_child();
-        throw;
-    }
-    if (o.detach) return 0;
-    sys::UniqueFd master;
-    if (proxy_tty) master = sys::recv_fd(console_ours.get()).first;
-    return run_foreground(static_cast<pid_t>(pid), child_pidfd.get(), master ? master.get() : -1);
+    Joining j(o);
+    j.load();           // 1. the container, its status and config; the process
+    j.find_target();    // 2. the init's pidfd, namespaces, cgroups
+    j.prepare_child();  // 3. the security plan and what the joining process inherits
+    j.start();          // 4. clone3 into the pid namespace and the unified cgroup
+    j.serve();          // 5. cgroups, go, serve until ready, ack
+    return j.finish();  // 6. detached: 0; else the foreground's exit status
 }
 
 }  // namespace islet::runtime

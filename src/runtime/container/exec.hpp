@@ -4,11 +4,12 @@
 // The runtime process points its pid_for_children at the container's pid
 // namespace (setns on a pidfd of the init), starts the joining process with
 // one clone3 (CLONE_PIDFD, straight into the container's unified cgroup), and
-// moves it into the v1 hierarchies. The joining process enters every other
-// namespace of the init with one setns(pidfd, flags), then takes the same
-// identity steps as the init (console, rlimits, user, capabilities, cwd,
-// no_new_privs), resolves the program, reports ready and execs it through the
-// sealed stub. It stays non-dumpable until that execve (CVE-2016-9962).
+// moves it into the v1 hierarchies (runtime/container/launch has the steps
+// create shares). The joining process (runtime/process/exec_child) enters
+// every other namespace of the init with one setns(pidfd, flags), then
+// finishes itself as the init does (runtime/process/finish), reports ready and
+// execs the program through the sealed stub. It stays non-dumpable until that
+// execve (CVE-2016-9962).
 #pragma once
 
 #include <cstdint>

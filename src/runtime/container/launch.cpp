@@ -1,0 +1,137 @@
+#include "runtime/container/launch.hpp"
+
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "runtime/attrs/seccomp.hpp"
+#include "runtime/process/sync.hpp"
+#include "sys/error.hpp"
+#include "sys/fdpass.hpp"
+#include "sys/socket.hpp"
+#include "sys/strings.hpp"
+
+namespace islet::runtime::launch {
+
+void check_terminal_flags(bool terminal, bool detach, const std::string& console_socket) {
+    if (terminal && detach && console_socket.empty())
+        throw sys::Error("cannot allocate tty if runc will detach without setting console socket");
+    if (!console_socket.empty() && !(terminal && detach))
+        throw sys::Error("cannot use console socket if runc will not detach or allocate tty");
+}
+
+void check_preserved_fds(int first, int count) {
+    for (int i = 0; i < count; ++i)
+        if (::fcntl(first + i, F_GETFD) < 0)
+            throw sys::Error("unable to stat preserved-fd " + std::to_string(i) + " (of " + std::to_string(count) +
+                             "): " + sys::describe_errno("fstat", "", errno));
+}
+
+sys::UniqueFd ConsoleChannel::receive_master() {
+    if (!ours) return {};
+    return sys::recv_fd(ours.get()).first;
+}
+
+ConsoleChannel open_console_channel(bool terminal, bool detach, const std::string& console_socket) {
+    ConsoleChannel c;
+    if (!console_socket.empty()) {
+        c.for_child = sys::connect_unix(console_socket, "console socket");
+    } else if (terminal && !detach) {
+        int sv[2];
+        if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) sys::throw_errno("socketpair");
+        c.ours.reset(sv[0]);
+        c.for_child.reset(sv[1]);
+    }
+    return c;
+}
+
+BlockedSignals::BlockedSignals() {
+    sigset_t all;
+    sigfillset(&all);
+    ::sigprocmask(SIG_SETMASK, &all, &old_);
+}
+
+BlockedSignals::~BlockedSignals() { ::sigprocmask(SIG_SETMASK, &old_, nullptr); }
+
+Cloned clone_into(std::uint64_t flags, int cgroup_fd, const std::function<void()>& child) {
+    int pidfd = -1;
+    clone_args args{};
+    args.flags = CLONE_PIDFD | flags;
+    args.pidfd = reinterpret_cast<std::uint64_t>(&pidfd);
+    args.exit_signal = SIGCHLD;
+    if (cgroup_fd >= 0) {
+        args.flags |= CLONE_INTO_CGROUP;
+        args.cgroup = static_cast<std::uint64_t>(cgroup_fd);
+    }
+    long pid = ::syscall(SYS_clone3, &args, sizeof args);
+    bool into_cgroup = pid >= 0 && cgroup_fd >= 0;
+    if (pid < 0 && cgroup_fd >= 0 && (errno == EINVAL || errno == EOPNOTSUPP || errno == E2BIG)) {
+        args.flags &= ~static_cast<std::uint64_t>(CLONE_INTO_CGROUP);
+        args.cgroup = 0;
+        pid = ::syscall(SYS_clone3, &args, sizeof args);
+    }
+    if (pid == 0) {
+        child();
+        ::_exit(255);  // child() does not return
+    }
+    if (pid < 0) sys::throw_errno("clone3");
+    Cloned out;
+    out.pid = static_cast<pid_t>(pid);
+    out.pidfd.reset(pidfd);
+    out.into_cgroup = into_cgroup;
+    return out;
+}
+
+namespace {
+
+// SCMP_ACT_NOTIFY: the listener goes to the agent at listenerPath with runc's
+// containerProcessState; our copy closes with the message.
+void hand_over_listener(const Serve& s, const sync::Message& m) {
+    if (!m.fd || !s.listener) throw sys::Error("sync: unexpected seccomp listener from the " + s.peer);
+    const std::string state = spec::container_process_state_document(s.state(), s.listener->listener_metadata);
+    sys::with_context("seccomp listener",
+                      [&] { host::send_seccomp_listener(s.listener->listener_path, state, m.fd.get()); });
+}
+
+}  // namespace
+
+void serve_until_ready(const Serve& s) {
+    for (;;) {
+        sync::Message m;
+        try {
+            m = sync::recv(s.sock);
+        } catch (const sys::Error&) {
+            throw sys::Error(s.died());
+        }
+        switch (m.type) {
+            case sync::Type::ready: return;
+            case sync::Type::error: throw sys::Error("unable to start container process: " + m.payload);
+            case sync::Type::seccomp_fd: hand_over_listener(s, m); continue;
+            case sync::Type::hooks:
+                if (!s.hooks) break;
+                s.hooks();
+                continue;
+            case sync::Type::exec_pid:
+                if (!s.exec_pid) break;
+                if (auto n = sys::parse_int(m.payload); n && *n > 0) {
+                    s.exec_pid(static_cast<pid_t>(*n));
+                    continue;
+                }
+                throw sys::Error("sync: bad pid from the " + s.peer);
+            default: break;
+        }
+        throw sys::Error(std::string("sync: unexpected message ") + sync::type_name(m.type) + " from the " + s.peer);
+    }
+}
+
+void send_pidfd(const std::string& path, int pidfd) {
+    if (path.empty()) return;
+    sys::UniqueFd s = sys::connect_unix(path, "pidfd socket");
+    sys::send_fd(s.get(), pidfd, "pidfd");
+}
+
+}  // namespace islet::runtime::launch
