@@ -47,7 +47,7 @@ Command exec_command() {
         if (inv.given("process")) {
             o.process_file = absolute_path(inv.str("process"));
         } else if (inv.args.size() < 2) {
-            throw UsageError("islet: \"exec\" requires a minimum of 2 argument(s)");
+            throw UsageError("islet: \"exec\" requires a minimum of 2 argument(s)", UsageError::Why::arguments);
         }
         o.args.assign(inv.args.begin() + 1, inv.args.end());
         o.cwd = inv.str("cwd");

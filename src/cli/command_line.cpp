@@ -58,7 +58,7 @@ bool take_flag(const std::vector<const std::vector<Flag>*>& tables, const std::v
     }
     const Flag* f = find_flag(tables, name);
     if (!f) {
-        if (name == "h" || name == "help") throw UsageError("help requested");
+        if (name == "h" || name == "help") throw UsageError("help requested", UsageError::Why::help);
         throw UsageError("flag provided but not defined: -" + name);
     }
     if (f->kind == Kind::boolean) {
@@ -263,7 +263,8 @@ Invocation parse(const Command& cmd, const std::vector<std::string>& global_toke
     inv.globals = parse_globals(gtoks);
     const int n = static_cast<int>(inv.args.size());
     auto count_error = [&](const char* kind, int want) {
-        return UsageError("islet: \"" + cmd.name + "\" requires " + kind + std::to_string(want) + " argument(s)");
+        return UsageError("islet: \"" + cmd.name + "\" requires " + kind + std::to_string(want) + " argument(s)",
+                          UsageError::Why::arguments);
     };
     if (cmd.min_args == cmd.max_args && n != cmd.min_args) throw count_error("exactly ", cmd.min_args);
     if (n < cmd.min_args) throw count_error("a minimum of ", cmd.min_args);

@@ -32,11 +32,17 @@ struct Flag {
     bool hidden = false;
 };
 
-// A usage error: runc prints "Incorrect Usage: <msg>" and the command help on
-// stdout, and exits 1.
+// A usage error. runc's answer depends on why: -h/--help prints the help and
+// exits 0; a wrong argument count logs the error and shows the help; any other
+// prints "Incorrect Usage: <msg>" and the help on stdout. Both exit 1.
 class UsageError : public std::runtime_error {
 public:
-    using std::runtime_error::runtime_error;
+    enum class Why { help, arguments, flags };
+    explicit UsageError(const std::string& message, Why why = Why::flags) : std::runtime_error(message), why_(why) {}
+    Why why() const { return why_; }
+
+private:
+    Why why_;
 };
 
 struct Globals {

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 #include "cli/commands.hpp"
 #include "runtime/container/features.hpp"
@@ -35,26 +36,72 @@ int configure_logging(const Globals& g) {
     return 0;
 }
 
+int check_root(const Globals& g) {
+    if (!g.root.empty() && sys::clean_path(g.root) == "/") {
+        log::report_error("Option --root argument should not be set to /");
+        return 1;
+    }
+    return 0;
+}
+
 const Command* find_command(const std::string& name) {
     for (auto& c : all_commands())
         if (c.name == name) return &c;
     return nullptr;
 }
 
-int usage_error(const Command& cmd, const UsageError& e) {
-    std::string msg = e.what();
-    if (msg == "help requested") {
-        std::cout << command_help(cmd);
+// runc's answers to usage errors: the help on stdout; the error on stdout
+// too, except a wrong argument count, which is logged (runc's fatal).
+int usage_error(const std::string& help, const UsageError& e) {
+    switch (e.why()) {
+        case UsageError::Why::help: std::cout << help; return 0;
+        case UsageError::Why::arguments:
+            std::cout << "Incorrect Usage.\n\n" << help << std::flush;
+            log::report_error(e.what());
+            return 1;
+        case UsageError::Why::flags: break;
+    }
+    std::cout << "Incorrect Usage: " << e.what() << "\n\n" << help << std::flush;
+    return 1;
+}
+
+bool wants_version(const Split& split) {
+    for (auto& t : split.global_tokens)
+        if (t == "--version=true") return true;
+    return false;
+}
+
+// `islet` and `islet help [topic]`: answered without running a command.
+std::optional<int> answer_help(const Split& split) {
+    if (split.command.empty()) {
+        std::cout << app_help(all_commands());
         return 0;
     }
-    if (sys::starts_with(msg, "islet: \"")) {
-        // A wrong argument count: runc logs the error and shows the help.
-        std::cout << "Incorrect Usage.\n\n" << command_help(cmd) << std::flush;
-        log::report_error(msg);
-        return 1;
+    if (split.command != "help" && split.command != "h") return std::nullopt;
+    if (split.rest.empty()) {
+        std::cout << app_help(all_commands());
+        return 0;
     }
-    std::cout << "Incorrect Usage: " << msg << "\n\n" << command_help(cmd) << std::flush;
-    return 1;
+    if (const Command* c = find_command(split.rest.front())) {
+        std::cout << command_help(*c);
+        return 0;
+    }
+    log::report_error("No help topic for '" + split.rest.front() + "'");
+    return 3;
+}
+
+int run_command(const Command& cmd, Invocation& inv) {
+    try {
+        return cmd.run(inv);
+    } catch (const sys::Error& e) {
+        log::report_error(cmd.failure_prefix + e.message());
+        return cmd.failure_exit;
+    } catch (const UsageError& e) {
+        return usage_error(command_help(cmd), e);
+    } catch (const std::exception& e) {
+        log::report_error(cmd.failure_prefix + e.what());
+        return cmd.failure_exit;
+    }
 }
 
 int run_main(int argc, char** argv) {
@@ -65,40 +112,18 @@ int run_main(int argc, char** argv) {
         split = split_command(args);
         globals = parse_globals(split.global_tokens);
     } catch (const UsageError& e) {
-        std::string msg = e.what();
-        if (msg == "help requested") {
-            std::cout << app_help(all_commands());
-            return 0;
-        }
-        std::cout << "Incorrect Usage: " << msg << "\n\n" << app_help(all_commands()) << std::flush;
-        return 1;
+        return usage_error(app_help(all_commands()), e);
     }
+    // The globals before the command configure logging at once, so errors
+    // about the command itself land in the log; those the command's own
+    // parse collects (globals may follow the command) apply again below.
     if (int rc = configure_logging(globals)) return rc;
-    for (auto& t : split.global_tokens)
-        if (t == "--version=true") {
-            std::cout << runtime::version_text();
-            return 0;
-        }
-    if (!globals.root.empty() && sys::clean_path(globals.root) == "/") {
-        log::report_error("Option --root argument should not be set to /");
-        return 1;
-    }
-    if (split.command.empty()) {
-        std::cout << app_help(all_commands());
+    if (wants_version(split)) {
+        std::cout << runtime::version_text();
         return 0;
     }
-    if (split.command == "help" || split.command == "h") {
-        if (split.rest.empty()) {
-            std::cout << app_help(all_commands());
-            return 0;
-        }
-        if (const Command* c = find_command(split.rest.front())) {
-            std::cout << command_help(*c);
-            return 0;
-        }
-        log::report_error("No help topic for '" + split.rest.front() + "'");
-        return 3;
-    }
+    if (int rc = check_root(globals)) return rc;
+    if (auto rc = answer_help(split)) return *rc;
     const Command* cmd = find_command(split.command);
     if (!cmd) {
         log::report_error("No help topic for '" + split.command + "'");
@@ -108,31 +133,16 @@ int run_main(int argc, char** argv) {
     try {
         if (!cmd->no_parse) inv = parse(*cmd, split.global_tokens, split.rest);
     } catch (const UsageError& e) {
-        return usage_error(*cmd, e);
+        return usage_error(command_help(*cmd), e);
     }
     if (cmd->no_parse) {
         inv.globals = globals;
         inv.args = split.rest;
     }
     if (int rc = configure_logging(inv.globals)) return rc;
-    if (!inv.globals.root.empty()) {
-        if (sys::clean_path(inv.globals.root) == "/") {
-            log::report_error("Option --root argument should not be set to /");
-            return 1;
-        }
-        inv.globals.root = absolute_path(inv.globals.root);
-    }
-    try {
-        return cmd->run(inv);
-    } catch (const sys::Error& e) {
-        log::report_error(cmd->failure_prefix + e.message());
-        return cmd->failure_exit;
-    } catch (const UsageError& e) {
-        return usage_error(*cmd, e);
-    } catch (const std::exception& e) {
-        log::report_error(cmd->failure_prefix + e.what());
-        return cmd->failure_exit;
-    }
+    if (int rc = check_root(inv.globals)) return rc;
+    if (!inv.globals.root.empty()) inv.globals.root = absolute_path(inv.globals.root);
+    return run_command(*cmd, inv);
 }
 
 }  // namespace

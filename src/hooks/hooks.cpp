@@ -39,10 +39,23 @@ std::string trim_output(std::string s) {
     return s;
 }
 
-}  // namespace
+// A running hook: its pid (and a pidfd, when the kernel gives one), the write
+// end of its stdin and the read ends of its stdout and stderr.
+struct Spawned {
+    pid_t pid = 0;
+    sys::UniqueFd pidfd;
+    sys::UniqueFd in, out, err;
+};
 
-void run_hook(const spec::Hook& hook, const std::string& phase, size_t index, const std::string& state_json) {
-    const std::string label = "error running " + phase + " hook #" + std::to_string(index);
+// What the hook wrote and how it ended.
+struct Outcome {
+    std::string out, err;
+    bool timed_out = false;
+    int status = 0;
+};
+
+// fork + execve with the hook's args and only its env, stdio on pipes.
+Spawned spawn(const spec::Hook& hook, const std::string& label) {
     Pipe in = make_pipe(), out = make_pipe(), err = make_pipe();
     std::vector<std::string> args = hook.args.empty() ? std::vector<std::string>{hook.path} : hook.args;
     std::vector<const char*> argv, envp;
@@ -50,7 +63,6 @@ void run_hook(const spec::Hook& hook, const std::string& phase, size_t index, co
     argv.push_back(nullptr);
     for (auto& e : hook.env) envp.push_back(e.c_str());
     envp.push_back(nullptr);
-
     pid_t pid = ::fork();
     if (pid < 0) sys::throw_errno(label + ": fork");
     if (pid == 0) {
@@ -66,82 +78,104 @@ void run_hook(const spec::Hook& hook, const std::string& phase, size_t index, co
         (void)!::write(2, msg.data(), msg.size());
         ::_exit(127);
     }
-    in.r.reset();
-    out.w.reset();
-    err.w.reset();
-    sys::UniqueFd pidfd(sys::pidfd_open_raw(pid));
-    // The state goes in whole; a hook that does not read it gets EPIPE
-    // semantics without a SIGPIPE here.
-    ::fcntl(in.w.get(), F_SETFL, O_NONBLOCK);
+    Spawned s;
+    s.pid = pid;
+    // A failed pidfd_open leaves a negative number: poll skips it, and the
+    // loop ends on the pipes' EOF instead.
+    s.pidfd.reset(sys::pidfd_open_raw(pid));
+    s.in = std::move(in.w);
+    s.out = std::move(out.r);
+    s.err = std::move(err.r);
+    return s;
+}
+
+// Writes what the pipe takes of `pending`. A hook that exits without reading
+// closes the pipe: the write fails with EPIPE and raises SIGPIPE, which would
+// kill islet (exit 141), so SIGPIPE is blocked for the write and a pending
+// one dropped; the rest of the state is then dropped too.
+void feed_stdin(int fd, std::string_view& pending) {
+    sigset_t pipe_sig, old_mask;
+    sigemptyset(&pipe_sig);
+    sigaddset(&pipe_sig, SIGPIPE);
+    ::pthread_sigmask(SIG_BLOCK, &pipe_sig, &old_mask);
+    const ssize_t w = ::write(fd, pending.data(), pending.size());
+    const int write_err = errno;
+    if (w < 0 && write_err == EPIPE) {
+        const timespec zero{};
+        ::sigtimedwait(&pipe_sig, nullptr, &zero);
+    }
+    ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+    if (w > 0)
+        pending.remove_prefix(static_cast<size_t>(w));
+    else if (w < 0 && write_err != EAGAIN)
+        pending = {};
+}
+
+// Reads what is there into dst (bounded); false on EOF.
+bool drain(int fd, std::string& dst) {
+    char buf[4096];
+    const ssize_t r = ::read(fd, buf, sizeof buf);
+    if (r > 0 && dst.size() < kMaxOutput) dst.append(buf, static_cast<size_t>(r));
+    return r != 0;
+}
+
+// Feeds the state to the hook's stdin and collects its output until it exits
+// (or its timeout passes: then it is killed), then reaps it.
+Outcome pump(Spawned& s, const spec::Hook& hook, const std::string& state_json, const std::string& label) {
+    Outcome o;
+    ::fcntl(s.in.get(), F_SETFL, O_NONBLOCK);  // the state goes in whole, or as far as the hook reads
     std::string_view pending = state_json;
-    std::string out_text, err_text;
     const long deadline = hook.timeout ? now_ms() + *hook.timeout * 1000 : -1;
-    bool timed_out = false;
     for (;;) {
-        pollfd fds[4] = {{pidfd.get(), POLLIN, 0}, {out.r.get(), POLLIN, 0}, {err.r.get(), POLLIN, 0},
-                         {pending.empty() ? -1 : in.w.get(), POLLOUT, 0}};
-        if (pending.empty()) in.w.reset();
-        int wait = deadline < 0 ? -1 : static_cast<int>(std::max(0L, deadline - now_ms()));
-        int n = ::poll(fds, 4, wait);
+        if (pending.empty()) s.in.reset();
+        pollfd fds[4] = {{s.pidfd.get(), POLLIN, 0}, {s.out.get(), POLLIN, 0}, {s.err.get(), POLLIN, 0},
+                         {s.in.get(), POLLOUT, 0}};
+        const int wait = deadline < 0 ? -1 : static_cast<int>(std::max(0L, deadline - now_ms()));
+        const int n = ::poll(fds, 4, wait);
         if (n < 0 && errno != EINTR) sys::throw_errno(label + ": poll");
         if (n == 0) {
-            timed_out = true;
-            ::kill(pid, SIGKILL);
+            o.timed_out = true;
+            ::kill(s.pid, SIGKILL);
             break;
         }
-        for (int i = 1; i <= 2; ++i) {
-            if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP))) continue;
-            char buf[4096];
-            ssize_t r = ::read(fds[i].fd, buf, sizeof buf);
-            std::string& dst = i == 1 ? out_text : err_text;
-            if (r > 0 && dst.size() < kMaxOutput) dst.append(buf, static_cast<size_t>(r));
-            if (r == 0) (i == 1 ? out : err).r.reset();
-        }
-        if (fds[3].fd >= 0 && (fds[3].revents & (POLLOUT | POLLERR))) {
-            // A hook that exits without reading closes the pipe: the write
-            // fails with EPIPE and raises SIGPIPE, which would kill islet
-            // (exit 141). Block it for the write and drop a pending one.
-            sigset_t pipe_sig, old_mask;
-            sigemptyset(&pipe_sig);
-            sigaddset(&pipe_sig, SIGPIPE);
-            ::pthread_sigmask(SIG_BLOCK, &pipe_sig, &old_mask);
-            ssize_t w = ::write(in.w.get(), pending.data(), pending.size());
-            const int write_err = errno;
-            if (w < 0 && write_err == EPIPE) {
-                const timespec zero{};
-                ::sigtimedwait(&pipe_sig, nullptr, &zero);
-            }
-            ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
-            errno = write_err;
-            if (w > 0)
-                pending.remove_prefix(static_cast<size_t>(w));
-            else if (w < 0 && errno != EAGAIN)
-                pending = {};
-        }
+        if (fds[1].fd >= 0 && (fds[1].revents & (POLLIN | POLLHUP)) && !drain(s.out.get(), o.out)) s.out.reset();
+        if (fds[2].fd >= 0 && (fds[2].revents & (POLLIN | POLLHUP)) && !drain(s.err.get(), o.err)) s.err.reset();
+        if (fds[3].fd >= 0 && (fds[3].revents & (POLLOUT | POLLERR))) feed_stdin(s.in.get(), pending);
         if (fds[0].revents & POLLIN) break;  // the hook exited
-        if (pidfd.get() < 0 && !out.r && !err.r) break;
+        if (!s.pidfd && !s.out && !s.err) break;
     }
-    const int status = sys::reap(pid);
-    // Collect what is left in the pipes (the hook may have exited with
-    // output still buffered).
-    for (auto* p : {&out, &err}) {
-        if (!p->r) continue;
-        ::fcntl(p->r.get(), F_SETFL, O_NONBLOCK);
+    o.status = sys::reap(s.pid);
+    // What is left in the pipes (the hook may have exited with output still
+    // buffered).
+    for (auto [fd, dst] : {std::pair{&s.out, &o.out}, std::pair{&s.err, &o.err}}) {
+        if (!*fd) continue;
+        ::fcntl(fd->get(), F_SETFL, O_NONBLOCK);
         char buf[4096];
         ssize_t r;
-        std::string& dst = p == &out ? out_text : err_text;
-        while ((r = ::read(p->r.get(), buf, sizeof buf)) > 0 && dst.size() < kMaxOutput)
-            dst.append(buf, static_cast<size_t>(r));
+        while ((r = ::read(fd->get(), buf, sizeof buf)) > 0 && dst->size() < kMaxOutput)
+            dst->append(buf, static_cast<size_t>(r));
     }
-    std::string why;
-    if (timed_out)
-        why = "timeout after " + std::to_string(*hook.timeout) + "s";
-    else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
-        why = "exit status " + std::to_string(WEXITSTATUS(status));
-    else if (WIFSIGNALED(status))
-        why = std::string("signal: ") + ::strsignal(WTERMSIG(status));
+    return o;
+}
+
+// Why a hook failed ("exit status 3", "signal: Killed", "timeout after 2s"),
+// or empty when it succeeded.
+std::string describe(const Outcome& o, const spec::Hook& hook) {
+    if (o.timed_out) return "timeout after " + std::to_string(*hook.timeout) + "s";
+    if (WIFEXITED(o.status) && WEXITSTATUS(o.status) != 0) return "exit status " + std::to_string(WEXITSTATUS(o.status));
+    if (WIFSIGNALED(o.status)) return std::string("signal: ") + ::strsignal(WTERMSIG(o.status));
+    return {};
+}
+
+}  // namespace
+
+void run_hook(const spec::Hook& hook, const std::string& phase, size_t index, const std::string& state_json) {
+    const std::string label = "error running " + phase + " hook #" + std::to_string(index);
+    Spawned s = spawn(hook, label);
+    const Outcome o = pump(s, hook, state_json, label);
+    const std::string why = describe(o, hook);
     if (why.empty()) return;
-    throw sys::Error(label + ": " + why + ", stdout: " + trim_output(out_text) + ", stderr: " + trim_output(err_text));
+    throw sys::Error(label + ": " + why + ", stdout: " + trim_output(o.out) + ", stderr: " + trim_output(o.err));
 }
 
 void run_phase(const std::vector<spec::Hook>& hooks, const std::string& phase, const std::string& state_json) {
