@@ -12,6 +12,10 @@ namespace {
 
 using P = std::vector<Problem>;
 
+// The kernel's device numbers: 12 bits of major, 20 of minor (MINORBITS).
+constexpr std::int64_t kMaxDeviceMajor = (1 << 12) - 1;
+constexpr std::int64_t kMaxDeviceMinor = (1 << 20) - 1;
+
 void add(P& out, std::string ptr, std::string msg) { out.push_back({std::move(ptr), std::move(msg)}); }
 
 std::string idx(const std::string& base, const char* key, size_t i) {
@@ -176,7 +180,7 @@ void check_devices(P& out, const Config& c) {
             add(out, p + "/path", "device path must name a file");
         if (d.type == "p" && (d.major || d.minor))
             add(out, p, "a fifo (type p) takes no major and minor numbers");
-        if (d.major < 0 || d.minor < 0 || d.major > 0xfff || d.minor > 0xfffff)
+        if (d.major < 0 || d.minor < 0 || d.major > kMaxDeviceMajor || d.minor > kMaxDeviceMinor)
             add(out, p, "major or minor number out of range");
     }
     if (c.linux->resources) {
@@ -223,8 +227,7 @@ void check_unsupported(P& out, const Config& c) {
 std::vector<Problem> validate_process(const Process& pr, const std::string& base) {
     P out;
     if (pr.args.empty()) add(out, base + "/args", "args must not be empty");
-    for (size_t i = 0; i < pr.args.size() && i < 1; ++i)
-        if (pr.args[0].empty()) add(out, base + "/args/0", "the program name must not be empty");
+    if (!pr.args.empty() && pr.args[0].empty()) add(out, base + "/args/0", "the program name must not be empty");
     if (pr.cwd.empty())
         add(out, base + "/cwd", "cwd property must not be empty");
     else if (!is_absolute(pr.cwd))
@@ -259,9 +262,6 @@ std::vector<Problem> validate_process(const Process& pr, const std::string& base
         check(pr.capabilities->inheritable, "inheritable");
         check(pr.capabilities->permitted, "permitted");
         check(pr.capabilities->ambient, "ambient");
-    }
-    if (pr.console_size && !pr.terminal) {
-        // Harmless: runc ignores it without a terminal.
     }
     return out;
 }

@@ -53,10 +53,6 @@ void update_container(const std::string& root, const std::string& id, const spec
     c.dir.write_resources(spec::resources_to_json(next));
 }
 
-spec::Resources container_resources(const std::string& root, const std::string& id) {
-    return current_resources(load_container(root, id, false).dir);
-}
-
 std::vector<pid_t> container_pids(const std::string& root, const std::string& id) {
     LoadedContainer c = load_container(root, id, false);
     if (c.status() == spec::Status::stopped) return {};

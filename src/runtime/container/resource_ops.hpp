@@ -25,9 +25,6 @@ namespace islet::runtime {
 // Takes the container's lock.
 void update_container(const std::string& root, const std::string& id, const spec::Resources& patch);
 
-// The current resources (after every update so far).
-spec::Resources container_resources(const std::string& root, const std::string& id);
-
 // Host pids of every process in the container's cgroups, sub-cgroups
 // included, sorted. Empty for a stopped container.
 std::vector<pid_t> container_pids(const std::string& root, const std::string& id);

@@ -32,10 +32,6 @@ const Node kDefaults[] = {
     {"/dev/random", S_IFCHR, 1, 8, 0666, 0, 0},  {"/dev/urandom", S_IFCHR, 1, 9, 0666, 0, 0},
 };
 
-// The host's own node for the bind-mount fallback: the same path on the host
-// (runc's rule), checked below to have the expected type and numbers.
-std::string host_path_for(const Node& n) { return n.path; }
-
 void create_node(const InitContext& ctx, const Node& n) {
     const std::string what = "device " + n.path;
     std::string parent = n.path.substr(0, n.path.find_last_of('/'));
@@ -66,7 +62,9 @@ void create_node(const InitContext& ctx, const Node& n) {
     if (f < 0) sys::throw_errno("create", n.path);
     ::close(f);
     sys::UniqueFd target = sys::open_at(dir.get(), name, O_PATH | O_NOFOLLOW);
-    std::string src = host_path_for(n);
+    // The host's own node, at the same path (runc's rule), checked to have
+    // the expected type and numbers.
+    const std::string& src = n.path;
     sys::UniqueFd tree = sys::with_context(what, [&] { return sys::open_tree(AT_FDCWD, src, OPEN_TREE_CLONE); });
     struct stat sst = sys::fstat_fd(tree.get(), src);
     if ((sst.st_mode & S_IFMT) != n.type || major(sst.st_rdev) != n.major || minor(sst.st_rdev) != n.minor)

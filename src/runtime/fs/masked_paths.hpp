@@ -3,8 +3,9 @@
 // Applies: linux.maskedPaths, linux.readonlyPaths
 //
 // A masked file gets a bind of the host's /dev/null, opened once and checked
-// to be char 1:3 (never the container's /dev/null: CVE-2025-31133). Masked
-// directories share one read-only empty tmpfs. File or directory is decided by
+// to be char 1:3 (never the container's /dev/null: CVE-2025-31133). Each masked
+// directory gets a read-only empty tmpfs of its own (kernels before 6.15
+// cannot clone a detached mount onto several). File or directory is decided by
 // fstat of the resolved target, and only a missing path is skipped.
 // Read-only paths are bound onto themselves and made read-only recursively.
 #pragma once

@@ -18,7 +18,10 @@ struct Header {
     std::uint32_t length;
 };
 
-bool known(std::uint32_t t) { return t >= 1 && t <= static_cast<std::uint32_t>(Type::cgroups_done); }
+bool known(std::uint32_t t) {
+    return t >= static_cast<std::uint32_t>(Type::go) && t <= static_cast<std::uint32_t>(Type::cgroups_done) &&
+           std::string_view(type_name(static_cast<Type>(t))) != "unknown";
+}
 
 void send_raw(int sock, Type type, std::string_view payload, int fd) {
     if (payload.size() > kMaxPayload) {
@@ -51,7 +54,6 @@ const char* type_name(Type t) {
         case Type::ack: return "ack";
         case Type::error: return "error";
         case Type::mount_fd: return "mount_fd";
-        case Type::mount_fds_done: return "mount_fds_done";
         case Type::exec_pid: return "exec_pid";
         case Type::cgroups_done: return "cgroups_done";
     }

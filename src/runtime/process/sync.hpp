@@ -20,7 +20,12 @@
 //   init -> host   ready       setup done, args[0] resolved; payload: none
 //   host -> init   ack         state saved: close this socket and wait at the barrier
 //   init -> host   error       setup failed; payload: the message. The init exits.
-//   exec side:     exec_pid    the joining process's child pid (payload: decimal)
+//   init -> host   exec_pid    a joined user namespace with a new pid namespace: the
+//                              intermediate process reports the real init's pid
+//                              (payload: decimal) and exits; the real init goes on
+//
+// exec's joining process speaks the same protocol: go, seccomp_fd, ready, ack,
+// error.
 //
 // EOF on the socket before `ack` means the runtime died: the init exits, so
 // no half-made container outlives a crashed create (RUNC-CONTRACT.md §3.5).
@@ -44,7 +49,7 @@ enum class Type : std::uint32_t {
     ack = 6,
     error = 7,
     mount_fd = 8,
-    mount_fds_done = 9,
+    // 9 was mount_fds_done, never sent; the number stays unused.
     exec_pid = 10,
     cgroups_done = 11,
 };

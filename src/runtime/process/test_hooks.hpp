@@ -2,9 +2,10 @@
 // in the environment, the process reaching <stage> renames itself
 // "islet-paused" (/proc/<pid>/comm) and stops, so a test can SIGKILL islet at
 // exactly that moment: SIGSTOP, or pause() for a pid namespace's init, which
-// ignores its own SIGSTOP. Compiled out unless the
-// build has ISLET_TEST_HOOKS. Stages: after-state-dir, after-cgroup (runtime),
-// after-mounts-start, after-mounts, before-exec (init).
+// ignores its own SIGSTOP. Compiled out unless the build has ISLET_TEST_HOOKS.
+// Stages: after-state-dir, after-cgroup (create, runtime side),
+// after-mounts-start, after-mounts, before-exec (the init),
+// exec-before-ready (exec's joining process).
 #pragma once
 
 #include <signal.h>

@@ -64,6 +64,7 @@ TEST(Sync, TypeNames) {
     EXPECT_STREQ(type_name(Type::hooks_done), "hooks_done");
     EXPECT_STREQ(type_name(Type::exec_pid), "exec_pid");
     EXPECT_STREQ(type_name(static_cast<Type>(99)), "unknown");
+    EXPECT_STREQ(type_name(static_cast<Type>(9)), "unknown");  // mount_fds_done was never sent
 }
 
 TEST(Sync, ExpectRethrowsErrorsAndRefusesOtherTypes) {
@@ -129,6 +130,9 @@ TEST(Sync, UnknownTypeIsRefused) {
     // One past the last known type (cgroups_done = 11).
     send_forged(p.host.get(), 12, 0, "");
     EXPECT_EQ(error_of([&] { recv(p.init.get()); }), "sync: unknown message type 12");
+    // The retired number inside the range (mount_fds_done).
+    send_forged(p.host.get(), 9, 0, "");
+    EXPECT_EQ(error_of([&] { recv(p.init.get()); }), "sync: unknown message type 9");
     send_forged(p.host.get(), 0xffffffffu, 0, "");
     EXPECT_EQ(error_of([&] { recv(p.init.get()); }), "sync: unknown message type 4294967295");
 }
