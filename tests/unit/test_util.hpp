@@ -10,6 +10,7 @@
 #include <functional>
 #include <string>
 
+#include "spec/problem.hpp"
 #include "sys/error.hpp"
 
 namespace islet::test {
@@ -60,6 +61,13 @@ inline int errno_of(const std::function<void()>& f) {
     }
     ADD_FAILURE() << "expected sys::Error, nothing was thrown";
     return 0;
+}
+
+// Every problem's text, one per line.
+inline std::string problems_text(const std::vector<spec::Problem>& problems) {
+    std::string all;
+    for (auto& p : problems) all += p.text() + "\n";
+    return all;
 }
 
 inline std::pair<dev_t, ino_t> id_of(int fd) {

@@ -487,3 +487,24 @@ TEST(Validate, ThrowProblemsJoinsAll) {
     EXPECT_EQ(error_of([] { throw_problems("config.json", {{"/a", "x"}, {"/b/0", "y"}}); }),
               "config.json: /a: x; /b/0: y");
 }
+
+TEST(ValidateSysctl, ValidationFollowsRunc) {
+    Config c = minimal();
+    c.linux->namespaces.clear();
+    c.linux->sysctl = {{"net.ipv4.ip_forward", "1"}, {"kernel.shmmax", "1"}, {"kernel.hostname", "x"},
+                       {"kernel.domainname", "y"}, {"kernel.ns_last_pid", "1"}, {"vm.swappiness", "1"}};
+    std::string msg = islet::test::problems_text(validate_config(c));
+    EXPECT_NE(msg.find("sysctl \"net.ipv4.ip_forward\" is not allowed in the host's network namespace"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("sysctl \"kernel.shmmax\" is not allowed in the host's ipc namespace"), std::string::npos);
+    EXPECT_NE(msg.find("sysctl \"vm.swappiness\" is not in a separate kernel namespace"), std::string::npos);
+    EXPECT_NE(msg.find("sysctl \"kernel.ns_last_pid\" is not allowed in the host's pid namespace"), std::string::npos);
+    c.linux->namespaces = {{"network", ""}, {"ipc", ""}, {"uts", ""}, {"pid", ""}};
+    c.linux->sysctl.erase("vm.swappiness");
+    msg = islet::test::problems_text(validate_config(c));
+    EXPECT_NE(msg.find("sysctl \"kernel.hostname\" is not allowed as it conflicts with the OCI \"hostname\" field"),
+              std::string::npos) << msg;
+    EXPECT_EQ(msg.find("ip_forward"), std::string::npos) << msg;
+    EXPECT_EQ(msg.find("domainname"), std::string::npos) << msg;
+    EXPECT_EQ(msg.find("shmmax"), std::string::npos) << msg;
+    EXPECT_EQ(msg.find("ns_last_pid"), std::string::npos) << msg;
+}

@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 #include <linux/capability.h>
 
+#include "spec/validate.hpp"
+#include "test_util.hpp"
+
 using islet::runtime::cap_names;
 using islet::runtime::plan_capabilities;
 using islet::spec::Capabilities;
@@ -69,4 +72,25 @@ TEST(CapPlan, CapNames) {
     EXPECT_EQ(cap_names(1ull << 40), "CAP_CHECKPOINT_RESTORE");
     EXPECT_EQ(cap_names(1ull << 41), "CAP_41");
     EXPECT_EQ(cap_names(1ull << 63), "CAP_63");
+}
+
+TEST(CapPlan, UnknownToTheKernelIsSkippedNotFatal) {
+    islet::spec::Capabilities caps;
+    caps.bounding = std::vector<std::string>{"CAP_CHOWN", "CAP_PERFMON", "CAP_CHECKPOINT_RESTORE"};
+    caps.ambient = std::vector<std::string>{"CAP_CHOWN"};
+    // A kernel whose last capability is CAP_AUDIT_READ (37).
+    islet::runtime::CapPlan p = plan_capabilities(caps, 37);
+    EXPECT_EQ(p.bounding, 1ull);
+    EXPECT_EQ(p.ambient, 1ull);
+    EXPECT_EQ(p.unknown, (std::vector<std::string>{"CAP_PERFMON", "CAP_CHECKPOINT_RESTORE"}));
+    EXPECT_EQ(p.inheritable, 0ull);  // never more than asked
+    EXPECT_EQ(plan_capabilities(std::nullopt, 40).bounding, 0ull);
+    // A name that is no capability at all is a validation error.
+    islet::spec::Process pr;
+    pr.args = {"sh"};
+    pr.cwd = "/";
+    pr.capabilities = islet::spec::Capabilities{};
+    pr.capabilities->effective = std::vector<std::string>{"CAP_BOGUS"};
+    EXPECT_NE(islet::test::problems_text(islet::spec::validate_process(pr, "/process")).find("/process/capabilities/effective/0: unknown capability \"CAP_BOGUS\""),
+              std::string::npos);
 }

@@ -155,6 +155,19 @@ TEST(CgroupHost, V1) {
     EXPECT_EQ(h.for_controller("devices")->mount, "/sys/fs/cgroup/devices");
 }
 
+// From the former cgroups_layout_test: a co-mounted pair is found by either
+// controller's name on a pure v1 host.
+TEST(CgroupHost, V1CoMountedControllersShareTheirHierarchy) {
+    Host v1 = parse_host("32 31 0:29 / /sys/fs/cgroup/cpu,cpuacct rw,relatime - cgroup cgroup rw,cpu,cpuacct\n"
+                         "35 31 0:32 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory\n",
+                         "");
+    EXPECT_EQ(v1.layout, Layout::v1);
+    ASSERT_NE(v1.for_controller("cpuacct"), nullptr);
+    EXPECT_EQ(v1.for_controller("cpuacct")->name, "cpu,cpuacct");
+    EXPECT_EQ(v1.for_controller("cpu"), v1.for_controller("cpuacct"));
+    EXPECT_EQ(v1.for_controller("pids"), nullptr);
+}
+
 TEST(CgroupHost, V2) {
     Host h = parse_host(kV2, "cpuset cpu io memory hugetlb pids rdma misc");
     EXPECT_EQ(h.layout, Layout::v2);
@@ -213,6 +226,17 @@ TEST(CgroupPlan, RelativePathUnderIsletsOwnCgroup) {
     EXPECT_EQ(dirs.at("memory"), "/sys/fs/cgroup/memory/user.slice/s.scope/x/y");
     EXPECT_EQ(dirs.at("unified"), "/sys/fs/cgroup/unified/u/x/y");
     EXPECT_EQ(dirs.at("pids"), "/sys/fs/cgroup/pids/x/y");  // not in /proc/self/cgroup: from the root
+}
+
+// From the former cgroups_layout_test: a hierarchy where islet sits at the
+// root ("/" in /proc/self/cgroup) puts a relative path right under the mount.
+TEST(CgroupPlan, RelativePathWhereIsletIsAtTheRoot) {
+    Host h = parse_host(kHybrid, "");
+    auto self = parse_self_cgroup("4:memory:/process_api/h\n0::/\n5:cpu,cpuacct:/\n", h);
+    auto dirs = plan_dirs(h, "rel", self);
+    EXPECT_EQ(dirs.at("memory"), "/sys/fs/cgroup/memory/process_api/h/rel");
+    EXPECT_EQ(dirs.at("cpu,cpuacct"), "/sys/fs/cgroup/cpu,cpuacct/rel");
+    EXPECT_EQ(dirs.at("unified"), "/sys/fs/cgroup/unified/rel");
 }
 
 TEST(CgroupPlan, V2InACgroupNamespace) {
