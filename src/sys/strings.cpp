@@ -76,4 +76,13 @@ std::string clean_path(std::string_view p) {
     return out;
 }
 
+std::optional<std::vector<std::string>> id_file_entry(std::string_view text, std::uint64_t id) {
+    for (auto& line : split(text, '\n')) {
+        auto fields = split(line, ':');
+        if (fields.size() < 3) continue;
+        if (auto n = parse_uint(fields[2]); n && *n == id) return fields;
+    }
+    return std::nullopt;
+}
+
 }  // namespace islet::sys

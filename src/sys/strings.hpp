@@ -23,6 +23,11 @@ std::optional<std::uint64_t> parse_uint(std::string_view s);
 // resolves ".." without going above the start (Go's filepath.Clean on "/"+p).
 std::string clean_path(std::string_view p);
 
+// The fields of the first line of a passwd(5) or group(5) text whose third
+// field (the numeric ID) is `id`; nullopt if none. Plain parsing, no NSS:
+// islet is linked statically and reads these files itself, as runc does.
+std::optional<std::vector<std::string>> id_file_entry(std::string_view text, std::uint64_t id);
+
 // True when s contains a NUL byte (such strings never cross to the kernel).
 inline bool has_nul(std::string_view s) { return s.find('\0') != std::string_view::npos; }
 

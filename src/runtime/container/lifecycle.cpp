@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <pwd.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -64,10 +63,11 @@ spec::StateView view_of(const LoadedContainer& c, Status status) {
     return v;
 }
 
+// The host's /etc/passwd read directly: no NSS in a static binary (runc's
+// `list` does the same). A name that cannot be found is "#<uid>", as runc.
 std::string owner_name(uid_t uid) {
-    passwd pw{}, *res = nullptr;
-    char buf[1024];
-    if (::getpwuid_r(uid, &pw, buf, sizeof buf, &res) == 0 && res) return pw.pw_name;
+    if (auto text = sys::read_file_if_exists("/etc/passwd"))
+        if (auto e = sys::id_file_entry(*text, uid); e && !(*e)[0].empty()) return (*e)[0];
     return "#" + std::to_string(uid);
 }
 

@@ -73,3 +73,14 @@ TEST(Strings, TrimAndAffixes) {
     EXPECT_TRUE(has_nul(std::string_view("a\0b", 3)));
     EXPECT_FALSE(has_nul("ab"));
 }
+
+TEST(Strings, IdFileEntry) {
+    const std::string text = "root:x:0:0:root:/root:/bin/bash\n\nbad line\nx:y:notanumber\nalice:x:1000:1000::/home/a:/bin/sh\n";
+    auto e = islet::sys::id_file_entry(text, 1000);
+    ASSERT_TRUE(e);
+    EXPECT_EQ((*e)[0], "alice");
+    EXPECT_EQ((*e)[5], "/home/a");
+    EXPECT_EQ((*islet::sys::id_file_entry(text, 0))[0], "root");
+    EXPECT_FALSE(islet::sys::id_file_entry(text, 42));
+    EXPECT_FALSE(islet::sys::id_file_entry("", 0));
+}
