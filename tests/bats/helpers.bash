@@ -57,6 +57,9 @@ run_file() {
 	return 0
 }
 
+# Copies one of tests/helpers' static programs to the rootfs's /bin.
+install_helper() { cp "$ISLET_HELPERS/$1" "$BUNDLE/rootfs/bin/$1"; }
+
 # Runs islet with the test's state root and sets $status, $output and
 # $lines as bats' `run` does. Output goes through a fresh file rather than a
 # pipe: a detached container inherits islet's stdio and would hold a pipe

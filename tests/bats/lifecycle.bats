@@ -194,37 +194,6 @@ load helpers
 	assert_output null
 }
 
-@test "a missing program fails create with the text podman maps to 127" {
-	set_args /nonexistent
-	islet create "$CID"
-	assert_failure 1
-	assert_output --partial 'islet create failed: unable to start container process: exec: "/nonexistent": stat /nonexistent: no such file or directory'
-	[ ! -e "$ROOT/$CID" ]
-	set_args no-such-program
-	islet create "$CID"
-	assert_failure 1
-	assert_output --partial 'exec: "no-such-program": executable file not found in $PATH'
-	[ ! -e "$ROOT/$CID" ]
-}
-
-@test "a non-executable program fails create with permission denied (126)" {
-	set_args /etc/passwd
-	islet create "$CID"
-	assert_failure 1
-	assert_output --partial 'exec: "/etc/passwd": permission denied'
-	[ ! -e "$ROOT/$CID" ]
-}
-
-@test "the program is looked up on the container's PATH" {
-	mkdir -p "$BUNDLE/rootfs/opt/tools"
-	printf '#!/bin/sh\necho found-it\n' >"$BUNDLE/rootfs/opt/tools/mytool"
-	chmod 755 "$BUNDLE/rootfs/opt/tools/mytool"
-	update_config '.process.env = ["PATH=/opt/tools:/bin"] | .process.args = ["mytool"]'
-	islet run "$CID"
-	assert_success
-	assert_output found-it
-}
-
 @test "container ids follow runc's rules" {
 	for bad in "." ".." "../x" "a/b" "a b" "$(printf 'a%.0s' $(seq 256))" "$(printf 'a\nb')"; do
 		islet create "$bad"

@@ -4,7 +4,7 @@
 load helpers
 
 @test "READY= from the container reaches the caller's socket with MAINPID and a barrier" {
-	cp "$ISLET_HELPERS/sd_notify" "$BUNDLE/rootfs/bin/sd_notify"
+	install_helper sd_notify
 	set_args sh -c 'sleep 0.3; sd_notify READY=1; sleep 1000'
 	host_sock="$BATS_TEST_TMPDIR/host-notify.sock"
 	"$ISLET_HELPERS/notify_listener" "$host_sock" "$BATS_TEST_TMPDIR/notify.log" &

@@ -202,3 +202,47 @@ load helpers
 	assert_success
 	[ "$(sha256sum "$ISLET" | cut -d' ' -f1)" = "$before" ]
 }
+
+@test "a cwd through a magic link is refused (CVE-2024-21626)" {
+	for n in 3 4 5 7; do
+		update_config --arg c "/proc/self/fd/$n" '.process.cwd = $c'
+		set_args pwd
+		islet run "$CID"
+		assert_failure
+		refute_output --regexp "^/"
+	done
+	[ -z "$(ls -A "$ROOT")" ]
+}
+
+@test "/proc and /sys rules: not over symlinks, nothing foreign inside /proc" {
+	rmdir "$BUNDLE/rootfs/proc"
+	ln -s /nonexistent "$BUNDLE/rootfs/proc"
+	islet create "$CID"
+	assert_failure 1
+	assert_output --partial 'filesystem "proc" must be mounted on ordinary directory'
+	rm "$BUNDLE/rootfs/proc" && mkdir "$BUNDLE/rootfs/proc"
+	update_config '.mounts += [{"destination": "/proc", "type": "tmpfs", "source": "tmpfs"}]'
+	islet create "$CID"
+	assert_failure 1
+	assert_output --partial "/proc cannot be mounted because it is not of type proc"
+	update_config '.mounts[-1] = {"destination": "/proc/sys/kernel", "type": "tmpfs", "source": "tmpfs"}'
+	islet create "$CID"
+	assert_failure 1
+	assert_output --partial "cannot be mounted because it is inside /proc"
+	# lxcfs-style files are allowed.
+	echo "fake meminfo" >"$BATS_TEST_TMPDIR/meminfo"
+	update_config --arg m "$BATS_TEST_TMPDIR/meminfo" '.mounts[-1] = {"destination": "/proc/meminfo", "type": "bind", "source": $m, "options": ["bind"]}'
+	set_args cat /proc/meminfo
+	islet run "$CID"
+	assert_success
+	assert_output "fake meminfo"
+}
+
+@test "sysctl: a mount over /proc/sys makes the write fail as not procfs (CVE-2019-16884 class)" {
+	update_config '.linux.sysctl = {"net.core.somaxconn": "321"}'
+	run unshare -m --propagation private sh -c \
+		"mount -t tmpfs islet-fake /proc/sys/net && exec '$ISLET' --root '$ROOT' run '$CID' </dev/null"
+	assert_failure 1
+	assert_output --partial "/proc/sys/net/core/somaxconn is not procfs"
+	[ ! -e "$ROOT/$CID" ]
+}

@@ -7,7 +7,7 @@ load helpers
 
 setup() {
 	setup_common
-	cp "$ISLET_HELPERS/seccomp_probe" "$BUNDLE/rootfs/bin/seccomp_probe"
+	install_helper seccomp_probe
 	update_config '.root.readonly = false'
 }
 

@@ -1,6 +1,7 @@
 /*
  * security_probe: prints process attributes as the container's process sees
- * them, one "name: value" line each, for security.bats.
+ * them, one "name: value" line each, for personality.bats, scheduler.bats,
+ * cpu_affinity.bats and mempolicy.bats.
  *
  *   security_probe personality|sched|ioprio|mempolicy|affinity...
  *
