@@ -1,6 +1,44 @@
 #!/usr/bin/env bats
 # Security regressions (SECURITY.md §5, P0): each test reproduces the attack
-# of a runc or crun CVE class and checks that it gets nowhere.
+# of a runc or crun CVE class and checks that it gets nowhere, and names its
+# checklist number and CVE. The checklist items that are a feature's
+# behaviour rather than an attack are tested in that feature's file:
+#
+#   P0  #1      fd audit of a created init          here
+#       #2      the caller's fds                    fds.bats, exec.bats
+#       #3      cwd through a magic link            here
+#       #4      binary integrity (/proc/self/exe)   here
+#       #5 #6   /proc and /sys rules                here
+#       #7      AppArmor; sysctl through a mount    lsm.bats; here
+#       #8 #9   mount destinations, dangling links  here
+#       #10     symlink-exchange race               not end to end yet; the resolver's
+#                                                   race: tests/unit/sys/path_test.cpp
+#       #11-13  /dev/null, /dev/console, /dev       here
+#       #14     masked and read-only paths          mask.bats
+#       #15     capabilities                        caps.bats, exec.bats (--cap)
+#       #16     exec --user parsing                 exec.bats
+#       #17     read-only cgroupfs                  cgroups.bats, mounts.bats
+#       #18     cgroup path traversal               cgroups.bats, exec.bats (--cgroup)
+#       #19     container ids                       lifecycle.bats
+#       #20     seccomp                             seccomp.bats
+#       #21     user namespaces, idmapped mounts    userns.bats, idmap.bats,
+#                                                   isolation.bats
+#       #22     device cgroup                       cgroups.bats, dev.bats
+#       #23     pivot_root                          here; rootfs.bats (--no-pivot)
+#       #24     non-dumpable during exec            here
+#       #25     NUL bytes, oversized fields         here
+#   P1  #26 #27 bad input                           bad_input.bats
+#       #28     lifecycle                           lifecycle.bats
+#       #29     runtime-tools validation            tests/oci-validation
+#       #30-32  signals, reaping, concurrency       robustness.bats, isolation.bats
+#       #33     SIGKILL during create               cgroups.bats, isolation.bats
+#       #34 #35 external kills, corrupt state       robustness.bats, cgroups.bats
+#       #36     pre-existing cgroup                 cgroups.bats
+#   P2  #37 #38 memory, pids                        cgroups.bats
+#       #39     fd limits                           fds.bats (--preserve-fds only)
+#       #40     missing controllers                 cgroups.bats
+#       #41     syscall-fallback mode               not yet
+#       #43     path-resolver race                  tests/unit/sys/path_test.cpp
 
 load helpers
 
@@ -203,7 +241,7 @@ load helpers
 	[ "$(sha256sum "$ISLET" | cut -d' ' -f1)" = "$before" ]
 }
 
-@test "a cwd through a magic link is refused (CVE-2024-21626)" {
+@test "P0#3 a cwd through a magic link is refused (CVE-2024-21626)" {
 	for n in 3 4 5 7; do
 		update_config --arg c "/proc/self/fd/$n" '.process.cwd = $c'
 		set_args pwd
@@ -214,7 +252,7 @@ load helpers
 	[ -z "$(ls -A "$ROOT")" ]
 }
 
-@test "/proc and /sys rules: not over symlinks, nothing foreign inside /proc" {
+@test "P0#5 P0#6 /proc and /sys: not over symlinks, nothing foreign inside /proc (CVE-2019-19921, CVE-2019-16884)" {
 	rmdir "$BUNDLE/rootfs/proc"
 	ln -s /nonexistent "$BUNDLE/rootfs/proc"
 	islet create "$CID"
@@ -238,7 +276,7 @@ load helpers
 	assert_output "fake meminfo"
 }
 
-@test "sysctl: a mount over /proc/sys makes the write fail as not procfs (CVE-2019-16884 class)" {
+@test "P0#7 sysctl: a mount over /proc/sys makes the write fail as not procfs (CVE-2019-16884 class)" {
 	update_config '.linux.sysctl = {"net.core.somaxconn": "321"}'
 	run unshare -m --propagation private sh -c \
 		"mount -t tmpfs islet-fake /proc/sys/net && exec '$ISLET' --root '$ROOT' run '$CID' </dev/null"
