@@ -11,7 +11,7 @@ CG=/sys/fs/cgroup
 
 setup() {
 	setup_common
-	[ -d $CG/unified ] && [ -d $CG/memory ] || skip "needs the hybrid layout (v1 controllers + unified)"
+	requires hybrid
 	CGPATH="/$ID_PREFIX-cg"
 	update_config --arg p "$CGPATH" '.linux.cgroupsPath = $p | .root.readonly = false'
 }
@@ -180,7 +180,7 @@ blkio_has_weights() { [ -e $CG/blkio/blkio.weight ] || [ -e $CG/blkio/blkio.bfq.
 }
 
 @test "hugetlb: lives on the unified hierarchy here and is enabled there" {
-	grep -qw hugetlb $CG/unified/cgroup.controllers || skip "no hugetlb on the unified hierarchy"
+	requires hugetlb_v2
 	resources '{"hugepageLimits":[{"pageSize":"2MB","limit":4194304}]}'
 	set_args sleep 100
 	islet create "$CID"

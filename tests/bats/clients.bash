@@ -9,20 +9,20 @@
 
 bats_load_library bats-support 2>/dev/null || load '/usr/lib/bats/bats-support/load'
 bats_load_library bats-assert 2>/dev/null || load '/usr/lib/bats/bats-assert/load'
+# shellcheck source=requires.bash
+source "$(dirname "${BASH_SOURCE[0]}")/requires.bash"
 
 REPO_ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 ISLET=$(command -v "${ISLET:-/usr/local/bin/islet}" || true)
 # A hung client must not hang CI: every test gets this many seconds.
 export BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-180}
 
-# Skips the whole file unless we are root and the client exists.
+# Skips the whole file unless we are root and the clients it names are
+# installed (scripts/install-deps.sh --clients). A missing islet is no
+# reason to skip: the file fails.
 clients_require() {
-	[ "$(id -u)" = 0 ] || skip "needs root"
-	[ -x "$ISLET" ] || skip "islet not found (set ISLET)"
-	local tool
-	for tool in "$@"; do
-		command -v "$tool" >/dev/null || skip "$tool is not installed (scripts/install-deps.sh --clients)"
-	done
+	requires root "${@/#/cmd:}"
+	[ -x "$ISLET" ] || { echo "islet not found: set ISLET to its path" >&2; return 1; }
 }
 
 # A private, world-readable temporary directory (the rootless user reads

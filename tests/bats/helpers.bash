@@ -8,6 +8,8 @@
 
 bats_load_library bats-support 2>/dev/null || load '/usr/lib/bats/bats-support/load'
 bats_load_library bats-assert 2>/dev/null || load '/usr/lib/bats/bats-assert/load'
+# shellcheck source=requires.bash
+source "$(dirname "${BASH_SOURCE[0]}")/requires.bash"
 
 ISLET=${ISLET:-islet}
 ISLET_HELPERS=${ISLET_HELPERS:-$BATS_TEST_DIRNAME/../../build/tests/helpers}
@@ -25,7 +27,7 @@ _template_rootfs() {
 
 # Per-test setup: ROOT, BUNDLE, CID (a fresh container id), CANARY.
 setup_common() {
-	[ "$(id -u)" = 0 ] || skip "needs root"
+	requires root
 	ROOT="$BATS_TEST_TMPDIR/state"
 	BUNDLE="$BATS_TEST_TMPDIR/bundle"
 	ID_PREFIX="islet-t$$-$BATS_TEST_NUMBER"

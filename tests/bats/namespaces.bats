@@ -45,7 +45,7 @@ ns_inode() { readlink "/proc/$1/ns/$2"; }
 }
 
 @test "a network namespace made with ip netns is joined" {
-	command -v ip >/dev/null || skip "iproute2 is not installed"
+	requires cmd:ip
 	ns="$ID_PREFIX-ns"
 	ip netns add "$ns"
 	update_config --arg p "/run/netns/$ns" '.linux.namespaces |= map(if .type == "network" then .path = $p else . end)'

@@ -9,7 +9,7 @@ setup() {
 }
 
 @test "personality LINUX32: uname -m says i686 inside" {
-	[ "$(uname -m)" = x86_64 ] || skip "x86_64 only"
+	requires x86_64
 	update_config '.linux.personality = {"domain": "LINUX32"}'
 	set_args sh -c 'uname -m; /bin/security_probe personality'
 	islet run "$CID"

@@ -9,7 +9,7 @@ CG=/sys/fs/cgroup
 
 setup() {
 	setup_common
-	grep -q "^cgroup2 $CG cgroup2 " /proc/mounts && ! grep -q " cgroup " /proc/mounts || skip "needs a pure cgroup v2 host"
+	requires v2
 	CGPATH="/$ID_PREFIX-cg"
 	update_config --arg p "$CGPATH" '.linux.cgroupsPath = $p | .root.readonly = false'
 }

@@ -21,7 +21,7 @@ mkdir -p "$P/tests/bats" "$P/tests/vm-lane" "$P/scripts" "$P/helpers"
 # islet links libstdc++ statically and glibc dynamically; the debug info is
 # dropped to keep the initramfs small.
 strip -o "$P/islet" "$BIN" 2>/dev/null || cp "$BIN" "$P/islet"
-cp "$SRC/tests/bats/helpers.bash" "$P/tests/bats/"
+cp "$SRC/tests/bats/helpers.bash" "$SRC/tests/bats/requires.bash" "$P/tests/bats/"
 cp "$HERE"/*.bats "$P/tests/vm-lane/"
 cp "$SRC/scripts/make-bundle.sh" "$P/scripts/"
 if [ -d "$SRC/build/tests/helpers" ]; then
