@@ -6,6 +6,9 @@
 # no state, no cgroup directory named after the test, no mount naming the
 # bundle, no process in a test cgroup, and an untouched canary.
 
+# `run !` and `run -N` (bats 1.5; Debian 12 has 1.8).
+bats_require_minimum_version 1.5.0
+
 bats_load_library bats-support 2>/dev/null || load '/usr/lib/bats/bats-support/load'
 bats_load_library bats-assert 2>/dev/null || load '/usr/lib/bats/bats-assert/load'
 # shellcheck source=requires.bash

@@ -137,7 +137,8 @@ load helpers
 	islet delete "$CID"
 	assert_success
 	[ ! -e "$ROOT/$CID" ]
-	! kill -0 "$pid" 2>/dev/null || [ "$(awk '{print $3}' /proc/$pid/stat)" = Z ]
+	# Gone, or a zombie its parent has not reaped yet.
+	if kill -0 "$pid" 2>/dev/null; then [ "$(awk '{print $3}' "/proc/$pid/stat")" = Z ]; fi
 	# running: refused without --force
 	islet run -d "$CID"
 	islet delete "$CID"

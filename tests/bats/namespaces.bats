@@ -108,11 +108,12 @@ ns_inode() { readlink "/proc/$1/ns/$2"; }
 	done
 	# The mounts are in the host's namespace, below the rootfs only.
 	grep -q " $BUNDLE/rootfs/proc " /proc/self/mountinfo
-	! grep " /proc " /proc/self/mountinfo | grep -q "$BUNDLE"
+	run grep " /proc " /proc/self/mountinfo
+	refute_output --partial "$BUNDLE"
 	islet delete -f "$CID"
 	assert_success
 	# delete took them all away (the teardown audit checks it too).
-	! grep -q "$BUNDLE" /proc/self/mountinfo
+	run ! grep -q "$BUNDLE" /proc/self/mountinfo
 	# A read-only root would remount a host mount: refused.
 	update_config '.root.readonly = true'
 	islet create "$CID"
@@ -127,5 +128,5 @@ ns_inode() { readlink "/proc/$1/ns/$2"; }
 	islet create "$CID"
 	assert_failure 1
 	assert_output --partial "mount tmpfs to /bad"
-	! grep -q "$BUNDLE" /proc/self/mountinfo
+	run ! grep -q "$BUNDLE" /proc/self/mountinfo
 }

@@ -96,7 +96,8 @@ teardown() {
 	assert_output --partial 'OCI permission denied'
 	# The error reaches the user once, as text, not as a raw JSON log line.
 	[ "$(grep -c 'no such file' <<<"$(pm run --rm "$IMG" /nonexistent 2>&1)")" = 1 ]
-	! pm run --rm "$IMG" /nonexistent 2>&1 | grep -q '"level"'
+	run -127 pm run --rm "$IMG" /nonexistent
+	refute_output --partial '"level"'
 }
 
 @test "podman run -d, ps, logs, inspect, top, stop" {
@@ -314,7 +315,7 @@ teardown() {
 	# The block is in islet's registry until podman rm frees it.
 	grep -qsx "id=$id" /run/islet-idblocks/block-*
 	podman rm -f -t 0 "$c" >/dev/null
-	! grep -qsx "id=$id" /run/islet-idblocks/block-*
+	run ! grep -qsx "id=$id" /run/islet-idblocks/block-*
 	rm -rf "$vol"
 }
 

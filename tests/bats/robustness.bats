@@ -134,5 +134,5 @@ no_pidns() { update_config '.linux.namespaces |= map(select(.type != "pid"))'; }
 	[ ! -e "$ROOT/$CID" ]
 	# Its process is gone with its cgroup (the cgroup name is known by convention).
 	for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
-	! kill -0 "$pid" 2>/dev/null
+	run ! kill -0 "$pid"
 }
