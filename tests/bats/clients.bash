@@ -46,50 +46,6 @@ make_busybox_rootfs() {
 	printf 'root:x:0:\nnogroup:x:65534:\n' >"$r/etc/group"
 }
 
-# --- what this islet build cannot do yet ------------------------------------
-#
-# Features other branches are building (cgroup resources, seccomp, exec, ps)
-# make islet fail with "not supported yet" or "No help topic". The suites
-# find out once per file, by asking islet itself, so that they test the
-# clients' real defaults as soon as islet implements them.
-
-# Sets ISLET_LACKS to a space-separated list among: pids cpu memory seccomp.
-probe_islet_features() {
-	local d="$CLIENT_TMP/probe" frag name out
-	ISLET_LACKS=""
-	mkdir -p "$d/base"
-	make_busybox_rootfs "$d/rootfs"
-	(cd "$d/base" && "$ISLET" spec)
-	for frag in \
-		'pids:.linux.resources.pids = {"limit": 100}' \
-		'cpu:.linux.resources.cpu = {"shares": 1024}' \
-		'memory:.linux.resources.memory = {"limit": 104857600}' \
-		'seccomp:.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW"}'; do
-		name=${frag%%:*}
-		mkdir -p "$d/$name"
-		jq --arg r "$d/rootfs" ".root.path = \$r | .process.terminal = false | .process.args = [\"true\"] | ${frag#*:}" \
-			"$d/base/config.json" >"$d/$name/config.json"
-		# Output to a file, not a pipe: a created container's init keeps
-		# create's stdout open until it is deleted.
-		"$ISLET" --root "$d/state" create --bundle "$d/$name" "probe-$name-$$" >"$d/$name.out" 2>&1 </dev/null || true
-		"$ISLET" --root "$d/state" delete --force "probe-$name-$$" >/dev/null 2>&1 || true
-		out=$(cat "$d/$name.out")
-		[[ "$out" != *"not supported"* ]] || ISLET_LACKS+="$name "
-	done
-	rm -rf "$d"
-	export ISLET_LACKS
-}
-
-islet_lacks() { [[ " $ISLET_LACKS " == *" $1 "* ]]; }
-
-# True when islet implements the subcommand (exec, ps, update...).
-islet_has_command() { "$ISLET" "$1" --help >/dev/null 2>&1; }
-
-# Skips the test unless islet has the subcommand (built on another branch).
-require_islet_command() {
-	islet_has_command "$1" || skip "needs islet $1 (${2:-in progress})"
-}
-
 # Waits up to $2 tenths of a second for command "${@:3}" to succeed.
 wait_for() {
 	local what=$1 n=$2 i

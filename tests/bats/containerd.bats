@@ -40,11 +40,6 @@ setup_file() {
 	containerd --config "$CTRD/config.toml" >"$CTRD/containerd.log" 2>&1 </dev/null 3>&- &
 	echo $! >"$CTRD/containerd.pid"
 	wait_for "containerd to answer" 100 ctr --address "$CTRD/containerd.sock" version
-	probe_islet_features
-	# ctr run always asks for cpu shares (1024); until islet applies cgroup
-	# cpu settings (branch cgroups), turn exactly that off.
-	export CTR_COMPAT=""
-	islet_lacks cpu && CTR_COMPAT="--cpu-shares 0"
 	make_busybox_rootfs "$CLIENT_TMP/rootfs"
 	build_image_archive "$CLIENT_TMP/rootfs" "$CLIENT_TMP/image.tar"
 	c image import "$CLIENT_TMP/image.tar" >/dev/null
@@ -84,7 +79,7 @@ teardown_file() {
 c() { ctr --address "$CTRD/containerd.sock" --connect-timeout 5s -n "$NS" "$@"; }
 
 # ctr run with islet as the shim's runc binary.
-crun() { c run --runc-binary "$ISLET" $CTR_COMPAT "$@"; }
+crun() { c run --runc-binary "$ISLET" "$@"; }
 
 name() { echo "$PREFIX-$BATS_TEST_NUMBER-$1"; }
 
@@ -152,7 +147,7 @@ teardown() {
 	for cmd in /nonexistent /etc/passwd nonexistent-command; do
 		out_islet=$(crun --rm "$IMG" "$(name i)" "$cmd" 2>&1) && return 1
 		# The reference: Debian's runc, which the shim runs by default.
-		out_runc=$(c run $CTR_COMPAT --rm "$IMG" "$(name r)" "$cmd" 2>&1) && return 1
+		out_runc=$(c run --rm "$IMG" "$(name r)" "$cmd" 2>&1) && return 1
 		echo "islet: $out_islet"
 		echo "runc:  $out_runc"
 		[ "$(sed 's/islet/RUNTIME/g' <<<"$out_islet")" = "$(sed 's/runc/RUNTIME/g' <<<"$out_runc")" ]
@@ -235,13 +230,12 @@ teardown() {
 @test "ctr run -t: the task gets a terminal" {
 	local t
 	t=$(name t)
-	run script -qec "ctr --address $CTRD/containerd.sock -n $NS run --runc-binary $ISLET $CTR_COMPAT --rm -t $IMG $t sh -c 'tty; exit 5'" /dev/null
+	run script -qec "ctr --address $CTRD/containerd.sock -n $NS run --runc-binary $ISLET --rm -t $IMG $t sh -c 'tty; exit 5'" /dev/null
 	assert_failure 5
 	assert_output --regexp '/dev/pts/[0-9]+'
 }
 
 @test "ctr task ps lists the task's processes" {
-	require_islet_command ps
 	local t pid
 	t=$(name p)
 	crun -d "$IMG" "$t" sleep 1000
@@ -253,7 +247,6 @@ teardown() {
 }
 
 @test "ctr task exec, and exec --tty" {
-	require_islet_command exec
 	local t
 	t=$(name e)
 	crun -d "$IMG" "$t" sleep 1000
@@ -268,7 +261,7 @@ teardown() {
 	assert_failure
 	assert_output --partial 'OCI runtime exec failed: exec failed: unable to start container process: exec: "/nonexistent": stat /nonexistent: no such file or directory: unknown'
 	# runc's text for the same failures.
-	c run $CTR_COMPAT -d "$IMG" "$t-runc" sleep 1000
+	c run -d "$IMG" "$t-runc" sleep 1000
 	wait_task_status "$t-runc" RUNNING
 	local cmd a b
 	for cmd in /nonexistent /etc/passwd nonexistent-command; do

@@ -10,18 +10,10 @@ load clients
 setup_file() {
 	clients_require podman conmon
 	clients_tmpdir
-	probe_islet_features
 	# The shipped config with this islet's path; CONTAINERS_CONF replaces
-	# every other containers.conf, so the test sees only this one.
-	sed "s#/usr/local/bin/islet#$ISLET#" "$REPO_ROOT/config/containers.conf" >"$CLIENT_TMP/defaults.conf"
-	cp "$CLIENT_TMP/defaults.conf" "$CLIENT_TMP/containers.conf"
-	# podman's defaults need cgroup pids and seccomp; until islet has them
-	# (other branches), turn exactly those off. One test below uses the
-	# defaults and says why it is skipped.
-	local extra=""
-	islet_lacks pids && extra+='pids_limit = 0\n'
-	islet_lacks seccomp && extra+='seccomp_profile = "unconfined"\n'
-	[ -z "$extra" ] || sed -i "s/^\[containers\]\$/[containers]\n$extra/" "$CLIENT_TMP/containers.conf"
+	# every other containers.conf, so the test sees only this one, with
+	# podman's own defaults (a pids limit, its seccomp profile).
+	sed "s#/usr/local/bin/islet#$ISLET#" "$REPO_ROOT/config/containers.conf" >"$CLIENT_TMP/containers.conf"
 	export CONTAINERS_CONF="$CLIENT_TMP/containers.conf"
 	export IMG=localhost/islet-test-busybox:latest
 	export PREFIX="islet-pm$$"
@@ -205,7 +197,6 @@ teardown() {
 }
 
 @test "podman exec: output, exit status, missing command" {
-	require_islet_command exec
 	local c
 	c=$(name e)
 	pm run -d --name "$c" "$IMG" sleep 1000
@@ -225,7 +216,6 @@ teardown() {
 }
 
 @test "podman exec: a bad command exits 127 or 126 with runc's error text" {
-	require_islet_command exec
 	local rt cmd c rc out
 	declare -A got
 	for rt in islet runc; do
@@ -253,7 +243,6 @@ teardown() {
 	assert_success
 	assert_line --regexp '^/dev/pts/[0-9]+'
 	assert_line --partial stdin-is-a-tty
-	require_islet_command exec
 	pm run -d --name "$c" "$IMG" sleep 1000
 	run podman exec -t "$c" tty
 	assert_success
@@ -380,9 +369,9 @@ teardown() {
 }
 
 @test "podman run with podman's own defaults (pids limit, seccomp profile)" {
-	islet_lacks pids && skip "needs cgroup pids limits (branch cgroups, in progress)"
-	islet_lacks seccomp && skip "needs seccomp (branch security, in progress)"
-	CONTAINERS_CONF="$CLIENT_TMP/defaults.conf" run podman --runtime islet run --rm "$IMG" sh -c 'cat /proc/self/status | grep ^Seccomp:'
+	run pm run --rm "$IMG" sh -c 'grep ^Seccomp: /proc/self/status; cat /sys/fs/cgroup/pids/pids.max'
 	assert_success
-	assert_output --regexp 'Seccomp:[[:space:]]+2'
+	assert_line --regexp 'Seccomp:[[:space:]]+2'
+	# podman's default pids_limit.
+	assert_line 2048
 }
