@@ -33,18 +33,9 @@ clients_tmpdir() {
 	export CLIENT_TMP
 }
 
-# A busybox rootfs from Debian's busybox-static (no registry needed).
-make_busybox_rootfs() {
-	local r=$1 a
-	mkdir -p "$r"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,root,var/tmp}
-	chmod 1777 "$r/tmp" "$r/var/tmp"
-	cp /bin/busybox "$r/bin/busybox"
-	for a in $("$r/bin/busybox" --list); do
-		[ -e "$r/bin/$a" ] || ln -s busybox "$r/bin/$a"
-	done
-	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$r/etc/passwd"
-	printf 'root:x:0:\nnogroup:x:65534:\n' >"$r/etc/group"
-}
+# A busybox rootfs from Debian's busybox-static (no registry needed): the
+# image every client suite imports.
+make_busybox_rootfs() { "$REPO_ROOT/scripts/busybox-rootfs.sh" "$1"; }
 
 # Waits up to $2 tenths of a second for command "${@:3}" to succeed.
 wait_for() {

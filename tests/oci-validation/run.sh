@@ -43,16 +43,9 @@ if [ -z "${CHECKER:-}" ]; then
 	cc -O2 -Wall -static -o "$CHECKER" "$HERE/checker.c" || { echo "run.sh: cannot build the checker" >&2; exit 2; }
 fi
 TEMPLATE="$WORK/template"
-mkdir -p "$TEMPLATE"/{bin,etc,proc,sys,dev,tmp,root,home}
-chmod 1777 "$TEMPLATE/tmp"
-cp "$(command -v busybox)" "$TEMPLATE/bin/busybox"
-for a in $("$TEMPLATE/bin/busybox" --list); do
-	[ -e "$TEMPLATE/bin/$a" ] || ln -s busybox "$TEMPLATE/bin/$a"
-done
+"$HERE/../../scripts/busybox-rootfs.sh" "$TEMPLATE" || { echo "run.sh: cannot build the rootfs" >&2; exit 2; }
 cp "$CHECKER" "$TEMPLATE/oci-checker"
 chmod 755 "$TEMPLATE/oci-checker"
-printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$TEMPLATE/etc/passwd"
-printf 'root:x:0:\ntty:x:5:\nnogroup:x:65534:\n' >"$TEMPLATE/etc/group"
 export TEMPLATE
 
 # --- the cases, in file order -------------------------------------------------

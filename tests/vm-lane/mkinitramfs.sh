@@ -1,6 +1,7 @@
 #!/bin/bash
-# Builds the lane's initramfs: busybox-static + /init + the virtio/9p/overlay
-# modules + host binaries (with the shared libraries ldd names) + a payload.
+# Builds the lane's initramfs: a busybox rootfs (scripts/busybox-rootfs.sh) +
+# /init + the virtio/9p/overlay modules + host binaries (with the shared
+# libraries ldd names) + a payload.
 # usage: mkinitramfs.sh -o OUT.cpio.gz [-p PAYLOAD_DIR] [-b /host/bin]... [-l FILE]... [-t /host/tree]...
 #   -p DIR   copied to /payload in the guest; DIR/run.sh is the entry point
 #   -b FILE  host executable copied to the same path, plus its libraries
@@ -16,14 +17,9 @@ while getopts o:p:b:l:t: opt; do
 done
 [ -n "$OUT" ] || { echo "need -o OUT" >&2; exit 2; }
 S=$(mktemp -d "$VM_DIR/stage.XXXXXX"); trap 'rm -rf "$S"' EXIT
-mkdir -p "$S"/{bin,sbin,usr/bin,usr/sbin,lib,lib64,etc,proc,sys,dev,tmp,run,root,payload,lib/modules}
-cp /bin/busybox "$S/bin/busybox"
-for a in $(/bin/busybox --list-full); do
-  [ -e "$S/$a" ] || ln -s /bin/busybox "$S/$a"
-done
+"$HERE/../../scripts/busybox-rootfs.sh" "$S"
+mkdir -p "$S"/{lib,lib64,payload,lib/modules}
 install -m 0755 "$HERE/init" "$S/init"
-printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$S/etc/passwd"
-printf 'root:x:0:\ntty:x:5:\nnogroup:x:65534:\n' >"$S/etc/group"
 echo vm-guest >"$S/etc/hostname"; : >"$S/etc/fstab"
 ln -s /proc/self/mounts "$S/etc/mtab"
 if [ -d "$VM_DIR/kernel/modules" ]; then

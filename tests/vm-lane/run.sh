@@ -23,7 +23,7 @@ mkdir -p "$P/tests/bats" "$P/tests/vm-lane" "$P/scripts" "$P/helpers"
 strip -o "$P/islet" "$BIN" 2>/dev/null || cp "$BIN" "$P/islet"
 cp "$SRC/tests/bats/helpers.bash" "$SRC/tests/bats/requires.bash" "$P/tests/bats/"
 cp "$HERE"/*.bats "$P/tests/vm-lane/"
-cp "$SRC/scripts/make-bundle.sh" "$P/scripts/"
+cp "$SRC/scripts/make-bundle.sh" "$SRC/scripts/busybox-rootfs.sh" "$P/scripts/"
 if [ -d "$SRC/build/tests/helpers" ]; then
   find "$SRC/build/tests/helpers" -maxdepth 1 -type f -perm -u+x -exec cp {} "$P/helpers/" \;
 fi
