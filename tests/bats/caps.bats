@@ -50,7 +50,7 @@ status_field() { echo "$output" | awk -v k="$1:" '$1 == k { print $2 }'; }
 	# islet itself runs with a supplementary group the container must not get.
 	setpriv --groups 4242 "$ISLET" --root "$ROOT" run -d "$CID" >"$BATS_TEST_TMPDIR/run.out" 2>&1 </dev/null
 	pid=$(pid_of "$CID")
-	for i in $(seq 100); do [ "$(cat "/proc/$pid/comm")" = sleep ] && break; sleep 0.05; done
+	for _ in $(seq 100); do [ "$(cat "/proc/$pid/comm")" = sleep ] && break; sleep 0.05; done
 	[ "$(awk '$1 == "CapBnd:" { print $2 }' "/proc/$pid/status")" = 0000000020000420 ]
 	# The supplementary groups are the config's (none), not islet's, whatever
 	# the image's /proc/self/setgroups says.

@@ -27,13 +27,13 @@ resources() { update_config ".linux.resources += $1"; }
 	islet create "$CID"
 	assert_success
 	pid=$(pid_of "$CID")
-	run cat /proc/$pid/cgroup
+	run cat "/proc/$pid/cgroup"
 	assert_line "0::$CGPATH"
 	for h in memory cpu cpuacct cpuset pids blkio devices freezer; do
 		assert_line --regexp "^[0-9]+:$h:$CGPATH\$"
 	done
 	assert_line --regexp "^[0-9]+:name=systemd:$CGPATH\$"
-	grep -qx "$pid" $CG/memory$CGPATH/cgroup.procs
+	grep -qx "$pid" "$CG/memory$CGPATH/cgroup.procs"
 }
 
 @test "memory: limit, reservation, swap, swappiness, OOM killer, kernel ignored" {
@@ -112,7 +112,7 @@ resources() { update_config ".linux.resources += $1"; }
 	islet run -d "$CID"
 	assert_success
 	sleep 2
-	[ "$(awk '/^nr_throttled/{print $2}' $CG/cpu$CGPATH/cpu.stat)" -gt 0 ]
+	[ "$(awk '/^nr_throttled/{print $2}' "$CG/cpu$CGPATH/cpu.stat")" -gt 0 ]
 	# 10% of one cpu: well under the 2 s that passed.
 	[ "$(cgfile cpuacct cpuacct.usage)" -lt 600000000 ]
 }
@@ -149,7 +149,8 @@ resources() { update_config ".linux.resources += $1"; }
 blkio_has_weights() { [ -e $CG/blkio/blkio.weight ] || [ -e $CG/blkio/blkio.bfq.weight ]; }
 
 @test "blockIO: throttles; a weight where CFQ or BFQ runs, else a clear error" {
-	dev=$(cat /sys/block/vda/dev 2>/dev/null || cat "$(ls -d /sys/block/*/dev | head -1)")
+	local disks=(/sys/block/*/dev)
+	dev=$(cat /sys/block/vda/dev 2>/dev/null || cat "${disks[0]}")
 	maj=${dev%:*} min=${dev#*:}
 	resources "{\"blockIO\":{\"weight\":300,
 		\"throttleReadBpsDevice\":[{\"major\":$maj,\"minor\":$min,\"rate\":1048576}],
@@ -170,7 +171,7 @@ blkio_has_weights() { [ -e $CG/blkio/blkio.weight ] || [ -e $CG/blkio/blkio.bfq.
 	islet create "$CID"
 	assert_success
 	if blkio_has_weights; then
-		w=$(cat $CG/blkio$CGPATH/blkio.weight 2>/dev/null || cgfile blkio blkio.bfq.weight)
+		w=$(cat "$CG/blkio$CGPATH/blkio.weight" 2>/dev/null || cgfile blkio blkio.bfq.weight)
 		[[ "$w" == *300* ]]
 	fi
 	[ "$(cgfile blkio blkio.throttle.read_bps_device)" = "$dev 1048576" ]
@@ -268,7 +269,7 @@ blkio_has_weights() { [ -e $CG/blkio/blkio.weight ] || [ -e $CG/blkio/blkio.bfq.
 	[ "$(status_of "$CID")" = paused ]
 	[ "$(cgfile freezer freezer.state)" = FROZEN ]
 	pid=$(pid_of "$CID")
-	a=$(cat /proc/$pid/root/tmp/count); sleep 0.5; b=$(cat /proc/$pid/root/tmp/count)
+	a=$(cat "/proc/$pid/root/tmp/count"); sleep 0.5; b=$(cat "/proc/$pid/root/tmp/count")
 	[ "$a" = "$b" ]
 	islet pause "$CID"
 	assert_failure 1
@@ -280,7 +281,7 @@ blkio_has_weights() { [ -e $CG/blkio/blkio.weight ] || [ -e $CG/blkio/blkio.bfq.
 	assert_success
 	[ "$(status_of "$CID")" = running ]
 	sleep 0.3
-	[ "$(cat /proc/$pid/root/tmp/count)" != "$b" ]
+	[ "$(cat "/proc/$pid/root/tmp/count")" != "$b" ]
 	# A paused container is killed and deleted by delete --force.
 	islet pause "$CID"
 	islet delete --force "$CID"
@@ -335,7 +336,7 @@ blkio_has_weights() { [ -e $CG/blkio/blkio.weight ] || [ -e $CG/blkio/blkio.bfq.
 	islet update --blkio-weight 200 "$CID"
 	if blkio_has_weights; then
 		assert_success
-		w=$(cat $CG/blkio$CGPATH/blkio.weight 2>/dev/null || cgfile blkio blkio.bfq.weight)
+		w=$(cat "$CG/blkio$CGPATH/blkio.weight" 2>/dev/null || cgfile blkio blkio.bfq.weight)
 		[[ "$w" == *200* ]]
 	else
 		assert_failure 1
@@ -432,12 +433,12 @@ blkio_has_weights() { [ -e $CG/blkio/blkio.weight ] || [ -e $CG/blkio/blkio.bfq.
 	islet run -d "$CID"
 	assert_success
 	sleep 0.3
-	[ "$(wc -l <$CG/pids$CGPATH/cgroup.procs)" -eq 3 ]
+	[ "$(wc -l <"$CG/pids$CGPATH/cgroup.procs")" -eq 3 ]
 	islet kill --all "$CID" KILL
 	assert_success
 	wait_status "$CID" stopped
-	for i in $(seq 50); do [ -z "$(cat $CG/pids$CGPATH/cgroup.procs)" ] && break; sleep 0.05; done
-	[ -z "$(cat $CG/pids$CGPATH/cgroup.procs)" ]
+	for _ in $(seq 50); do [ -z "$(cat "$CG/pids$CGPATH/cgroup.procs")" ] && break; sleep 0.05; done
+	[ -z "$(cat "$CG/pids$CGPATH/cgroup.procs")" ]
 	# Without a pid namespace SIGKILL alone sweeps the cgroup (SECURITY.md #34).
 	islet delete "$CID"
 	update_config '.linux.namespaces |= map(select(.type != "pid"))'
@@ -446,8 +447,8 @@ blkio_has_weights() { [ -e $CG/blkio/blkio.weight ] || [ -e $CG/blkio/blkio.bfq.
 	sleep 0.3
 	islet kill "$CID" KILL
 	assert_success
-	for i in $(seq 50); do [ -z "$(cat $CG/pids$CGPATH/cgroup.procs)" ] && break; sleep 0.05; done
-	[ -z "$(cat $CG/pids$CGPATH/cgroup.procs)" ]
+	for _ in $(seq 50); do [ -z "$(cat "$CG/pids$CGPATH/cgroup.procs")" ] && break; sleep 0.05; done
+	[ -z "$(cat "$CG/pids$CGPATH/cgroup.procs")" ]
 }
 
 @test "SIGKILL of islet during create: delete --force cleans every hierarchy (SECURITY.md #33)" {
@@ -456,11 +457,11 @@ blkio_has_weights() { [ -e $CG/blkio/blkio.weight ] || [ -e $CG/blkio/blkio.bfq.
 	for stage in after-state-dir after-cgroup; do
 		ISLET_TEST_PAUSE_AT=$stage "$ISLET" --root "$ROOT" create "$CID" >/dev/null 2>&1 &
 		p=$!
-		for i in $(seq 200); do [ "$(awk '{print $3}' /proc/$p/stat 2>/dev/null)" = T ] && break; sleep 0.05; done
+		for _ in $(seq 200); do [ "$(awk '{print $3}' /proc/$p/stat 2>/dev/null)" = T ] && break; sleep 0.05; done
 		[ "$(awk '{print $3}' /proc/$p/stat)" = T ]
 		kill -9 $p
 		wait $p || true
-		[ "$stage" = after-state-dir ] || [ -d $CG/memory$CGPATH ]
+		[ "$stage" = after-state-dir ] || [ -d "$CG/memory$CGPATH" ]
 		islet delete --force "$CID"
 		assert_success
 		[ -z "$(leaked_cgroups)" ]
@@ -471,26 +472,26 @@ blkio_has_weights() { [ -e $CG/blkio/blkio.weight ] || [ -e $CG/blkio/blkio.bfq.
 }
 
 @test "a non-empty or frozen pre-existing cgroup is refused and left alone (SECURITY.md #36)" {
-	mkdir -p $CG/pids$CGPATH
+	mkdir -p "$CG/pids$CGPATH"
 	sleep 100 &
 	sl=$!
-	echo $sl >$CG/pids$CGPATH/cgroup.procs
+	echo $sl >"$CG/pids$CGPATH/cgroup.procs"
 	set_args true
 	islet create "$CID"
 	assert_failure 1
 	assert_output --partial "container's cgroup is not empty: 1 process(es) found"
-	grep -qx $sl $CG/pids$CGPATH/cgroup.procs
+	grep -qx $sl "$CG/pids$CGPATH/cgroup.procs"
 	echo $sl >$CG/pids/cgroup.procs
 	kill $sl
-	rmdir $CG/pids$CGPATH
-	mkdir -p $CG/freezer$CGPATH
-	echo FROZEN >$CG/freezer$CGPATH/freezer.state
+	rmdir "$CG/pids$CGPATH"
+	mkdir -p "$CG/freezer$CGPATH"
+	echo FROZEN >"$CG/freezer$CGPATH/freezer.state"
 	islet create "$CID"
 	assert_failure 1
 	assert_output --partial "frozen"
-	[ "$(cat $CG/freezer$CGPATH/freezer.state)" = FROZEN ]
-	echo THAWED >$CG/freezer$CGPATH/freezer.state
-	rmdir $CG/freezer$CGPATH
+	[ "$(cat "$CG/freezer$CGPATH/freezer.state")" = FROZEN ]
+	echo THAWED >"$CG/freezer$CGPATH/freezer.state"
+	rmdir "$CG/freezer$CGPATH"
 }
 
 @test "cgroupsPath cannot climb out of its parent (SECURITY.md #18)" {
@@ -502,7 +503,7 @@ blkio_has_weights() { [ -e $CG/blkio/blkio.weight ] || [ -e $CG/blkio/blkio.bfq.
 	# Relative: under islet's own cgroup in each hierarchy, never above it.
 	self_mem=$(awk -F: '$2=="memory"{print $3}' /proc/self/cgroup)
 	[ -d "$CG/memory${self_mem%/}/$ID_PREFIX-x" ]
-	grep -q ":memory:${self_mem%/}/$ID_PREFIX-x\$" /proc/$pid/cgroup
+	grep -q ":memory:${self_mem%/}/$ID_PREFIX-x\$" "/proc/$pid/cgroup"
 	islet delete -f "$CID"
 	[ -z "$(leaked_cgroups)" ]
 }

@@ -124,8 +124,9 @@ load helpers
 	run_file "$ISLET" --root "$ROOT" --log "$log" --log-format json create "$CID"
 	assert_success
 	assert_output ""
-	for cmd in start "kill $CID 0" pause resume; do
-		run_file "$ISLET" --root "$ROOT" --log "$log" --log-format json $cmd $([ "$cmd" = "kill $CID 0" ] || echo "$CID")
+	for cmd in "start $CID" "kill $CID 0" "pause $CID" "resume $CID"; do
+		read -ra argv <<<"$cmd"
+		run_file "$ISLET" --root "$ROOT" --log "$log" --log-format json "${argv[@]}"
 		assert_success
 		assert_output ""
 	done

@@ -46,7 +46,10 @@ setup_file() {
 }
 
 teardown_file() {
-	[ -n "${CTRD:-}" ] && [ -e "$CTRD/containerd.pid" ] || { rm -rf "${CLIENT_TMP:-/nonexistent}"; return 0; }
+	if [ -z "${CTRD:-}" ] || [ ! -e "$CTRD/containerd.pid" ]; then
+		rm -rf "${CLIENT_TMP:-/nonexistent}"
+		return 0
+	fi
 	local pid t s
 	for t in $(c task ls -q 2>/dev/null); do
 		c task kill -a -s SIGKILL "$t" >/dev/null 2>&1 || true
@@ -61,7 +64,7 @@ teardown_file() {
 	kill -9 "$pid" 2>/dev/null || true
 	# Shims of tasks that could not be removed: each recorded its own pid.
 	for s in "$CTRD"/state/io.containerd.runtime.v2.task/"$NS"/*/shim.pid; do
-		[ -e "$s" ] && kill -9 "$(cat "$s")" 2>/dev/null || true
+		if [ -e "$s" ]; then kill -9 "$(cat "$s")" 2>/dev/null || true; fi
 	done
 	# Snapshots left mounted by a task that could not be removed.
 	awk -v d="$CLIENT_TMP" 'index($5, d) == 1 {print $5}' /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l
@@ -70,7 +73,7 @@ teardown_file() {
 	# container's directory, the namespace's is left (as with runc).
 	local d
 	for d in /sys/fs/cgroup/*/"$NS" /sys/fs/cgroup/"$NS"; do
-		[ -d "$d" ] && rmdir "$d" 2>/dev/null || true
+		if [ -d "$d" ]; then rmdir "$d" 2>/dev/null || true; fi
 	done
 	rm -rf "$CLIENT_TMP"
 }
@@ -107,8 +110,7 @@ build_image_archive() {
 task_status() { c task ls | awk -v id="$1" '$1 == id {print $3}'; }
 
 wait_task_status() {
-	local i
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		[ "$(task_status "$1")" = "$2" ] && return 0
 		sleep 0.1
 	done
@@ -127,7 +129,7 @@ teardown() {
 		[ -z "$cg" ] || problems+="cgroups left: $cg\n"
 	done
 	if [ -n "$problems" ]; then
-		printf "leak audit failed:\n$problems" >&2
+		printf 'leak audit failed:\n%b' "$problems" >&2
 		return 1
 	fi
 }
@@ -150,7 +152,7 @@ teardown() {
 		out_runc=$(c run --rm "$IMG" "$(name r)" "$cmd" 2>&1) && return 1
 		echo "islet: $out_islet"
 		echo "runc:  $out_runc"
-		[ "$(sed 's/islet/RUNTIME/g' <<<"$out_islet")" = "$(sed 's/runc/RUNTIME/g' <<<"$out_runc")" ]
+		[ "${out_islet//islet/RUNTIME}" = "${out_runc//runc/RUNTIME}" ]
 	done
 	run crun --rm "$IMG" "$(name i)" /nonexistent
 	assert_failure 1
@@ -243,7 +245,7 @@ teardown() {
 	pid=$(c task ls | awk -v id="$t" '$1 == id {print $2}')
 	run c task ps "$t"
 	assert_success
-	assert_line --regexp "^$pid[[:space:]]"
+	assert_line --regexp "^${pid}[[:space:]]"
 }
 
 @test "ctr task exec, and exec --tty" {
@@ -269,7 +271,7 @@ teardown() {
 		b=$(c task exec --exec-id x "$t-runc" "$cmd" 2>&1) && return 1
 		echo "islet: $a"
 		echo "runc:  $b"
-		[ "$(sed "s/$t/ID/g" <<<"$a")" = "$(sed "s/$t-runc/ID/g" <<<"$b")" ]
+		[ "${a//"$t"/ID}" = "${b//"$t-runc"/ID}" ]
 	done
 	run script -qec "ctr --address $CTRD/containerd.sock -n $NS task exec -t --exec-id e4 $t tty" /dev/null
 	assert_success
@@ -289,7 +291,7 @@ teardown() {
 	run c task exec --exec-id "$t-x" "$t" sh -c 'id -u; stat -c %u:%g /bin/busybox; echo hi >/root/new'
 	assert_success
 	assert_output "$(printf '0\n0:0')"
-	upper=$(grep " [^ ]*/$NS/$t/rootfs .* - overlay " /proc/self/mountinfo | tr ', ' '\n\n' | sed -n 's/^upperdir=//p')
+	upper=$(grep " [^ ]*/$NS/$t/rootfs .* - overlay " /proc/self/mountinfo | tr ', ' '\n' | sed -n 's/^upperdir=//p')
 	[ -n "$upper" ]
 	[ "$(stat -c %u:%g "$upper/root/new")" = 0:0 ]
 	run "$ISLET" --root "$STATE_ROOT" state "$t"
@@ -298,7 +300,7 @@ teardown() {
 
 @test "containerd loads the CRI runtime entry islet ships" {
 	# The CRI plugin prints its whole configuration when it starts.
-	run grep -o "islet:{Type:io.containerd.runc.v2[^}]*BinaryName:$ISLET[^]]*" "$CTRD/containerd.log"
+	run grep -o "islet:{Type:io.containerd.runc.v2[^}]*BinaryName:${ISLET}[^]]*" "$CTRD/containerd.log"
 	assert_success
 	assert_output --partial 'Root:/run/containerd/islet'
 	# islet's annotations reach the runtime through CRI.

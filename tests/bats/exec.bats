@@ -15,14 +15,14 @@ setup() {
 @test "exec joins every namespace and the cgroups of the container" {
 	islet exec "$CID" sh -c 'for n in cgroup ipc mnt net pid uts; do readlink /proc/self/ns/$n; done'
 	assert_success
-	expected=$(for n in cgroup ipc mnt net pid uts; do readlink /proc/$INIT/ns/$n; done)
+	expected=$(for n in cgroup ipc mnt net pid uts; do readlink "/proc/$INIT/ns/$n"; done)
 	assert_output "$expected"
 	islet exec -d --pid-file "$BATS_TEST_TMPDIR/exec.pid" "$CID" sleep 100
 	assert_success
 	epid=$(cat "$BATS_TEST_TMPDIR/exec.pid")
 	[[ "$epid" =~ ^[0-9]+$ ]]
 	# Same cgroups on every hierarchy as the init.
-	diff <(cat /proc/$INIT/cgroup) <(cat /proc/$epid/cgroup)
+	diff <(cat "/proc/$INIT/cgroup") <(cat "/proc/$epid/cgroup")
 	# A pid inside the container's pid namespace.
 	islet exec "$CID" sh -c 'ps -o args | grep -c "^sleep 100$"'
 	assert_output --partial 1

@@ -29,6 +29,7 @@ _template_rootfs() {
 }
 
 # Per-test setup: ROOT, BUNDLE, CID (a fresh container id), CANARY.
+# shellcheck disable=SC2034 # CID is the tests'
 setup_common() {
 	requires root
 	ROOT="$BATS_TEST_TMPDIR/state"
@@ -45,15 +46,17 @@ setup_common() {
 	mkdir -p "$CANARY/dir"
 	echo canary >"$CANARY/file"
 	CANARY_SUM=$(cd "$CANARY" && find . -printf '%p %y %m %s\n' | sort | sha256sum)
-	cd "$BUNDLE"
+	cd "$BUNDLE" || return
 }
 
 # Like bats' `run` (sets $status, $output, $lines), but through a file with
 # stdin from /dev/null, for commands that may leave a container holding their
-# stdout (a pipe would never see EOF).
+# stdout (a pipe would never see EOF). regressions.bats's fd audit knows
+# the file's name.
+# shellcheck disable=SC2034 # lines is the tests'
 run_file() {
 	local out
-	out=$(mktemp -p "$BATS_TEST_TMPDIR" run-out.XXXXXX)
+	out=$(mktemp -p "$BATS_TEST_TMPDIR" islet-out.XXXXXX)
 	status=0
 	"$@" >"$out" 2>&1 </dev/null || status=$?
 	output=$(cat "$out")
@@ -70,19 +73,12 @@ install_helper() { cp "$ISLET_HELPERS/$1" "$BUNDLE/rootfs/bin/$1"; }
 # pipe: a detached container inherits islet's stdio and would hold a pipe
 # open forever. Its own later output lands in that file, not in $output.
 islet() {
-	local out
-	out=$(mktemp -p "$BATS_TEST_TMPDIR" islet-out.XXXXXX)
-	status=0
 	# As containerd and podman call it: JSON errors in --log, and the bare
 	# message on stderr.
-	"$ISLET" --root "$ROOT" --log "$BATS_TEST_TMPDIR/islet.log" --log-format json "$@" \
-		>"$out" 2>&1 </dev/null || status=$?
-	output=$(cat "$out")
-	lines=()
-	[ -z "$output" ] || mapfile -t lines <<<"$output"
+	run_file "$ISLET" --root "$ROOT" --log "$BATS_TEST_TMPDIR/islet.log" --log-format json "$@"
 	if [ -n "${ISLET_TEST_VERBOSE:-}" ]; then
 		echo "# islet $* -> $status" >&3
-		[ -z "$output" ] || echo "$output" | sed 's/^/#   /' >&3
+		[ -z "$output" ] || echo "#   ${output//$'\n'/$'\n'#   }" >&3
 	fi
 	return 0
 }
@@ -111,8 +107,7 @@ pid_of() { "$ISLET" --root "$ROOT" state "$1" | jq -r .pid; }
 
 # Waits (up to ~5 s) until container $1 has status $2.
 wait_status() {
-	local i
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		[ "$(status_of "$1" 2>/dev/null)" = "$2" ] && return 0
 		sleep 0.05
 	done
@@ -131,8 +126,9 @@ teardown_common() {
 	cd /
 	local id
 	if [ -d "$ROOT" ]; then
-		for id in $(ls "$ROOT" 2>/dev/null); do
-			"$ISLET" --root "$ROOT" delete --force "$id" >/dev/null 2>&1 || true
+		for id in "$ROOT"/*; do
+			[ -e "$id" ] || continue
+			"$ISLET" --root "$ROOT" delete --force "${id##*/}" >/dev/null 2>&1 || true
 		done
 	fi
 	local problems=""
@@ -155,7 +151,7 @@ teardown_common() {
 		problems+="the canary changed: $(ls -laR "$CANARY")\n"
 	fi
 	if [ -n "$problems" ]; then
-		printf "leak audit failed:\n$problems" >&2
+		printf 'leak audit failed:\n%b' "$problems" >&2
 		return 1
 	fi
 }

@@ -29,7 +29,7 @@ userns() {
 
 # idmount SOURCE DEST UID_C:H:S GID_C:H:S [extra options as JSON array]
 idmount() {
-	local u g
+	local uc uh us gc gh gs
 	IFS=: read -r uc uh us <<<"$3"
 	IFS=: read -r gc gh gs <<<"$4"
 	update_config --arg s "$1" --arg d "$2" --argjson o "${5:-[\"bind\"]}" \
@@ -45,7 +45,7 @@ idmount() {
 	set_args sh -c 'stat -c =%u=%g= /mnt/one/foo.txt; touch /mnt/one/new; grep " /mnt/one " /proc/self/mountinfo'
 	islet run "$CID"
 	assert_success
-	assert_line =0=0=
+	assert_line "=0=0="
 	assert_output --regexp ' /mnt/one [^ ]*idmapped'
 	[ "$(stat -c %u:%g "$SRC/one/new")" = 0:0 ]
 }
@@ -55,7 +55,7 @@ idmount() {
 	set_args sh -c 'stat -c =%u=%g= /mnt/one/foo.txt; touch /mnt/one/x 2>&1; true'
 	islet run "$CID"
 	assert_success
-	assert_line =100000=100000=
+	assert_line "=100000=100000="
 	# Root is unmapped on that mount: it cannot create files there.
 	assert_output --partial "Value too large for defined data type"
 }

@@ -31,7 +31,7 @@ teardown() {
 	teardown_common
 }
 
-blocks_in_use() { ls "$REGISTRY" 2>/dev/null | grep -c '^block-' || true; }
+blocks_in_use() { find "$REGISTRY" -maxdepth 1 -name 'block-*' 2>/dev/null | wc -l; }
 host_uid0() { awk '$1 == 0 {print $2}' "/proc/$1/uid_map"; }
 
 @test "two isolated containers get disjoint host IDs, and both see the image's files owned by root" {
@@ -200,7 +200,7 @@ host_uid0() { awk '$1 == 0 {print $2}' "/proc/$1/uid_map"; }
 			# longer its child, is found through the saved state.
 			init=$("$ISLET" --root "$ROOT" state "$CID" 2>/dev/null | jq -r '.pid // empty')
 			for p in $runner $(pgrep -P $runner 2>/dev/null) $init; do
-				[ "$(cat /proc/$p/comm 2>/dev/null)" = islet-paused ] && stopped=$p
+				[ "$(cat "/proc/$p/comm" 2>/dev/null)" = islet-paused ] && stopped=$p
 			done
 			[ -n "$stopped" ] && break
 			sleep 0.02

@@ -22,7 +22,7 @@ load helpers
 	assert_success
 	assert_output ""
 	wait_status "$CID" running
-	for i in $(seq 50); do [ -e "/proc/$pid/root/tmp/marker" ] && break; sleep 0.05; done
+	for _ in $(seq 50); do [ -e "/proc/$pid/root/tmp/marker" ] && break; sleep 0.05; done
 	run cat "/proc/$pid/root/tmp/marker"
 	assert_output started
 	[ "$(pid_of "$CID")" = "$pid" ]

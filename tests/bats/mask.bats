@@ -24,5 +24,5 @@ load helpers
 	islet run "$CID"
 	assert_output --partial "Read-only file system"
 	assert_output --regexp "[Pp]ermission denied"
-	assert_line done
+	assert_line "done"
 }

@@ -9,7 +9,7 @@ load helpers
 	host_sock="$BATS_TEST_TMPDIR/host-notify.sock"
 	"$ISLET_HELPERS/notify_listener" "$host_sock" "$BATS_TEST_TMPDIR/notify.log" &
 	listener=$!
-	for i in $(seq 100); do [ -S "$host_sock" ] && break; sleep 0.02; done
+	for _ in $(seq 100); do [ -S "$host_sock" ] && break; sleep 0.02; done
 	NOTIFY_SOCKET="$host_sock" islet create "$CID"
 	assert_success
 	# The container sees its own socket path, bound read-only.
@@ -20,7 +20,7 @@ load helpers
 	assert_line READY=1
 	assert_line "MAINPID=$(pid_of "$CID")"
 	assert_line BARRIER=1
-	tr '\0' '\n' </proc/$(pid_of "$CID")/environ | grep -qx NOTIFY_SOCKET=/run/notify/notify.sock
+	tr '\0' '\n' <"/proc/$(pid_of "$CID")/environ" | grep -qx NOTIFY_SOCKET=/run/notify/notify.sock
 	islet exec "$CID" grep " /run/notify " /proc/self/mountinfo
 	assert_output --regexp ' /run/notify ro,nosuid,nodev,noexec'
 }

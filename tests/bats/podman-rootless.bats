@@ -79,7 +79,7 @@ teardown() {
 		[ ! -e "$RL_XDG/islet/$id" ] || problems+="islet state left: $RL_XDG/islet/$id\n"
 	done
 	if [ -n "$problems" ]; then
-		printf "leak audit failed:\n$problems" >&2
+		printf 'leak audit failed:\n%b' "$problems" >&2
 		return 1
 	fi
 }

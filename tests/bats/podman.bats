@@ -47,7 +47,7 @@ teardown() {
 		[ -z "$cg" ] || problems+="cgroups left: $cg\n"
 	done
 	if [ -n "$problems" ]; then
-		printf "leak audit failed:\n$problems" >&2
+		printf 'leak audit failed:\n%b' "$problems" >&2
 		return 1
 	fi
 }
@@ -329,10 +329,10 @@ teardown() {
 }
 
 @test "podman restart policy on-failure restarts the container" {
-	local c i
+	local c
 	c=$(name rp)
 	pm run -d --name "$c" --restart on-failure:2 "$IMG" sh -c 'sleep 0.3; exit 1'
-	for i in $(seq 200); do
+	for _ in $(seq 200); do
 		[ "$(podman inspect --format '{{.RestartCount}} {{.State.Status}}' "$c")" = "2 exited" ] && break
 		sleep 0.1
 	done

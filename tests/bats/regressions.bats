@@ -49,7 +49,7 @@ load helpers
 	exec 7<&-
 	assert_success
 	pid=$(pid_of "$CID")
-	for fd in /proc/$pid/fd/*; do
+	for fd in "/proc/$pid/fd/"*; do
 		t=$(readlink "$fd")
 		case "$t" in
 			/dev/null|pipe:*|socket:*|anon_inode:*|/dev/pts/*|*/islet-out.*|*/islet.log) ;;
@@ -83,8 +83,8 @@ load helpers
 	refute_output --partial "$ISLET"
 	islet start "$CID"
 	# After start, /proc/<init>/exe is the program, not islet.
-	[ "$(readlink /proc/$init/exe)" = /bin/busybox ]
-	for i in $(seq 20); do islet exec "$CID" true; done
+	[ "$(readlink "/proc/$init/exe")" = /bin/busybox ]
+	for _ in $(seq 20); do islet exec "$CID" true; done
 	[ "$(sha256sum "$ISLET" | cut -d' ' -f1)" = "$before" ]
 }
 
@@ -146,7 +146,7 @@ load helpers
 	SOCK="$BATS_TEST_TMPDIR/tty.sock"
 	"$ISLET_HELPERS/recvtty" "$SOCK" "$BATS_TEST_TMPDIR/tty.log" &
 	recv=$!
-	for i in $(seq 100); do [ -S "$SOCK" ] && break; sleep 0.02; done
+	for _ in $(seq 100); do [ -S "$SOCK" ] && break; sleep 0.02; done
 	# No devpts at /dev/pts: the container has no pty of its own, so the
 	# console refuses instead of following the image's symlinks.
 	islet create --console-socket "$SOCK" "$CID"
@@ -205,16 +205,16 @@ load helpers
 	runner=$!
 	# Find the stopped joining process (state T, in the container's pid namespace).
 	joiner=""
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		for p in $(pgrep -P "$runner" 2>/dev/null); do
-			[ "$(awk '{print $3}' /proc/$p/stat)" = T ] && joiner=$p
+			[ "$(awk '{print $3}' "/proc/$p/stat")" = T ] && joiner=$p
 		done
 		[ -n "$joiner" ] && break
 		sleep 0.05
 	done
 	[ -n "$joiner" ]
 	# From inside the container, its fds and exe are out of reach.
-	cpid=$(grep NSpid /proc/$joiner/status | awk '{print $NF}')
+	cpid=$(grep NSpid "/proc/$joiner/status" | awk '{print $NF}')
 	islet exec "$CID" sh -c "for f in /proc/$cpid/fd/*; do readlink \$f || echo denied; done; cat /proc/$cpid/exe >/dev/null 2>&1; echo rc=\$?"
 	refute_output --regexp '^/'
 	assert_line denied
@@ -231,7 +231,7 @@ load helpers
 	assert_success
 	init=$(pid_of "$CID")
 	# What the container could reach is a sealed memfd, not the installed file.
-	exe=$(readlink /proc/$init/exe)
+	exe=$(readlink "/proc/$init/exe")
 	[[ "$exe" == "/memfd:islet (deleted)" ]]
 	islet exec "$CID" sh -c 'readlink /proc/1/exe; echo x >>/proc/1/exe; echo rc=$?'
 	assert_line "/memfd:islet (deleted)"

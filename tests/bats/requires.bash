@@ -20,11 +20,13 @@ requires() {
 		root)
 			[ "$(id -u)" = 0 ] || skip "requires root: the tests run islet as root" ;;
 		hybrid)
-			[ -d /sys/fs/cgroup/unified ] && [ -d /sys/fs/cgroup/memory ] ||
-				skip "requires hybrid: cgroup v1 controllers and /sys/fs/cgroup/unified (pure v2: tests/vm-lane)" ;;
+			if [ ! -d /sys/fs/cgroup/unified ] || [ ! -d /sys/fs/cgroup/memory ]; then
+				skip "requires hybrid: cgroup v1 controllers and /sys/fs/cgroup/unified (pure v2: tests/vm-lane)"
+			fi ;;
 		v2)
-			grep -q '^cgroup2 /sys/fs/cgroup cgroup2 ' /proc/mounts && ! grep -q ' cgroup ' /proc/mounts ||
-				skip "requires v2: a pure cgroup v2 host (tests/vm-lane boots one)" ;;
+			if ! grep -q '^cgroup2 /sys/fs/cgroup cgroup2 ' /proc/mounts || grep -q ' cgroup ' /proc/mounts; then
+				skip "requires v2: a pure cgroup v2 host (tests/vm-lane boots one)"
+			fi ;;
 		hugetlb_v2)
 			grep -qw hugetlb /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null ||
 				skip "requires hugetlb_v2: no hugetlb controller on the unified hierarchy" ;;

@@ -15,7 +15,7 @@ setup() {
 	islet run -d "$CID"
 	assert_success
 	pid=$(pid_of "$CID")
-	for i in $(seq 100); do [ "$(cat "/proc/$pid/comm")" = sleep ] && break; sleep 0.05; done
+	for _ in $(seq 100); do [ "$(cat "/proc/$pid/comm")" = sleep ] && break; sleep 0.05; done
 	# /proc/<pid>/stat after the command name: field 19 nice, field 41 policy.
 	stat=$(sed 's/^.*) //' "/proc/$pid/stat")
 	[ "$(echo "$stat" | awk '{ print $17 }')" = 7 ]

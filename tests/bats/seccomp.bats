@@ -166,7 +166,7 @@ start_agent() {
 	mkdir -p "$AGENT_DIR"
 	"$ISLET_HELPERS/seccomp_listener" "$AGENT_SOCK" "$AGENT_DIR" "$1" 3>&- &
 	AGENT_PID=$!
-	for i in $(seq 100); do [ -e "$AGENT_DIR/ready" ] && break; sleep 0.05; done
+	for _ in $(seq 100); do [ -e "$AGENT_DIR/ready" ] && break; sleep 0.05; done
 	[ -e "$AGENT_DIR/ready" ]
 	update_config --arg sock "$AGENT_SOCK" '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
 		"listenerPath": $sock, "listenerMetadata": "islet-test-metadata",

@@ -11,15 +11,14 @@ RECVTTY="$ISLET_HELPERS/recvtty"
 start_recvtty() {
 	SOCK="$BATS_TEST_TMPDIR/tty.sock"
 	TTYLOG="$BATS_TEST_TMPDIR/tty.log"
-	"$RECVTTY" "$SOCK" "$TTYLOG" "$@" &
+	"$RECVTTY" "$SOCK" "$TTYLOG" &
 	RECV_PID=$!
-	for i in $(seq 100); do [ -S "$SOCK" ] && return 0; sleep 0.02; done
+	for _ in $(seq 100); do [ -S "$SOCK" ] && return 0; sleep 0.02; done
 	return 1
 }
 
 wait_recvtty() {
-	local i
-	for i in $(seq 100); do kill -0 "$RECV_PID" 2>/dev/null || break; sleep 0.05; done
+	for _ in $(seq 100); do kill -0 "$RECV_PID" 2>/dev/null || break; sleep 0.05; done
 	kill "$RECV_PID" 2>/dev/null || true
 	wait "$RECV_PID" 2>/dev/null || true
 }

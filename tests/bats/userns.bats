@@ -20,7 +20,7 @@ load helpers
 	run cat "/proc/$pid/gid_map"
 	assert_output --regexp '^ +0 +200000 +65536$'
 	# Container root is host 100000; it is root inside.
-	[ "$(stat -c %u /proc/$pid)" = 100000 ]
+	[ "$(stat -c %u "/proc/$pid")" = 100000 ]
 	islet exec "$CID" id -u
 	assert_output 0
 	islet exec "$CID" sh -c 'ls -ln /dev/null | awk "{print \$3}"'
