@@ -17,14 +17,24 @@ source "$(dirname "${BASH_SOURCE[0]}")/requires.bash"
 ISLET=${ISLET:-islet}
 ISLET_HELPERS=${ISLET_HELPERS:-$BATS_TEST_DIRNAME/../../build/tests/helpers}
 
-# The busybox rootfs every bundle starts from: built once per run.
+# The busybox rootfs every bundle starts from: built once per run. If that
+# fails, every test fails at once instead of waiting for it.
 _template_rootfs() {
 	local t="$BATS_RUN_TMPDIR/template"
 	if mkdir "$t.lock" 2>/dev/null; then
-		"$BATS_TEST_DIRNAME/../../scripts/make-bundle.sh" "$t" "$ISLET" >/dev/null
-		touch "$t.ready"
+		if "$BATS_TEST_DIRNAME/../../scripts/make-bundle.sh" "$t" "$ISLET" >/dev/null; then
+			touch "$t.ready"
+		else
+			touch "$t.failed"
+		fi
 	fi
-	while [ ! -e "$t.ready" ]; do sleep 0.05; done
+	while [ ! -e "$t.ready" ]; do
+		if [ -e "$t.failed" ]; then
+			echo "the template bundle (scripts/make-bundle.sh) could not be built" >&2
+			return 1
+		fi
+		sleep 0.05
+	done
 	echo "$t"
 }
 
@@ -146,8 +156,9 @@ teardown_common() {
 		problems+="mounts left: $(grep "$BATS_TEST_TMPDIR" /proc/self/mountinfo)\n"
 	fi
 	local sum
-	sum=$(cd "$CANARY" && find . -printf '%p %y %m %s\n' | sort | sha256sum)
-	if [ "$sum" != "$CANARY_SUM" ]; then
+	# (No canary when setup failed before making it.)
+	sum=$([ -z "${CANARY_SUM:-}" ] || { cd "$CANARY" && find . -printf '%p %y %m %s\n' | sort | sha256sum; })
+	if [ "$sum" != "${CANARY_SUM:-}" ]; then
 		problems+="the canary changed: $(ls -laR "$CANARY")\n"
 	fi
 	if [ -n "$problems" ]; then
