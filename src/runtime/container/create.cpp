@@ -170,7 +170,7 @@ void Creation::read_input() {
     spec::throw_problems("config.json", spec::validate_config(config_));
     mounts_ = plan_mounts(config_);
     host_checks(config_, mounts_, o_);
-    host::reexec_sealed(config_, config_.process ? &*config_.process : nullptr);
+    host::reexec_sealed();
     rootfs_ = host::resolve_rootfs(o_.bundle, config_.root->path);
     // Isolated user namespaces (ISOLATION.md §3): decided before the
     // namespace plan and the security plan, which they change.

@@ -168,7 +168,7 @@ void Joining::load() {
         throw sys::Error("cannot exec in a paused container (use --ignore-paused to override)");
     cfg_ = c_->config();
     process_ = build_process(o_, cfg_);
-    host::reexec_sealed(cfg_, &process_);
+    host::reexec_sealed();
     launch::check_terminal_flags(process_.terminal, o_.detach, o_.console_socket);
     launch::check_preserved_fds(3, o_.preserve_fds);
 }
