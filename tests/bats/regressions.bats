@@ -336,3 +336,57 @@ _race_wait() {
 	assert_output --partial "/proc/sys/net/core/somaxconn is not procfs"
 	[ ! -e "$ROOT/$CID" ]
 }
+
+@test "issue 10: a mount through an image symlink into /proc/sys is checked where it lands" {
+	# runc 1.1.5 refuses the same config: "... cannot be mounted because it
+	# is inside /proc" (checkProcMount runs on the securejoin'd path).
+	ln -s /proc/sys/kernel "$BUNDLE/rootfs/to-sys"
+	update_config '.mounts += [{"destination": "/to-sys", "type": "tmpfs", "source": "tmpfs"}]'
+	islet run "$CID"
+	assert_failure 1
+	assert_output --partial "/proc/sys/kernel cannot be mounted because it is inside /proc"
+	ln -s /proc "$BUNDLE/rootfs/to-proc"
+	update_config '.mounts[-1].destination = "/to-proc"'
+	islet run "$CID"
+	assert_failure 1
+	assert_output --partial "/proc cannot be mounted because it is not of type proc"
+	# An allowed file (lxcfs) stays allowed through a symlink too.
+	ln -s /proc/uptime "$BUNDLE/rootfs/uptime-link"
+	echo "1.00 1.00" >"$BATS_TEST_TMPDIR/uptime"
+	update_config --arg s "$BATS_TEST_TMPDIR/uptime" '.mounts[-1] = {"destination": "/uptime-link", "type": "bind", "source": $s, "options": ["bind"]}'
+	set_args cat /proc/uptime
+	islet run "$CID"
+	assert_success
+	assert_output "1.00 1.00"
+}
+
+@test "issue 10: an image /etc/passwd that is a FIFO is refused, not waited on" {
+	# runc 1.1.5 blocks for ever opening it; islet refuses without blocking.
+	rm -f "$BUNDLE/rootfs/etc/passwd"
+	mkfifo "$BUNDLE/rootfs/etc/passwd"
+	update_config '.process.env = ["PATH=/bin"]'
+	set_args true
+	run_file timeout 20 "$ISLET" --root "$ROOT" run "$CID"
+	[ "$status" -ne 124 ]
+	assert_failure 1
+	assert_output --partial "/etc/passwd in the container is not a regular file"
+	# With HOME set islet does not read it at all.
+	update_config '.process.env = ["PATH=/bin", "HOME=/root"]'
+	islet run "$CID"
+	assert_success
+}
+
+@test "issue 10: a state.json over the size limit is refused before it is read" {
+	set_args sleep 1000
+	islet create "$CID"
+	assert_success
+	cp "$ROOT/$CID/state.json" "$BATS_TEST_TMPDIR/state.json"
+	truncate -s 80M "$ROOT/$CID/state.json"
+	run_file /usr/bin/time -f 'maxrss=%M' "$ISLET" --root "$ROOT" state "$CID"
+	assert_failure
+	assert_output --partial "state.json: document is 83886080 bytes, larger than the 67108864-byte limit"
+	# Read whole, 80 MiB would be at least 80000 KiB resident.
+	rss=$(sed -n 's/^maxrss=//p' <<<"$output")
+	cp "$BATS_TEST_TMPDIR/state.json" "$ROOT/$CID/state.json"
+	[ "$rss" -lt 40000 ]
+}

@@ -36,7 +36,6 @@
 #include "runtime/process/sealed_exe.hpp"
 #include "runtime/process/sync.hpp"
 #include "runtime/process/test_hooks.hpp"
-#include "spec/json_gate.hpp"
 #include "spec/names.hpp"
 #include "spec/parse.hpp"
 #include "spec/validate.hpp"
@@ -478,12 +477,7 @@ std::string read_config_text(const std::string& bundle) {
     } catch (const sys::Error& e) {
         throw sys::Error("failed to load config.json: " + e.message(), e.code());
     }
-    struct stat st = sys::fstat_fd(f.get(), path);
-    if (!S_ISREG(st.st_mode)) throw sys::Error(path + ": not a regular file");
-    if (static_cast<std::size_t>(st.st_size) > spec::kMaxDocumentBytes)
-        throw sys::Error(path + ": document is " + std::to_string(st.st_size) + " bytes, larger than the " +
-                         std::to_string(spec::kMaxDocumentBytes) + "-byte limit");
-    return sys::read_all(f.get());
+    return read_document(f.get(), path);
 }
 
 Created create_container(const CreateOptions& o) {

@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 
+#include "spec/json_gate.hpp"
 #include "spec/parse.hpp"
 #include "sys/dir.hpp"
 #include "sys/error.hpp"
@@ -29,6 +30,15 @@ void lock_fd(int fd, const std::string& what) {
 }
 
 }  // namespace
+
+std::string read_document(int fd, const std::string& path) {
+    struct stat st = sys::fstat_fd(fd, path);
+    if (!S_ISREG(st.st_mode)) throw sys::Error(path + ": not a regular file");
+    if (static_cast<std::size_t>(st.st_size) > spec::kMaxDocumentBytes)
+        throw sys::Error(path + ": document is " + std::to_string(st.st_size) + " bytes, larger than the " +
+                         std::to_string(spec::kMaxDocumentBytes) + "-byte limit");
+    return sys::read_all(fd);
+}
 
 void validate_container_id(const std::string& id) {
     if (id.empty()) throw sys::Error("container id cannot be empty");
@@ -150,14 +160,14 @@ void ContainerDir::write_record(const spec::ContainerRecord& r) const { write_at
 std::optional<spec::ContainerRecord> ContainerDir::read_record() const {
     sys::UniqueFd f = sys::open_at_if_exists(fd_.get(), kRecordFile, O_RDONLY | O_NOFOLLOW);
     if (!f) return std::nullopt;
-    return spec::record_from_json(sys::read_all(f.get()), path_ + "/" + kRecordFile);
+    return spec::record_from_json(read_document(f.get(), path_ + "/" + kRecordFile), path_ + "/" + kRecordFile);
 }
 
 void ContainerDir::write_config(const std::string& text) const { write_atomic(kConfigFile, text); }
 
 std::string ContainerDir::read_config() const {
     sys::UniqueFd f = sys::open_at(fd_.get(), kConfigFile, O_RDONLY | O_NOFOLLOW);
-    return sys::read_all(f.get());
+    return read_document(f.get(), path_ + "/" + kConfigFile);
 }
 
 spec::Config ContainerDir::config() const { return spec::parse_config(read_config(), path_ + "/" + kConfigFile); }
@@ -167,7 +177,7 @@ void ContainerDir::write_resources(const std::string& text) const { write_atomic
 std::optional<std::string> ContainerDir::read_resources() const {
     sys::UniqueFd f = sys::open_at_if_exists(fd_.get(), kResourcesFile, O_RDONLY | O_NOFOLLOW);
     if (!f) return std::nullopt;
-    return sys::read_all(f.get());
+    return read_document(f.get(), path_ + "/" + kResourcesFile);
 }
 
 bool ContainerDir::has_exec_fifo() const {

@@ -31,6 +31,11 @@ void validate_container_id(const std::string& id);
 // namespace and XDG_RUNTIME_DIR, so every later command finds the state.
 std::string default_state_root();
 
+// The whole of a JSON document islet reads (config.json, its state files):
+// a regular file no larger than spec::kMaxDocumentBytes, checked with fstat
+// before a byte is read. Errors name `path`.
+std::string read_document(int fd, const std::string& path);
+
 class StateRoot {
 public:
     // Opens the root; with create, makes it (mkdir -p, 0700). Refuses a root

@@ -31,9 +31,10 @@ const std::set<std::string> kProcAllowed = {
     "/proc/sys/crypto/fips_enabled",
 };
 
-// runc's checkProcMount and its /proc,/sys symlink checks, on the unresolved path.
-void check_proc_sys(const InitContext& ctx, const PlannedMount& pm) {
-    const std::string& dest = pm.destination;
+// runc's checkProcMount and its /proc,/sys symlink checks for `dest`: the
+// configured path first, and then (destination() below) the path an image
+// symlink resolved it to, as runc checks after securejoin.
+void check_proc_sys(const InitContext& ctx, const PlannedMount& pm, const std::string& dest) {
     const std::string& type = pm.mount.type;
     const bool is_proc = dest == "/proc" || sys::starts_with(dest, "/proc/");
     if (is_proc) {
@@ -51,6 +52,16 @@ void check_proc_sys(const InitContext& ctx, const PlannedMount& pm) {
     }
 }
 
+// Where dest_fd is inside the rootfs ("/proc/sys/kernel" for an image
+// symlink /x -> /proc/sys/kernel), from the kernel's names of both fds.
+std::string resolved_destination(const InitContext& ctx, int dest_fd) {
+    const std::string root = sys::fd_target(ctx.rootfd.get());
+    const std::string dest = sys::fd_target(dest_fd);
+    if (dest == root) return "/";
+    if (root == "/") return dest;
+    return sys::starts_with(dest, root + "/") ? dest.substr(root.size()) : dest;
+}
+
 void refuse_top_of_rootfs(const InitContext& ctx, int dest_fd, const PlannedMount& pm) {
     struct stat a = sys::fstat_fd(dest_fd, pm.mount.destination);
     struct stat b = sys::fstat_fd(ctx.rootfd.get(), ctx.rootfs);
@@ -64,6 +75,8 @@ sys::UniqueFd destination(const InitContext& ctx, const PlannedMount& pm, sys::C
     sys::UniqueFd fd =
         sys::with_context(pm.describe(), [&] { return sys::mkdir_in_root(ctx.rootfd.get(), pm.destination, last); });
     refuse_top_of_rootfs(ctx, fd.get(), pm);
+    const std::string resolved = resolved_destination(ctx, fd.get());
+    if (resolved != pm.destination) check_proc_sys(ctx, pm, resolved);
     return fd;
 }
 
@@ -211,7 +224,7 @@ void attach(int tree_fd, int dest_fd, const std::string& what) {
 
 void apply_mounts(const InitContext& ctx) {
     for (const auto& pm : ctx.mounts->mounts) {
-        check_proc_sys(ctx, pm);
+        check_proc_sys(ctx, pm, pm.destination);
         switch (pm.kind) {
             case spec::MountKind::bind: bind_mount(ctx, pm); break;
             case spec::MountKind::cgroup: cgroup_mount(ctx, pm); break;

@@ -56,13 +56,15 @@ void ensure_home(std::vector<std::string>& env, uid_t uid) {
     for (auto& e : env)
         if (sys::starts_with(e, "HOME=")) return;
     std::string home = "/";
-    // The container's /etc/passwd is container-controlled: bounded read, no
-    // symlinks out of the root (we are past pivot_root), plain parsing.
-    int fd = ::open("/etc/passwd", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    // The container's /etc/passwd is container-controlled: opened without
+    // blocking (a FIFO would hang the init), regular files only, bounded
+    // read, no symlinks, plain parsing.
+    int fd = ::open("/etc/passwd", O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd >= 0) {
         sys::UniqueFd f(fd);
-        struct stat st {};
-        if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < (4 << 20)) {
+        struct stat st = sys::fstat_fd(fd, "/etc/passwd");
+        if (!S_ISREG(st.st_mode)) throw sys::Error("/etc/passwd in the container is not a regular file");
+        if (st.st_size < (4 << 20)) {
             std::string text = sys::read_all(fd);
             for (auto& line : sys::split(text, '\n')) {
                 auto f7 = sys::split(line, ':');
