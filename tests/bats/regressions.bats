@@ -390,3 +390,23 @@ _race_wait() {
 	cp "$BATS_TEST_TMPDIR/state.json" "$ROOT/$CID/state.json"
 	[ "$rss" -lt 40000 ]
 }
+
+@test "issue 10: --no-pivot leaves no fully visible procfs or sysfs behind" {
+	# runc 1.1.5 run --no-pivot on this config: "mount: permission denied"
+	# (msMoveRoot detaches the host's procfs and sysfs before its chroot).
+	# A user other than root: mapping uid 0 into a user namespace needs
+	# CAP_SETFCAP, which the config does not grant.
+	mkdir -p "$BUNDLE/rootfs/tmp/p" "$BUNDLE/rootfs/tmp/s"
+	update_config '.process.user = {"uid": 1000, "gid": 1000}'
+	set_args sh -c 'unshare -mrpf true; echo userns=$?; unshare -mrpf mount -t proc proc /tmp/p; echo proc=$?; unshare -mrpfn mount -t sysfs sysfs /tmp/s; echo sysfs=$?'
+	islet run --no-pivot "$CID"
+	assert_success
+	# The probe can work: user namespaces are allowed here.
+	assert_line userns=0
+	assert_line proc=1
+	assert_line sysfs=1
+	assert_output --partial "ermission denied"
+	# The host keeps its own.
+	grep -q ' /proc proc ' /proc/self/mounts
+	grep -q ' /sys sysfs ' /proc/self/mounts
+}

@@ -46,7 +46,31 @@ unsigned long propagation_flags(const std::string& p) {
     return opts.propagation.empty() ? (MS_SLAVE | MS_REC) : opts.propagation.front();
 }
 
+// Takes every revealing procfs and sysfs out of the mount namespace: detached
+// (the tree is rslave already, so the host keeps its own), or covered with an
+// empty tmpfs where the kernel refuses the unmount (a locked mount).
+void hide_revealing_mounts(const std::string& rootfs) {
+    for (const auto& p : revealing_mounts(sys::read_mountinfo(), rootfs)) {
+        if (::umount2(p.c_str(), MNT_DETACH) == 0) continue;
+        // ENOENT: gone with a parent detached before it.
+        if (errno == ENOENT) continue;
+        if (errno != EINVAL && errno != EPERM) sys::throw_errno("detach", p);
+        if (::mount("tmpfs", p.c_str(), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0") < 0)
+            sys::throw_errno("cover with a tmpfs", p);
+    }
+}
+
 }  // namespace
+
+std::vector<std::string> revealing_mounts(const std::vector<sys::MountInfo>& mounts, const std::string& rootfs) {
+    std::vector<std::string> out;
+    for (const auto& m : mounts) {
+        if (m.root != "/" || (m.fstype != "proc" && m.fstype != "sysfs")) continue;
+        if (m.mount_point == rootfs || sys::starts_with(m.mount_point, rootfs + "/")) continue;
+        out.push_back(m.mount_point);
+    }
+    return out;
+}
 
 void prepare_rootfs(InitContext& ctx) {
     // Nothing we mount from here on may reach the host's mount namespace:
@@ -75,6 +99,7 @@ void enter_rootfs(InitContext& ctx) {
     const spec::Linux& linux = *ctx.config->linux;
     if (::fchdir(ctx.rootfd.get()) < 0) sys::throw_errno("chdir", ctx.rootfs);
     if (ctx.no_pivot) {
+        hide_revealing_mounts(ctx.rootfs);
         if (::mount(".", "/", nullptr, MS_MOVE, nullptr) < 0) sys::throw_errno("move the rootfs onto /");
         if (::chroot(".") < 0) sys::throw_errno("chroot", ctx.rootfs);
     } else {

@@ -5,8 +5,10 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "runtime/process/init_context.hpp"
+#include "sys/mountinfo.hpp"
 
 namespace islet::runtime {
 
@@ -26,6 +28,13 @@ void prepare_rootfs(InitContext& ctx);
 // the rootfs onto "/" and chroot. Then applies root.readonly and a shared
 // rootfsPropagation.
 void enter_rootfs(InitContext& ctx);
+
+// Before --no-pivot's MS_MOVE + chroot: the mount points of every fully
+// visible procfs or sysfs (its filesystem's root mounted) outside the rootfs.
+// Left in the mount namespace, one would let the container mount a new procfs
+// in a user namespace of its own (mount_too_revealing), as runc's msMoveRoot
+// explains; pivot_root detaches them with the old root.
+std::vector<std::string> revealing_mounts(const std::vector<sys::MountInfo>& mounts, const std::string& rootfs);
 }  // namespace init
 
 }  // namespace islet::runtime
