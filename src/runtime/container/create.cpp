@@ -163,13 +163,14 @@ private:
 
 // 1. Input: id, config, host checks, the plans. Nothing is touched yet.
 void Creation::read_input() {
+    // First, so that the config is parsed and checked once, by the sealed islet.
+    host::reexec_sealed();
     validate_container_id(o_.id);
     text_ = read_config_text(o_.bundle);
     config_ = spec::parse_config(text_, "config.json");
     spec::throw_problems("config.json", spec::validate_config(config_));
     mounts_ = plan_mounts(config_);
     host_checks(config_, mounts_, o_);
-    host::reexec_sealed();
     rootfs_ = host::resolve_rootfs(o_.bundle, config_.root->path);
     // Isolated user namespaces (ISOLATION.md §3): decided before the
     // namespace plan and the security plan, which they change.

@@ -161,6 +161,7 @@ private:
 // 1. The container, its status and config (no lock: exec does not change
 //    state); the process, its terminal and preserved fds.
 void Joining::load() {
+    host::reexec_sealed();  // first: the state and config are read once, sealed
     c_ = load_container(o_.root, o_.id, false);
     status_ = c_->status();
     if (status_ == spec::Status::stopped) throw sys::Error("cannot exec in a stopped container");
@@ -168,7 +169,6 @@ void Joining::load() {
         throw sys::Error("cannot exec in a paused container (use --ignore-paused to override)");
     cfg_ = c_->config();
     process_ = build_process(o_, cfg_);
-    host::reexec_sealed();
     launch::check_terminal_flags(process_.terminal, o_.detach, o_.console_socket);
     launch::check_preserved_fds(3, o_.preserve_fds);
 }
