@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "sys/error.hpp"
+#include "sys/fs_context.hpp"
 #include "sys/retry.hpp"
 #include "sys/strings.hpp"
 #include "sys/syscalls.hpp"
@@ -96,6 +97,17 @@ std::string proc_thread_self(int proc_fd) {
     if (parts.size() != 3 || parts[1] != "task" || !parse_uint(parts[0]) || !parse_uint(parts[2]))
         throw Error("/proc/thread-self points to \"" + link + "\", not <pid>/task/<tid>");
     return link;
+}
+
+UniqueFd new_procfs(bool tasks_only) {
+    try {
+        FsContext fs("proc", tasks_only ? "procfs (subset=pid)" : "procfs");
+        if (tasks_only) fs.set_string("subset", "pid");
+        fs.create();
+        return fs.mount(MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+    } catch (const Error&) {
+        return {};
+    }
 }
 
 }  // namespace islet::sys

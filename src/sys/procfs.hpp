@@ -1,6 +1,7 @@
 // Writing to procfs only through a handle known to be procfs (SECURITY.md §0
 // principle 3; CVE-2019-16884, CVE-2025-52881). Runs on both sides; the
-// init uses the host's /proc handle the runtime opened before clone3.
+// init uses procfs instances of its own pid namespace (new_procfs), never
+// the host's /proc.
 #pragma once
 
 #include <string>
@@ -28,5 +29,13 @@ void write_procfs_file(int proc_fd, const std::string& rel, std::string_view dat
 // The "<pid>/task/<tid>" of the calling thread in proc_fd's procfs (its
 // `thread-self` link, read from the verified handle, checked for shape).
 std::string proc_thread_self(int proc_fd);
+
+// A new procfs instance of the caller's pid namespace, as a detached mount
+// (fsopen("proc") + fsmount, nosuid, nodev, noexec): with tasks_only, the
+// "subset=pid" instance, which shows the task directories and nothing else.
+// Invalid when the kernel refuses it (a user namespace whose mount namespace
+// has no fully visible procfs, a kernel without subset=pid): the caller
+// decides what to use instead.
+UniqueFd new_procfs(bool tasks_only);
 
 }  // namespace islet::sys

@@ -53,7 +53,11 @@ load helpers
 		t=$(readlink "$fd")
 		case "$t" in
 			/dev/null|pipe:*|socket:*|anon_inode:*|/dev/pts/*|*/islet-out.*|*/islet.log) ;;
-			"$ROOT/$CID/exec.fifo"|/proc|"/memfd:islet-exec (deleted)") ;;
+			"$ROOT/$CID/exec.fifo"|"/memfd:islet-exec (deleted)") ;;
+			# The barrier's procfs: the init's own pid namespace, task
+			# directories only (subset=pid), never the host's /proc.
+			/) [ "$(stat -f -L -c %T "$fd")" = proc ] && [ ! -e "$fd/sys" ] && [ -e "$fd/1" ] &&
+				[ "$(readlink "$fd/1/root")" != "$(readlink /proc/1/root)" ] || { echo "host fd $fd"; return 1; } ;;
 			*) echo "unexpected fd $fd -> $t"; return 1 ;;
 		esac
 	done
@@ -328,13 +332,15 @@ _race_wait() {
 	assert_output "fake meminfo"
 }
 
-@test "P0#7 sysctl: a mount over /proc/sys makes the write fail as not procfs (CVE-2019-16884 class)" {
+@test "P0#7 sysctl: a mount over the host's /proc/sys cannot redirect the write (CVE-2019-16884 class)" {
+	# The init writes through a procfs instance of its own (issue 10), which
+	# no mount of the host's or the container's covers.
 	update_config '.linux.sysctl = {"net.core.somaxconn": "321"}'
+	set_args cat /proc/sys/net/core/somaxconn
 	run unshare -m --propagation private sh -c \
 		"mount -t tmpfs islet-fake /proc/sys/net && exec '$ISLET' --root '$ROOT' run '$CID' </dev/null"
-	assert_failure 1
-	assert_output --partial "/proc/sys/net/core/somaxconn is not procfs"
-	[ ! -e "$ROOT/$CID" ]
+	assert_success
+	assert_output 321
 }
 
 @test "issue 10: a mount through an image symlink into /proc/sys is checked where it lands" {
@@ -409,4 +415,62 @@ _race_wait() {
 	# The host keeps its own.
 	grep -q ' /proc proc ' /proc/self/mounts
 	grep -q ' /sys sysfs ' /proc/self/mounts
+}
+
+# From inside the container: can any process's /proc/<pid>/{root,cwd,fd/*}
+# reach the host? The canary is a host-only path; it is tried through every
+# root, cwd and fd, the fd's parents and, for an fd of a procfs, its pid 1.
+_write_host_probe() {
+	cat >"$BUNDLE/rootfs/bin/host-probe" <<PROBE
+#!/bin/sh
+canary="$CANARY/file"
+for d in /proc/[0-9]*; do
+	p=\${d#/proc/}
+	[ "\$p" = "\$\$" ] && continue
+	for b in "\$d/root" "\$d/cwd" "\$d"/fd/*; do
+		for up in "" /.. /../.. /../../.. /../../../.. /../../../../.. /../../../../../.. /1/root; do
+			[ -e "\$b\$up\$canary" ] && echo "LEAK pid \$p: \$b\$up\$canary"
+		done
+	done
+	echo "seen \$p \$(cat \$d/comm 2>/dev/null)"
+done
+echo probe-done
+PROBE
+	chmod 755 "$BUNDLE/rootfs/bin/host-probe"
+}
+
+@test "issue 10: no host path through /proc/<pid>/{root,cwd,fd} of a created init or an exec" {
+	_write_host_probe
+	set_args sleep 1000
+	islet create "$CID"
+	assert_success
+	# The waiting init, seen by a process holding CAP_SYS_PTRACE.
+	islet exec --cap CAP_SYS_PTRACE "$CID" /bin/host-probe
+	assert_success
+	assert_line probe-done
+	assert_line --regexp '^seen 1 '
+	refute_output --partial LEAK
+	islet start "$CID"
+	assert_success
+	# exec's process at the two points where it is most exposed: as it
+	# starts joining, and set up but not yet exec'd.
+	for stage in exec-before-ready exec-joining; do
+		ISLET_TEST_PAUSE_AT=$stage "$ISLET" --root "$ROOT" exec -d "$CID" true </dev/null >/dev/null 2>&1 &
+		runner=$!
+		paused=""
+		for i in $(seq 100); do
+			for p in $(pgrep -P "$runner"); do
+				[ "$(cat /proc/$p/comm 2>/dev/null)" = islet-paused ] && paused=$p
+			done
+			[ -n "$paused" ] && break
+			sleep 0.05
+		done
+		[ -n "$paused" ]
+		islet exec --cap CAP_SYS_PTRACE "$CID" /bin/host-probe
+		kill -9 $paused $(pgrep -P "$runner") "$runner" 2>/dev/null || true
+		wait "$runner" 2>/dev/null || true
+		assert_success
+		assert_line probe-done
+		refute_output --partial LEAK
+	done
 }

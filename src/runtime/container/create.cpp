@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <optional>
@@ -40,6 +41,7 @@
 #include "spec/parse.hpp"
 #include "spec/validate.hpp"
 #include "sys/error.hpp"
+#include "sys/procfs.hpp"
 #include "sys/log.hpp"
 #include "sys/proc.hpp"
 #include "sys/strings.hpp"
@@ -318,7 +320,12 @@ void Creation::prepare_inherited() {
     if (::fchownat(dir_->fd(), "exec.fifo", root_uid, root_gid, 0) < 0)
         sys::throw_errno("chown", dir_->exec_fifo_path());
     ctx_.fds.fifo = sys::open_at(dir_->fd(), "exec.fifo", O_PATH);
-    ctx_.fds.host_proc = sys::open_path("/proc", O_PATH | O_DIRECTORY);
+    const bool shares_pid_ns = !plan_.new_pid() && std::none_of(plan_.joins.begin(), plan_.joins.end(),
+                                                                [](const auto& j) { return j.first == "pid"; });
+    if (shares_pid_ns) {
+        ctx_.fds.shared_proc = sys::new_procfs(false);
+        ctx_.fds.shared_task_proc = sys::new_procfs(true);
+    }
     // The init sends the pty master to the caller's --console-socket, or (a
     // foreground run) over a socket pair whose other end islet keeps.
     console_ = launch::open_console_channel(ctx_.process && ctx_.process->terminal, o_.detach, o_.console_socket);
@@ -341,7 +348,12 @@ void Creation::start_init() {
     // supplementary groups into a namespace that may have none (ISOLATION.md §2.4).
     if (iso_.mode == isolation::Mode::kernel && ::setgroups(0, nullptr) < 0)
         sys::throw_errno("drop supplementary groups");
-    ctx_.sysctls = iso_.enabled() ? host::write_joined_sysctls(linux, plan_, ctx_.fds.host_proc.get()) : linux.sysctl;
+    if (iso_.enabled()) {
+        sys::UniqueFd proc = sys::open_path("/proc", O_PATH | O_DIRECTORY);
+        ctx_.sysctls = host::write_joined_sysctls(linux, plan_, proc.get());
+    } else {
+        ctx_.sysctls = linux.sysctl;
+    }
     {
         launch::BlockedSignals blocked;
         ns::HostJoins joins(plan_);

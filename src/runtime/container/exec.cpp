@@ -140,6 +140,7 @@ public:
 
 private:
     void kill_child();
+    void forked(pid_t pid);
 
     const ExecOptions& o_;
     std::optional<LoadedContainer> c_;
@@ -206,7 +207,6 @@ void Joining::prepare_child() {
     child_.security = &security_;
     child_.env = process_.env;
     child_.preserved_fds = o_.preserve_fds;
-    child_.fds.host_proc = sys::open_path("/proc", O_PATH | O_DIRECTORY);
     child_.fds.stub = host::make_exec_stub();
     console_ = launch::open_console_channel(process_.terminal, o_.detach, o_.console_socket);
     child_.fds.console = std::move(console_.for_child);
@@ -216,31 +216,16 @@ void Joining::prepare_child() {
     child_.fds.sync = std::move(theirs);
 }
 
-// 4. clone3 into the container's pid namespace and unified cgroup.
+// 4. clone3 of the joiner into the container's unified cgroup; it stays in
+//    our pid namespace and forks the final process into the container's.
 void Joining::start() {
     if (!o_.detach) {
         become_subreaper();
         foreground_block_signals();
     }
+    child_.join_pid = join_pid_;
     {
         launch::BlockedSignals blocked;
-        sys::UniqueFd own_pid;
-        if (join_pid_) {
-            own_pid = sys::open_path("/proc/self/ns/pid", O_RDONLY);
-            if (::setns(child_.fds.target.get(), CLONE_NEWPID) < 0)
-                sys::throw_errno("setns into the container's pid namespace");
-        }
-        // Back to our own pid namespace for children. Under rootless podman
-        // islet is root only in podman's user namespace, and its own pid
-        // namespace belongs to the host's: setns refuses it (EPERM), though
-        // joining the container's (owned by podman's user namespace) worked.
-        // Nothing after this point forks, so staying is harmless there.
-        sys::ScopeExit leave_pid_ns([&] {
-            if (join_pid_ && ::setns(own_pid.get(), CLONE_NEWPID) < 0 && !(errno == EPERM && sys::in_user_namespace())) {
-                log::report_error(sys::describe_errno("restore the runtime's pid namespace", "", errno));
-                ::_exit(255);
-            }
-        });
         // execCPUAffinity.initial: the joining process starts on these CPUs,
         // before it moves into the container's cgroups.
         cpu_set_t own_cpus;
@@ -259,6 +244,14 @@ void Joining::start() {
     child_.fds.console.reset();
 }
 
+// The joiner forked the final process (our child too, CLONE_PARENT) and
+// exits: from here on pid_ and pidfd_ name the final process.
+void Joining::forked(pid_t pid) {
+    sys::reap(pid_);
+    pid_ = pid;
+    pidfd_ = sys::pidfd_open(pid);
+}
+
 void Joining::kill_child() {
     (void)sys::pidfd_send_signal_raw(pidfd_.get(), SIGKILL);  // gone already: reaped all the same
     sys::reap(pid_);
@@ -275,6 +268,7 @@ void Joining::serve() {
     s.peer = "exec process";
     if (security_.seccomp && security_.seccomp->listener) s.listener = &*cfg_.linux->seccomp;
     s.state = [&] { return spec::state_view(c_->record, status_, pid_); };
+    s.exec_pid = [&](pid_t pid) { forked(pid); };
     s.died = [] { return std::string("the exec process exited during setup"); };
     launch::serve_until_ready(s);
     if (late_join_) cgroups::join(cg_dirs_, pid_);

@@ -73,7 +73,7 @@ struct Serve {
     const spec::Seccomp* listener = nullptr;
     std::function<spec::StateView()> state;
     std::function<void()> hooks;           // `hooks`: run prestart and createRuntime (create only)
-    std::function<void(pid_t)> exec_pid;   // `exec_pid`: the real init's pid (create only)
+    std::function<void(pid_t)> exec_pid;   // `exec_pid`: the real init's, or exec's final process's, pid
     std::function<std::string()> died;     // the error when the child closed the socket early
 };
 

@@ -1,9 +1,12 @@
 // The joining process's driver: a flat list of steps, like the init's.
 #include "runtime/process/exec_child.hpp"
 
+#include <fcntl.h>
+#include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "runtime/attrs/cpu_affinity.hpp"
@@ -16,6 +19,35 @@
 #include "sys/syscalls.hpp"
 
 namespace islet::runtime {
+namespace {
+
+// The joiner: into the container's namespaces (the pid namespace for its
+// children), then the final process is forked into it. Returns in the
+// final process (or in the joiner itself when the pid namespace is ours).
+void join_container(ExecChild& c) {
+    test_hooks::pause_at("exec-joining");
+    const int flags = c.join_flags | (c.join_pid ? CLONE_NEWPID : 0);
+    if (flags)
+        init::step("join the container's namespaces", [&] {
+            if (::setns(c.fds.target.get(), flags) < 0) sys::throw_errno("setns");
+        });
+    c.fds.target.reset();
+    if (::chdir("/") < 0) sys::throw_errno("chdir", "/");
+    if (!c.join_pid) return;
+    clone_args args{};
+    args.flags = CLONE_PARENT;  // exit_signal stays 0: CLONE_PARENT takes ours
+    const long pid = ::syscall(SYS_clone3, &args, sizeof args);
+    if (pid < 0) sys::throw_errno("clone3 into the container's pid namespace");
+    if (pid > 0) {
+        sync::send(c.fds.sync.get(), sync::Type::exec_pid, std::to_string(pid));
+        ::_exit(0);
+    }
+    // The final process: the death signal was reset by the fork.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    ::prctl(PR_SET_DUMPABLE, 0);
+}
+
+}  // namespace
 
 void exec_child_main(ExecChild& c) noexcept {
     try {
@@ -23,19 +55,16 @@ void exec_child_main(ExecChild& c) noexcept {
         ::prctl(PR_SET_DUMPABLE, 0);
         sys::close_all_except(3 + c.preserved_fds, c.fds.numbers());
         sync::expect(c.fds.sync.get(), sync::Type::go);
-        if (c.join_flags)
-            init::step("join the container's namespaces", [&] {
-                if (::setns(c.fds.target.get(), c.join_flags) < 0) sys::throw_errno("setns");
-            });
-        c.fds.target.reset();
-        if (::chdir("/") < 0) sys::throw_errno("chdir", "/");
+        join_container(c);
         const spec::Process& p = *c.process;
         // In the container's cgroups now: the final CPU affinity (runtime-spec).
         if (p.exec_cpu_affinity)
             init::step("cpu affinity", [&] { set_cpu_affinity(p.exec_cpu_affinity->final_, "final"); });
         if (p.terminal) init::step("console", [&] { init::setup_console(c.fds.console.get(), p, false); });
-        const std::string path =
-            init::finish_process(p, *c.security, c.env, c.fds.host_proc.get(), c.fds.sync.get());
+        // The container's /proc, for LSM labels (checked to be procfs on use).
+        sys::UniqueFd proc = sys::open_at_if_exists(AT_FDCWD, "/proc", O_PATH | O_DIRECTORY);
+        const std::string path = init::finish_process(p, *c.security, c.env, proc.get(), c.fds.sync.get());
+        proc.reset();
         ::prctl(PR_SET_PDEATHSIG, 0);
         test_hooks::pause_at("exec-before-ready");
         sync::send(c.fds.sync.get(), sync::Type::ready);

@@ -1,11 +1,18 @@
-// exec's joining process: what runs between the runtime's clone3 and the
-// execve of the new process inside the container. Init side.
+// exec's processes: what runs between the runtime's clone3 and the execve
+// of the new process inside the container. Init side.
 //
-// It starts in the container's pid namespace and unified cgroup (the runtime
-// put it there), enters the init's other namespaces with one
-// setns(pidfd, flags), sets up the console, finishes the process exactly as
-// the init does (finish.hpp), reports ready and execs through the sealed
-// stub. It stays non-dumpable until that execve (CVE-2016-9962).
+// The runtime starts the joiner in its own pid namespace and in the
+// container's unified cgroup (and joins it to the v1 ones). The joiner
+// enters the init's namespaces with one setns(pidfd, flags), the pid
+// namespace for its children only: its root and cwd become the container's
+// and it holds nothing of the host's but what the process inherits (stdio,
+// preserved fds, the sync and console sockets, the sealed stub). Only then
+// does it fork the final process into the pid namespace (CLONE_PARENT: a
+// child of the runtime), report its pid and exit; no process holding host
+// state is ever visible in the container. The final process sets up the
+// console, finishes the process exactly as the init does (finish.hpp),
+// reports ready and execs through the sealed stub. Both stay non-dumpable
+// until that execve (CVE-2016-9962).
 #pragma once
 
 #include <string>
@@ -23,8 +30,9 @@ struct ExecChild {
     const spec::Process* process = nullptr;
     const SecurityPlan* security = nullptr;  // the config's seccomp, personality, ... for this process
     std::vector<std::string> env;
-    InitFds fds;         // sync, console, stub, host_proc, target (the init's pidfd)
+    InitFds fds;         // sync, console, stub, target (the init's pidfd)
     int join_flags = 0;  // CLONE_NEW* of the init's namespaces that differ from ours (pid aside)
+    bool join_pid = false;  // the init's pid namespace differs from ours: fork into it
     int preserved_fds = 0;
 };
 

@@ -27,6 +27,7 @@
 #include "runtime/process/test_hooks.hpp"
 #include "spec/record.hpp"
 #include "sys/error.hpp"
+#include "sys/procfs.hpp"
 #include "sys/syscalls.hpp"
 
 namespace islet::runtime {
@@ -118,6 +119,13 @@ void become_root_in_user_namespace(const InitContext& ctx) {
     if (::setresuid(0, 0, 0) < 0) sys::throw_errno("setuid 0 in the user namespace");
 }
 
+// procfs instances of our own pid namespace (init_context.hpp), before the
+// mounts: invalid where the kernel refuses one, replaced in enter_root.
+void make_procfs(InitContext& ctx) {
+    ctx.proc = ctx.fds.shared_proc ? std::move(ctx.fds.shared_proc) : sys::new_procfs(false);
+    ctx.task_proc = ctx.fds.shared_task_proc ? std::move(ctx.fds.shared_task_proc) : sys::new_procfs(true);
+}
+
 // A private session keyring named after the container (runc's default).
 void join_session_keyring(const InitContext& ctx) {
     if (ctx.no_new_keyring) return;
@@ -193,6 +201,10 @@ void enter_root(InitContext& ctx) {
         step("chroot", [&] {
             if (::chroot(ctx.rootfs.c_str()) < 0 || ::chdir("/") < 0) sys::throw_errno("chroot", ctx.rootfs);
         });
+    // Inside the rootfs now: the container's own /proc stands in for an
+    // instance the kernel refused (every use checks it is procfs).
+    if (!ctx.proc) ctx.proc = sys::open_path("/proc", O_PATH | O_DIRECTORY);
+    if (!ctx.task_proc) ctx.task_proc = sys::open_path("/proc", O_PATH | O_DIRECTORY);
     ctx.rootfd.reset();
     ctx.devnull.reset();
     ctx.rootfs_target.reset();
@@ -206,6 +218,7 @@ void enter_root(InitContext& ctx) {
 // ack's recv sees EOF and the init exits.
 void report_ready(InitContext& ctx) {
     ::prctl(PR_SET_PDEATHSIG, 0);
+    ctx.proc.reset();  // setup is over: only the barrier's task view stays
     sync::send(ctx.fds.sync.get(), sync::Type::ready);
     sync::expect(ctx.fds.sync.get(), sync::Type::ack);
     ctx.fds.sync.reset();
@@ -245,6 +258,7 @@ void init_main(InitContext& ctx) noexcept {
         start(ctx);
         step("join the user namespace", [&] { enter_joined_user_namespace(ctx); });
         step("user namespace", [&] { become_root_in_user_namespace(ctx); });
+        step("procfs", [&] { make_procfs(ctx); });
         step("session keyring", [&] { join_session_keyring(ctx); });
         test_hooks::pause_at("after-mounts-start");
         // The cgroup view among the mounts shows the final cgroups; without
@@ -252,7 +266,13 @@ void init_main(InitContext& ctx) noexcept {
         const bool cgroups_first = ctx.mounts->has(spec::MountKind::cgroup);
         if (cgroups_first) wait_for_cgroups(ctx);
         make_filesystem(ctx);
-        if (ctx.process) step("oom score", [&] { init::set_oom_score_adj(*ctx.process, ctx.fds.host_proc.get()); });
+        if (ctx.process)
+            step("oom score", [&] {
+                // Before pivot_root; where no instance of our own was made,
+                // the mount namespace's /proc, for this one write only.
+                sys::UniqueFd here = ctx.proc ? sys::UniqueFd() : sys::open_path("/proc", O_PATH | O_DIRECTORY);
+                init::set_oom_score_adj(*ctx.process, ctx.proc ? ctx.proc.get() : here.get());
+            });
         if (!cgroups_first) wait_for_cgroups(ctx);
         step("hooks", [&] { run_hooks_mid_setup(ctx); });
         test_hooks::pause_at("after-mounts");
@@ -261,9 +281,9 @@ void init_main(InitContext& ctx) noexcept {
             step("console", [&] { init::setup_console(ctx.fds.console.get(), *ctx.process, true); });
         ctx.fds.console.reset();
         step("hostname", [&] { init::set_hostname(*ctx.config); });
-        step("sysctl", [&] { init::write_sysctls(ctx.sysctls, ctx.fds.host_proc.get()); });
+        step("sysctl", [&] { init::write_sysctls(ctx.sysctls, ctx.proc.get()); });
         if (ctx.process)
-            ctx.exec_path = init::finish_process(*ctx.process, *ctx.security, ctx.env, ctx.fds.host_proc.get(),
+            ctx.exec_path = init::finish_process(*ctx.process, *ctx.security, ctx.env, ctx.proc.get(),
                                                  ctx.fds.sync.get());
         report_ready(ctx);
         test_hooks::pause_at("before-exec");

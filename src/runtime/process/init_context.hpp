@@ -31,10 +31,15 @@ struct SecurityPlan;
 struct InitFds {
     sys::UniqueFd sync;       // the child's end of the sync socket pair
     sys::UniqueFd fifo;       // O_PATH to <state>/exec.fifo, the start barrier (init)
-    sys::UniqueFd host_proc;  // O_PATH to the host's /proc: the barrier, LSM labels, sysctls, oom score
     sys::UniqueFd console;    // --console-socket, or islet's terminal proxy (terminal only)
     sys::UniqueFd stub;       // sealed memfd of the exec stub
     sys::UniqueFd target;     // pidfd of the container's init, for setns (exec)
+    // A container that shares the runtime's pid namespace: procfs instances
+    // of it (full, subset=pid) made here, where a user namespace could not
+    // make them (it does not own that pid namespace). Never the host's /proc
+    // mount: a new instance has no parent to walk up to.
+    sys::UniqueFd shared_proc;
+    sys::UniqueFd shared_task_proc;
     // The valid ones, for close_all_except.
     std::vector<int> numbers() const;
 };
@@ -78,12 +83,22 @@ struct InitContext {
     // O_PATH to the host's /dev/null, opened by the init in its own mount
     // namespace (open_tree only clones mounts of the caller's namespace).
     sys::UniqueFd devnull;
+    // procfs of the init's own pid namespace, never the host's (a container
+    // process holding CAP_SYS_PTRACE reaches whatever the init holds through
+    // /proc/1/fd): a full instance for setup (oom score, sysctls, LSM
+    // labels), closed before `ready`; and a subset=pid one for the start
+    // barrier's /proc/self/fd reopen. Made before pivot_root and the masks
+    // (in a user namespace the kernel allows a new procfs only while a fully
+    // visible one is in the mount namespace); where the kernel refuses them,
+    // the container's own /proc once the init is inside the rootfs.
+    sys::UniqueFd proc;
+    sys::UniqueFd task_proc;
     std::string exec_path;  // args[0] resolved on the container's PATH
 };
 
 inline std::vector<int> InitFds::numbers() const {
     std::vector<int> out;
-    for (const sys::UniqueFd* fd : {&sync, &fifo, &host_proc, &console, &stub, &target})
+    for (const sys::UniqueFd* fd : {&sync, &fifo, &console, &stub, &target, &shared_proc, &shared_task_proc})
         if (*fd) out.push_back(fd->get());
     return out;
 }

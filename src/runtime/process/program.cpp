@@ -12,6 +12,7 @@
 
 #include "sys/error.hpp"
 #include "sys/path.hpp"
+#include "sys/procfs.hpp"
 #include "sys/retry.hpp"
 #include "sys/strings.hpp"
 #include "sys/syscalls.hpp"
@@ -109,12 +110,16 @@ void enter_cwd(const std::string& cwd) {
 
 sys::UniqueFd wait_for_start(InitContext& ctx) {
     // The init holds only an O_PATH fd to the fifo; it reopens it for writing
-    // through the host's /proc (trusted, unlike anything in the rootfs).
-    // open() blocks until `start` opens the other end.
+    // through the task view of its own procfs (init_context.hpp), not
+    // through anything in the rootfs. open() blocks until `start` opens the
+    // other end.
+    sys::require_procfs(ctx.task_proc.get(), "/proc");
     const std::string rel = "self/fd/" + std::to_string(ctx.fds.fifo.get());
     sys::UniqueFd f(
-        sys::retry_eintr([&] { return ::openat(ctx.fds.host_proc.get(), rel.c_str(), O_WRONLY | O_CLOEXEC); }));
+        sys::retry_eintr([&] { return ::openat(ctx.task_proc.get(), rel.c_str(), O_WRONLY | O_CLOEXEC); }));
     if (!f) sys::throw_errno("open exec fifo");
+    ctx.task_proc.reset();
+    ctx.fds.fifo.reset();
     sys::write_all(f.get(), "0", "exec fifo");
     return f;
 }

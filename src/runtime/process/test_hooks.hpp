@@ -5,7 +5,8 @@
 // ignores its own SIGSTOP. Compiled out unless the build has ISLET_TEST_HOOKS.
 // Stages: after-state-dir, after-cgroup (create, runtime side),
 // after-mounts-start, after-mounts, before-exec (the init),
-// exec-before-ready (exec's joining process).
+// exec-joining (exec's joiner, before it enters the container),
+// exec-before-ready (exec's final process).
 #pragma once
 
 #include <signal.h>
