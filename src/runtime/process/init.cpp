@@ -203,8 +203,13 @@ void enter_root(InitContext& ctx) {
         });
     // Inside the rootfs now: the container's own /proc stands in for an
     // instance the kernel refused (every use checks it is procfs).
-    if (!ctx.proc) ctx.proc = sys::open_path("/proc", O_PATH | O_DIRECTORY);
-    if (!ctx.task_proc) ctx.task_proc = sys::open_path("/proc", O_PATH | O_DIRECTORY);
+    if (!ctx.proc || !ctx.task_proc) {
+        sys::UniqueFd own = sys::open_path("/proc", O_PATH | O_DIRECTORY);
+        // Checked here: the barrier reopens through it under seccomp.
+        sys::require_procfs(own.get(), "/proc");
+        if (!ctx.task_proc) ctx.task_proc = sys::open_at(own.get(), ".", O_PATH | O_DIRECTORY);
+        if (!ctx.proc) ctx.proc = std::move(own);
+    }
     ctx.rootfd.reset();
     ctx.devnull.reset();
     ctx.rootfs_target.reset();
