@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <linux/magic.h>
-#include <linux/memfd.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -14,18 +13,11 @@
 #include <cstring>
 #include <vector>
 
+#include "runtime/process/exec_stub.hpp"
 #include "sys/error.hpp"
 #include "sys/fs_context.hpp"
 #include "sys/strings.hpp"
 #include "sys/syscalls.hpp"
-
-// Linux 6.3; glibc 2.36 predates them.
-#ifndef MFD_EXEC
-#define MFD_EXEC 0x0010U
-#endif
-#ifndef F_SEAL_EXEC
-#define F_SEAL_EXEC 0x0020
-#endif
 
 namespace islet::runtime::host {
 namespace {
@@ -98,19 +90,13 @@ sys::UniqueFd sealed_overlay_exe() {
 // The fallback: a memfd copy, sealed against writes, resizes and new seals.
 sys::UniqueFd sealed_memfd_copy(int self) {
     struct stat st = sys::fstat_fd(self, "/proc/self/exe");
-    long fd = ::syscall(SYS_memfd_create, "islet", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
-    if (fd < 0 && errno == EINVAL) fd = ::syscall(SYS_memfd_create, "islet", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-    if (fd < 0) sys::throw_errno("memfd_create", "islet");
-    sys::UniqueFd copy(static_cast<int>(fd));
+    sys::UniqueFd copy = executable_memfd("islet");
     off_t off = 0;
     while (off < st.st_size) {
         ssize_t n = ::sendfile(copy.get(), self, &off, static_cast<size_t>(st.st_size - off));
         if (n <= 0) sys::throw_errno("copy islet into a sealed memfd");
     }
-    if (::fchmod(copy.get(), 0555) < 0) sys::throw_errno("chmod", "sealed islet");
-    // F_SEAL_EXEC (6.3+) keeps the mode: added first, as F_SEAL_SEAL ends sealing.
-    if (::fcntl(copy.get(), F_ADD_SEALS, F_SEAL_EXEC) < 0 && errno != EINVAL) sys::throw_errno("seal", "sealed islet");
-    if (::fcntl(copy.get(), F_ADD_SEALS, kWriteSeals) < 0) sys::throw_errno("seal", "sealed islet");
+    seal_executable(copy.get(), "sealed islet");
     return copy;
 }
 
