@@ -240,8 +240,8 @@ _race_setup() {
 # Waits (up to ~10 s) until the attacker's report in the rootfs has a line
 # matching $1.
 _race_wait() {
-	local i
-	for i in $(seq 200); do
+	local _
+	for _ in $(seq 200); do
 		grep -q "$1" "$BUNDLE/rootfs/race.out" 2>/dev/null && return 0
 		sleep 0.05
 	done
@@ -256,7 +256,7 @@ _race_wait() {
 	assert_success
 	init=$(pid_of "$CID")
 	# Whatever the config, the waiting init does not run the binary on disk.
-	[ "$(stat -L -c %d:%i /proc/$init/exe)" != "$(stat -c %d:%i "$ISLET")" ]
+	[ "$(stat -L -c %d:%i "/proc/$init/exe")" != "$(stat -c %d:%i "$ISLET")" ]
 	islet exec -d --cap CAP_SYS_PTRACE "$CID" sh -c '/bin/exe_race 1 4 >/race.out 2>&1'
 	assert_success
 	_race_wait '^held'
@@ -458,16 +458,17 @@ PROBE
 		ISLET_TEST_PAUSE_AT=$stage "$ISLET" --root "$ROOT" exec -d "$CID" true </dev/null >/dev/null 2>&1 &
 		runner=$!
 		paused=""
-		for i in $(seq 100); do
+		for _ in $(seq 100); do
 			for p in $(pgrep -P "$runner"); do
-				[ "$(cat /proc/$p/comm 2>/dev/null)" = islet-paused ] && paused=$p
+				[ "$(cat "/proc/$p/comm" 2>/dev/null)" = islet-paused ] && paused=$p
 			done
 			[ -n "$paused" ] && break
 			sleep 0.05
 		done
 		[ -n "$paused" ]
 		islet exec --cap CAP_SYS_PTRACE "$CID" /bin/host-probe
-		kill -9 $paused $(pgrep -P "$runner") "$runner" 2>/dev/null || true
+		# shellcheck disable=SC2046 # one pid per word
+		kill -9 "$paused" $(pgrep -P "$runner") "$runner" 2>/dev/null || true
 		wait "$runner" 2>/dev/null || true
 		assert_success
 		assert_line probe-done
