@@ -452,6 +452,7 @@ blkio_has_weights() { [ -e $CG/blkio/blkio.weight ] || [ -e $CG/blkio/blkio.bfq.
 }
 
 @test "SIGKILL of islet during create: delete --force cleans every hierarchy (SECURITY.md #33)" {
+	require_test_hooks
 	resources '{"memory":{"limit":67108864},"pids":{"limit":10}}'
 	set_args sleep 100
 	for stage in after-state-dir after-cgroup; do

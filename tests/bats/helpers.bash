@@ -93,6 +93,15 @@ islet() {
 	return 0
 }
 
+# The test-only pause points (ISLET_TEST_PAUSE_AT) exist only in a build
+# configured with -DISLET_TEST_HOOKS=ON, which scripts/test.sh always makes:
+# a test that needs them fails against a binary without them (a skip would
+# hide a wrong build).
+require_test_hooks() {
+	"$ISLET" --version | grep -qx 'test-hooks: on' ||
+		fail "$ISLET has no test pause points (ISLET_TEST_PAUSE_AT): build it with -DISLET_TEST_HOOKS=ON, as scripts/test.sh does"
+}
+
 # Same, without bats' `run` (for pipelines and background use).
 islet_raw() { "$ISLET" --root "$ROOT" "$@"; }
 

@@ -190,6 +190,7 @@ host_uid0() { awk '$1 == 0 {print $2}' "/proc/$1/uid_map"; }
 }
 
 @test "SIGKILL of islet at each stage of create leaks no block after delete --force" {
+	require_test_hooks
 	set_args true
 	for stage in after-state-dir after-cgroup after-mounts-start after-mounts before-exec; do
 		ISLET_TEST_PAUSE_AT=$stage "$ISLET" --root "$ROOT" create "$CID" </dev/null >/dev/null 2>&1 &

@@ -203,6 +203,7 @@ load helpers
 }
 
 @test "P0#24 exec's joining process is not dumpable until it execs (CVE-2016-9962)" {
+	require_test_hooks
 	set_args sleep 1000
 	islet run -d "$CID"
 	ISLET_TEST_PAUSE_AT=exec-before-ready "$ISLET" --root "$ROOT" exec -d "$CID" true </dev/null >/dev/null 2>&1 &

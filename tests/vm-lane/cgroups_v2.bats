@@ -172,6 +172,7 @@ resources() { update_config ".linux.resources += $1"; }
 }
 
 @test "v2: kill --all uses cgroup.kill; SIGKILL of islet during create is cleaned up" {
+	require_test_hooks
 	set_args sh -c 'trap "" TERM; sleep 100 & sleep 100 & wait'
 	islet run -d "$CID"
 	assert_success

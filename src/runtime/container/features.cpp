@@ -5,6 +5,7 @@
 #include "runtime/isolation/kernel_mode.hpp"
 #include "runtime/attrs/memory_policy.hpp"
 #include "runtime/attrs/seccomp.hpp"
+#include "runtime/process/test_hooks.hpp"
 #include "spec/documents.hpp"
 #include "spec/model.hpp"
 #include "spec/mount_options.hpp"
@@ -17,8 +18,12 @@
 namespace islet::runtime {
 
 std::string version_text() {
-    return std::string("islet version ") + ISLET_VERSION + "\ncommit: " + ISLET_COMMIT + "\nspec: " +
-           spec::kSpecVersion + "\nlibseccomp: " + libseccomp_version() + "\n";
+    std::string text = std::string("islet version ") + ISLET_VERSION + "\ncommit: " + ISLET_COMMIT + "\nspec: " +
+                       spec::kSpecVersion + "\nlibseccomp: " + libseccomp_version() + "\n";
+    // A test build (ISLET_TEST_HOOKS): the bats suites that pause islet
+    // check for this line.
+    if (test_hooks::kCompiledIn) text += "test-hooks: on\n";
+    return text;
 }
 
 std::string features_text() {

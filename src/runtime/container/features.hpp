@@ -6,7 +6,8 @@
 
 namespace islet::runtime {
 
-// "islet version X\ncommit: ...\nspec: 1.2.0\nlibseccomp: ...\n"
+// "islet version X\ncommit: ...\nspec: 1.2.0\nlibseccomp: ...\n", then
+// "test-hooks: on\n" in a build with the test-only pause points.
 std::string version_text();
 
 // The runtime-spec Features document (RUNC-CONTRACT.md §2.10): only what is

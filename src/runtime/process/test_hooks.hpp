@@ -18,6 +18,14 @@
 
 namespace islet::runtime::test_hooks {
 
+// Whether this binary has the pause points (`islet --version` says so, and
+// the bats suites that need them check that line).
+#ifdef ISLET_TEST_HOOKS
+inline constexpr bool kCompiledIn = true;
+#else
+inline constexpr bool kCompiledIn = false;
+#endif
+
 inline void pause_at(const char* stage) {
 #ifdef ISLET_TEST_HOOKS
     const char* want = std::getenv("ISLET_TEST_PAUSE_AT");
