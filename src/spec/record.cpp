@@ -2,7 +2,11 @@
 
 #include <chrono>
 #include <cstdio>
+#include <limits>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <stdexcept>
+#include <type_traits>
 
 #include "spec/json_gate.hpp"
 #include "spec/model.hpp"
@@ -58,6 +62,36 @@ ojson state_object(const StateView& v, bool with_owner, bool with_empty_annotati
     if (!v.annotations.empty() || with_empty_annotations) j["annotations"] = v.annotations;
     if (with_owner) j["owner"] = v.owner;
     return j;
+}
+
+// obj[key] as an integer of type T, or fallback when absent. nlohmann's own
+// get<T>() takes a float or an out-of-range number too, and converts it
+// silently or, for a float beyond T, with undefined behaviour ("pid": 1e300).
+template <typename T>
+T integer_field(const json& obj, const char* key, std::optional<T> fallback = std::nullopt) {
+    auto it = obj.find(key);
+    if (it == obj.end()) {
+        if (fallback) return *fallback;
+        throw std::out_of_range(std::string(key) + " is missing");
+    }
+    if (it->is_number_unsigned()) {
+        const auto v = it->get<std::uint64_t>();
+        if (v <= static_cast<std::uint64_t>(std::numeric_limits<T>::max())) return static_cast<T>(v);
+    } else if constexpr (std::is_signed_v<T>) {
+        if (it->is_number_integer()) {
+            const auto v = it->get<std::int64_t>();
+            if (v >= std::numeric_limits<T>::min() && v <= std::numeric_limits<T>::max()) return static_cast<T>(v);
+        }
+    }
+    throw std::out_of_range(std::string(key) + " is not " + (std::is_signed_v<T> ? "a signed " : "an unsigned ") +
+                            std::to_string(sizeof(T) * 8) + "-bit integer");
+}
+
+// A pid field: never negative (kill(-1, ...) would signal every process).
+pid_t pid_field(const json& obj, const char* key, std::optional<pid_t> fallback = std::nullopt) {
+    const pid_t pid = integer_field<pid_t>(obj, key, fallback);
+    if (pid < 0) throw std::out_of_range(std::string(key) + " is negative");
+    return pid;
 }
 
 }  // namespace
@@ -116,9 +150,9 @@ ContainerRecord record_from_json(const std::string& text, const std::string& wha
         ContainerRecord r;
         r.id = j.at("id").get<std::string>();
         r.phase = phase_from(what, j.at("phase").get<std::string>());
-        r.pid = j.at("pid").get<pid_t>();
-        r.start_time = j.at("startTime").get<std::uint64_t>();
-        r.creator_pid = j.value("creatorPid", 0);
+        r.pid = pid_field(j, "pid");
+        r.start_time = integer_field<std::uint64_t>(j, "startTime");
+        r.creator_pid = pid_field(j, "creatorPid", 0);
         r.bundle = j.at("bundle").get<std::string>();
         r.rootfs = j.at("rootfs").get<std::string>();
         r.created = j.at("created").get<std::string>();
@@ -133,7 +167,7 @@ ContainerRecord record_from_json(const std::string& text, const std::string& wha
         r.shares_host_mounts = j.value("sharesHostMounts", false);
         r.namespaces = j.value("namespaces", std::map<std::string, std::string>{});
         r.isolation = j.value("isolation", std::map<std::string, std::string>{});
-        if (j.contains("idBlock")) r.id_block = j.at("idBlock").get<std::uint64_t>();
+        if (j.contains("idBlock")) r.id_block = integer_field<std::uint64_t>(j, "idBlock");
         if (auto it = r.isolation.find(kLegacyBlockKey); it != r.isolation.end()) {
             if (!r.id_block) {
                 auto n = sys::parse_uint(it->second);
@@ -144,6 +178,8 @@ ContainerRecord record_from_json(const std::string& text, const std::string& wha
         }
         return r;
     } catch (const json::exception& e) {
+        throw sys::Error(what + ": not a valid container record: " + e.what());
+    } catch (const std::out_of_range& e) {
         throw sys::Error(what + ": not a valid container record: " + e.what());
     }
 }

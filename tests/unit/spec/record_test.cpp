@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <regex>
+#include <string>
+#include <tuple>
+#include <vector>
 
 #include "test_util.hpp"
 
@@ -104,6 +107,29 @@ TEST(Record, BadRecordsAreErrors) {
     text.replace(text.find("\"pid\":4242"), 10, "\"pid\":\"4242\"");
     EXPECT_NE(error_of([&] { record_from_json(text, "s"); }).find("not a valid container record"),
               std::string::npos);
+}
+
+// Found by tests/fuzz/fuzz_state_record: a float or an out-of-range number
+// was converted by nlohmann's get<int>() (1e300 into an int is undefined
+// behaviour; -1 became 2^64 - 1). Each is now an error naming the field.
+TEST(Record, NumbersMustBeIntegersInRange) {
+    const std::string good = record_to_json(full_record());
+    for (const auto& [field, bad, message] : std::vector<std::tuple<std::string, std::string, std::string>>{
+             {"\"pid\":4242", "\"pid\":1e300", "pid is not a signed 32-bit integer"},
+             {"\"pid\":4242", "\"pid\":4242.0", "pid is not a signed 32-bit integer"},
+             {"\"pid\":4242", "\"pid\":4294967297", "pid is not a signed 32-bit integer"},
+             {"\"startTime\":18446744073709551615", "\"startTime\":-1", "startTime is not an unsigned 64-bit integer"},
+             {"\"startTime\":18446744073709551615", "\"startTime\":1.5", "startTime is not an unsigned 64-bit integer"},
+             {"\"creatorPid\":99", "\"creatorPid\":-2147483649", "creatorPid is not a signed 32-bit integer"},
+             // kill(-1, ...) would reach every process.
+             {"\"pid\":4242", "\"pid\":-1", "pid is negative"},
+             {"\"creatorPid\":99", "\"creatorPid\":-5", "creatorPid is negative"},
+         }) {
+        std::string text = good;
+        ASSERT_NE(text.find(field), std::string::npos) << field;
+        text.replace(text.find(field), field.size(), bad);
+        EXPECT_EQ(error_of([&] { record_from_json(text, "s"); }), "s: not a valid container record: " + message) << bad;
+    }
 }
 
 TEST(StateDocument, KeyOrderIndentNoTrailingNewline) {
