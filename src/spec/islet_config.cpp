@@ -63,7 +63,8 @@ IsletConfig parse_islet_config(const std::string& text, const std::string& what)
     if (c.pool_start == 0) problems.push_back("/isolation/pool/start: host ID 0 cannot be in the pool");
     if (c.pool_size == 0 || (c.block_size && c.pool_size % c.block_size != 0))
         problems.push_back("/isolation/pool/size: must be a whole, non-zero number of blocks");
-    if (c.pool_start + c.pool_size > 0xffffffffull)
+    // Written so that it cannot wrap: start + size would for a start near 2^64.
+    if (c.pool_start > 0xffffffffull || c.pool_size > 0xffffffffull - c.pool_start)
         problems.push_back("/isolation/pool: start + size overflows 32-bit IDs (4294967295 is reserved)");
     if (c.registry.empty() || c.registry.front() != '/')
         problems.push_back("/isolation/registry: must be an absolute path");

@@ -265,6 +265,8 @@ TEST(IsletConfigFile, ParsesAndChecksEveryKey) {
     for (const char* bad :
          {R"({"isolation": {"pool": {"size": 100000, "block": 65536}}})",
           R"({"isolation": {"pool": {"start": 4294901760, "size": 131072}}})",
+          // start + size wraps around 2^64 (the check used to add them).
+          R"({"isolation": {"pool": {"start": 18446744073709486080, "size": 131072}}})",
           R"({"isolation": {"pool": {"start": -1}}})", R"({"isolation": {"policy": 3}})", R"({"isolation": 1})",
           R"({"isolation": {"pool": {"block": 1}, "pool": {}}})"})
         EXPECT_THROW(islet::spec::parse_islet_config(bad, "islet.json"), islet::sys::Error) << bad;
