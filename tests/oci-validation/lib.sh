@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers for the conformance cases (sourced by run.sh for one case).
 #
 # A case is a bash function `case_<name>` in cases/*.sh, run with `set -eE`

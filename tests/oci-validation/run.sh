@@ -49,7 +49,7 @@ chmod 755 "$TEMPLATE/oci-checker"
 export TEMPLATE
 
 # --- the cases, in file order -------------------------------------------------
-mapfile -t ALL < <(cd "$HERE/cases" && grep -ho '^case_[a-z0-9_]*' *.sh | sed 's/^case_//')
+mapfile -t ALL < <(cd "$HERE/cases" && grep -ho '^case_[a-z0-9_]*' -- *.sh | sed 's/^case_//')
 CASES=()
 for c in "${ALL[@]}"; do
 	if [ $# -eq 0 ]; then
@@ -76,13 +76,11 @@ skip_reason() {
 # Removes whatever a case left: containers in its state root, then mounts
 # under its directory.
 reap_case() {
-	local dir=$1 id
-	if [ -d "$dir/state" ]; then
-		for id in $(ls "$dir/state" 2>/dev/null); do
-			[ -d "$dir/state/$id" ] || continue
-			timeout 20 "$RUNTIME" --root "$dir/state" delete --force "$id" >/dev/null 2>&1 </dev/null || true
-		done
-	fi
+	local dir=$1 d
+	for d in "$dir"/state/*; do
+		[ -d "$d" ] || continue
+		timeout 20 "$RUNTIME" --root "$dir/state" delete --force "${d##*/}" >/dev/null 2>&1 </dev/null || true
+	done
 	awk -v d="$dir" 'index($5, d) == 1 {print $5}' /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l 2>/dev/null
 	rm -rf "$dir"
 }

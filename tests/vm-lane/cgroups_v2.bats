@@ -23,9 +23,9 @@ resources() { update_config ".linux.resources += $1"; }
 	islet create "$CID"
 	assert_success
 	pid=$(pid_of "$CID")
-	[ "$(cat /proc/$pid/cgroup)" = "0::$CGPATH" ]
+	[ "$(cat /proc/"$pid"/cgroup)" = "0::$CGPATH" ]
 	for c in cpu io memory pids; do grep -qw $c $CG/cgroup.subtree_control; done
-	[ -e $CG$CGPATH/memory.max ]
+	[ -e "$CG$CGPATH/memory.max" ]
 }
 
 @test "v2: memory (max, swap converted, low), pids, cpu (weight from shares, max), cpuset" {
@@ -35,7 +35,7 @@ resources() { update_config ".linux.resources += $1"; }
 	islet create "$CID"
 	assert_success
 	[ "$(cgfile memory.max)" = 33554432 ]
-	[ ! -e $CG$CGPATH/memory.swap.max ] || [ "$(cgfile memory.swap.max)" = 33554432 ]
+	[ ! -e "$CG$CGPATH/memory.swap.max" ] || [ "$(cgfile memory.swap.max)" = 33554432 ]
 	[ "$(cgfile memory.low)" = 1048576 ]
 	[ "$(cgfile pids.max)" = 1 ]
 	[ "$(cgfile cpu.weight)" = 100 ]
@@ -50,8 +50,8 @@ resources() { update_config ".linux.resources += $1"; }
 	set_args sleep 100
 	islet create "$CID"
 	assert_success
-	if [ -e $CG$CGPATH/io.bfq.weight ]; then
-		grep -q 500 $CG$CGPATH/io.bfq.weight
+	if [ -e "$CG$CGPATH/io.bfq.weight" ]; then
+		grep -q 500 "$CG$CGPATH/io.bfq.weight"
 	else
 		[ "$(cgfile io.weight)" = "default 4950" ]
 	fi
@@ -77,7 +77,7 @@ resources() { update_config ".linux.resources += $1"; }
 	ev=$!
 	islet start "$CID"
 	wait_status "$CID" stopped || wait_status "$CID" stopped
-	grep -q "oom_kill [1-9]" $CG$CGPATH/memory.events
+	grep -q "oom_kill [1-9]" "$CG$CGPATH/memory.events"
 	wait "$ev"
 	grep -qx '{"type":"oom","id":"'"$CID"'"}' "$BATS_TEST_TMPDIR/events"
 }
@@ -130,7 +130,7 @@ resources() { update_config ".linux.resources += $1"; }
 	assert_success
 	[ "$(status_of "$CID")" = paused ]
 	[ "$(cgfile cgroup.freeze)" = 1 ]
-	grep -qx "frozen 1" $CG$CGPATH/cgroup.events
+	grep -qx "frozen 1" "$CG$CGPATH/cgroup.events"
 	islet resume "$CID"
 	assert_success
 	[ "$(status_of "$CID")" = running ]
@@ -140,7 +140,7 @@ resources() { update_config ".linux.resources += $1"; }
 	wait_status "$CID" stopped
 	islet delete "$CID"
 	assert_success
-	[ ! -d $CG$CGPATH ]
+	[ ! -d "$CG$CGPATH" ]
 }
 
 @test "v2: update, ps, events --stats" {
@@ -157,7 +157,7 @@ resources() { update_config ".linux.resources += $1"; }
 	[ "$(cgfile cpu.max)" = "50000 100000" ]
 	echo '{"memory":{"limit":134217728,"swap":268435456}}' | "$ISLET" --root "$ROOT" update -r - "$CID"
 	[ "$(cgfile memory.max)" = 134217728 ]
-	[ ! -e $CG$CGPATH/memory.swap.max ] || [ "$(cgfile memory.swap.max)" = 134217728 ]
+	[ ! -e "$CG$CGPATH/memory.swap.max" ] || [ "$(cgfile memory.swap.max)" = 134217728 ]
 	islet ps -f json "$CID"
 	assert_success
 	[ "$(echo "$output" | jq length)" -ge 2 ]
@@ -179,19 +179,20 @@ resources() { update_config ".linux.resources += $1"; }
 	islet kill --all "$CID" KILL
 	assert_success
 	wait_status "$CID" stopped
-	for i in $(seq 100); do [ -z "$(cgfile cgroup.procs)" ] && break; sleep 0.05; done
+	for _ in $(seq 100); do [ -z "$(cgfile cgroup.procs)" ] && break; sleep 0.05; done
 	[ -z "$(cgfile cgroup.procs)" ]
 	islet delete "$CID"
 	resources '{"memory":{"limit":67108864}}'
 	ISLET_TEST_PAUSE_AT=after-cgroup "$ISLET" --root "$ROOT" create "$CID" >/dev/null 2>&1 &
 	p=$!
-	for i in $(seq 400); do [ "$(awk '{print $3}' /proc/$p/stat 2>/dev/null)" = T ] && break; sleep 0.05; done
+	for _ in $(seq 400); do [ "$(awk '{print $3}' /proc/$p/stat 2>/dev/null)" = T ] && break; sleep 0.05; done
+	[ "$(awk '{print $3}' /proc/$p/stat)" = T ]
 	kill -9 $p
 	wait $p || true
-	[ -d $CG$CGPATH ]
+	[ -d "$CG$CGPATH" ]
 	islet delete --force "$CID"
 	assert_success
-	[ ! -d $CG$CGPATH ]
+	[ ! -d "$CG$CGPATH" ]
 }
 
 @test "v2: the container's cgroup mount is its own cgroup2, read-only" {

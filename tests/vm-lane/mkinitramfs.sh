@@ -10,7 +10,7 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 VM_DIR=${VM_DIR:-/var/tmp/islet-vm-lane}
-OUT= PAYLOAD= BINS=() LIBS=() TREES=()
+OUT="" PAYLOAD="" BINS=() LIBS=() TREES=()
 while getopts o:p:b:l:t: opt; do
   case $opt in o) OUT=$OPTARG;; p) PAYLOAD=$OPTARG;; b) BINS+=("$OPTARG");; l) LIBS+=("$OPTARG");;
   t) TREES+=("$OPTARG");; *) exit 2;; esac

@@ -14,7 +14,7 @@ accel=${VM_ACCEL:-auto}
 if [ "$accel" = auto ]; then
   if [ -w /dev/kvm ] && [ ! -d /sys/module/kvm_pvm ] && grep -qwE 'vmx|svm' /proc/cpuinfo; then accel=kvm; else accel=tcg; fi
 fi
-if [ "$accel" = kvm ]; then ACC=(-enable-kvm -cpu host); else ACC=(-accel tcg,thread=multi -cpu max); fi
+if [ "$accel" = kvm ]; then ACC=(-enable-kvm -cpu host); else ACC=(-accel 'tcg,thread=multi' -cpu max); fi
 echo "vm-lane: accel=$accel timeout=${VM_TIMEOUT:-900}s" >&2
 timeout --foreground -k 5 "${VM_TIMEOUT:-900}" \
   qemu-system-x86_64 "${ACC[@]}" -m "${VM_MEM:-1G}" -smp "${VM_CPUS:-2}" \

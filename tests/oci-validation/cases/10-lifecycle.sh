@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Lifecycle operations, their errors in each state, and the state document
 # (runtime.md: State, Lifecycle, Operations).
 
@@ -267,6 +268,14 @@ case_delete_resources() {
 	for d in "${dirs[@]}"; do [ ! -d "$d" ] || fail "cgroup $d left after delete"; done
 }
 
+# The EXIT trap of the case below: moves what is left in the caller's
+# cgroup ($_mine) back to the root ($_root) and removes it.
+release_mine() {
+	local p
+	while read -r p; do echo "$p" >"$_root/cgroup.procs"; done 2>/dev/null <"$_mine/cgroup.procs"
+	rmdir "$_mine" 2>/dev/null
+}
+
 # Resources associated with the container but not created by it MUST NOT
 # be deleted: a cgroup the caller made and moved the container into.
 case_delete_only_create_resources() {
@@ -278,12 +287,12 @@ case_delete_only_create_resources() {
 	# Ours to remove whatever happens: a container left behind by a failure
 	# moves back to the root first (run.sh deletes it afterwards).
 	_mine=$mine _root=$m
-	trap 'set +e; for p in $(cat "$_mine/cgroup.procs" 2>/dev/null); do echo "$p" 2>/dev/null >"$_root/cgroup.procs"; done; rmdir "$_mine" 2>/dev/null; true' EXIT
+	trap 'set +e; release_mine; true' EXIT
 	new_bundle
 	local id
 	id=$(new_id)
 	create_container "$id"
-	echo "$(pid_of "$id")" >"$mine/cgroup.procs"
+	pid_of "$id" >"$mine/cgroup.procs"
 	rt start "$id"
 	wait_status "$id" stopped
 	rt delete "$id"

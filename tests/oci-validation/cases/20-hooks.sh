@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Hooks (config.md: POSIX-platform Hooks; runtime.md: Lifecycle): order,
 # timing, the state on stdin, failures.
 

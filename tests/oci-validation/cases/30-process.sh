@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # process (config.md: Process; config-linux.md via process): args, env,
 # cwd, user, umask, capabilities, rlimits, oomScoreAdj, noNewPrivileges,
 # scheduler, I/O priority. The checker verifies each from inside.

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # config-linux.md: namespaces, user namespace mappings, devices, masked and
 # read-only paths, rootfs propagation, sysctl, seccomp, personality, LSM
 # labels. Checked from inside by the checker, or from outside.
@@ -73,7 +74,6 @@ case_linux_ns_itype_with_mount_ns() {
 # container joins the first one's.
 case_linux_ns_path() {
 	new_bundle "$CASE_DIR/a"
-	local a=$BUNDLE
 	set_args sleep 1000
 	cfg '.linux.namespaces = [{type: "pid"}, {type: "network"}, {type: "ipc"}, {type: "uts"}, {type: "mount"}]'
 	local ida pid t n

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # mounts (config.md: Mounts): applied in order, with their types, sources
 # and options; destinations created when missing.
 

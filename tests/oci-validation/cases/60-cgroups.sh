@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # linux.cgroupsPath and linux.resources (config-linux.md: Control groups),
 # read back from the host's cgroup files (v1 where the controller is there,
 # else the unified hierarchy), with an absolute and a relative cgroupsPath
@@ -181,10 +182,10 @@ case_linux_cgroups_path() {
 	(run_checker) || rc=$?
 	# The runtime removes its own directory; the parents it had to make are
 	# the suite's to remove (runc leaves them too), pass or fail.
-	for m in $(awk '$0 ~ / - cgroup2? / {print $5}' /proc/self/mountinfo); do
+	while read -r m; do
 		[ ! -d "$m/oci-validation-$$/nested/path" ] || left+=" $m/oci-validation-$$/nested/path"
 		rmdir "$m/oci-validation-$$/nested/path" "$m/oci-validation-$$/nested" "$m/oci-validation-$$" 2>/dev/null || true
-	done
+	done < <(awk '$0 ~ / - cgroup2? / {print $5}' /proc/self/mountinfo)
 	[ "$rc" = 0 ] || exit "$rc"
 	[ -z "$left" ] || fail "left after delete:$left"
 }

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Bundle and configuration handling (bundle.md, config.md): paths, versions,
 # unknown properties, invalid values.
 
@@ -69,8 +70,8 @@ case_create_error_leaves_nothing() {
 	rt_fails create --bundle "$BUNDLE" "$id" --pid-file "$CASE_DIR/pid"
 	rt_fails state "$id"
 	[ ! -e "$CASE_DIR/pid" ] || fail "a pid file was left"
-	for m in $(awk '$0 ~ / - cgroup2? / {print $5}' /proc/self/mountinfo); do
+	while read -r m; do
 		[ ! -d "$m$cg" ] || fail "cgroup $m$cg left"
-	done
+	done < <(awk '$0 ~ / - cgroup2? / {print $5}' /proc/self/mountinfo)
 	[ "$(awk -v d="$BUNDLE" 'index($5, d) == 1' /proc/self/mountinfo | wc -l)" = 0 ] || fail "mounts left under the bundle"
 }
