@@ -21,7 +21,8 @@ constexpr std::uint64_t kUnlimited = std::numeric_limits<std::uint64_t>::max();
 std::string read_or_empty(const std::string& path) { return sys::read_file_if_exists(path).value_or(""); }
 
 std::uint64_t read_u64(const std::string& path) {
-    auto t = sys::trim(read_or_empty(path));
+    const std::string text = read_or_empty(path);  // outlives the view trim returns
+    auto t = sys::trim(text);
     if (t == "max") return kUnlimited;
     return sys::parse_uint(t).value_or(0);
 }
