@@ -15,6 +15,7 @@
 #include "sys/dir.hpp"
 #include "sys/error.hpp"
 #include "sys/retry.hpp"
+#include "sys/sanitizer.hpp"
 #include "sys/strings.hpp"
 
 namespace islet::sys {
@@ -196,6 +197,8 @@ void close_from(int first_fd) {
 }
 
 void close_all_except(int first_fd, std::vector<int> keep) {
+    const std::vector<int>& reports = sanitizer::child_report_fds();
+    keep.insert(keep.end(), reports.begin(), reports.end());
     std::sort(keep.begin(), keep.end());
     int next = first_fd;
     for (int fd : keep) {

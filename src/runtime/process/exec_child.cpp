@@ -16,6 +16,7 @@
 #include "runtime/process/sync.hpp"
 #include "runtime/process/test_hooks.hpp"
 #include "sys/error.hpp"
+#include "sys/sanitizer.hpp"
 #include "sys/syscalls.hpp"
 
 namespace islet::runtime {
@@ -50,6 +51,7 @@ void join_container(ExecChild& c) {
 }  // namespace
 
 void exec_child_main(ExecChild& c) noexcept {
+    sys::sanitizer::open_child_report();  // while the host's files are in reach
     try {
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         ::prctl(PR_SET_DUMPABLE, 0);

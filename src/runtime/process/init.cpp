@@ -28,6 +28,7 @@
 #include "spec/record.hpp"
 #include "sys/error.hpp"
 #include "sys/procfs.hpp"
+#include "sys/sanitizer.hpp"
 #include "sys/syscalls.hpp"
 
 namespace islet::runtime {
@@ -109,6 +110,7 @@ void enter_joined_user_namespace(InitContext& ctx) {
     }
     // The child: the real init. PDEATHSIG was reset by the fork.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    sys::sanitizer::open_child_report();
 }
 
 void become_root_in_user_namespace(const InitContext& ctx) {
@@ -259,6 +261,7 @@ void report_ready(InitContext& ctx) {
 }  // namespace
 
 void init_main(InitContext& ctx) noexcept {
+    sys::sanitizer::open_child_report();  // while the host's files are in reach
     try {
         start(ctx);
         step("join the user namespace", [&] { enter_joined_user_namespace(ctx); });
