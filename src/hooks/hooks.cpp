@@ -16,7 +16,7 @@ namespace islet::hooks {
 namespace {
 
 // Output kept for the error message: enough to diagnose, bounded.
-constexpr size_t kMaxOutput = 64 * 1024;
+constexpr size_t kMaxOutput = size_t{64} * 1024;
 
 struct Pipe {
     sys::UniqueFd r, w;

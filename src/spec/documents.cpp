@@ -9,7 +9,7 @@ namespace {
 
 using ojson = nlohmann::ordered_json;
 
-ojson mount(const char* dest, const char* type, const char* source, std::vector<std::string> options) {
+ojson mount(const char* dest, const char* type, const char* source, const std::vector<std::string>& options) {
     ojson m;
     m["destination"] = dest;
     m["type"] = type;

@@ -177,7 +177,7 @@ std::string expand_slice(const std::string& slice) {
     std::string path, prefix;
     for (auto& part : sys::split(base, '-')) {
         prefix += (prefix.empty() ? "" : "-") + part;
-        path += "/" + prefix + suffix;
+        path.append("/").append(prefix).append(suffix);
     }
     return path;
 }
@@ -236,7 +236,7 @@ std::map<std::string, std::string> plan_dirs(const Host& host, const std::string
         if (relative) {
             auto it = self.find(h.name);
             std::string base = it != self.end() ? it->second : "/";
-            within = sys::clean_path(base + "/" + path);
+            within = sys::clean_path(base.append("/").append(path));
         }
         // In a cgroup namespace the mount's root is not "/": paths from
         // /proc/self/cgroup are relative to the namespace root already.
@@ -283,7 +283,7 @@ void create_dirs(const Host& host, const std::map<std::string, std::string>& dir
             std::string rest = dir.substr(h.mount.size());
             for (auto& part : sys::split(rest, '/')) {
                 if (part.empty()) continue;
-                std::string next = cur + "/" + part;
+                const std::string next = std::string(cur).append("/").append(part);
                 made = sys::mkdir_all(next, 0755);
                 for (const char* f : {"cpuset.cpus", "cpuset.mems"}) {
                     if (read_trim(next + "/" + f).empty()) {

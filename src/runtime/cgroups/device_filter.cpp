@@ -127,7 +127,7 @@ std::vector<bpf_insn> device_program(const DeviceList& list) {
 
 void attach_device_program(const std::string& cgroup_dir, const std::vector<bpf_insn>& program) {
     static const char kLicense[] = "Apache";
-    std::vector<char> log(64 * 1024);
+    std::vector<char> log(size_t{64} * 1024);
     bpf_attr load{};
     load.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
     load.insns = reinterpret_cast<std::uint64_t>(program.data());

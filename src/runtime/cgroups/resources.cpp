@@ -154,7 +154,8 @@ void enable_v2_controllers(const Host& host, const std::string& dir, const std::
         if (!part.empty()) parts.push_back(part);
     // Every level above the container's own directory.
     for (size_t i = 0; i < parts.size(); ++i) {
-        std::string have = sys::read_file_if_exists(cur + "/cgroup.subtree_control").value_or("");
+        const std::string subtree = cur + "/cgroup.subtree_control";
+        std::string have = sys::read_file_if_exists(subtree).value_or("");
         std::string available = sys::read_file_if_exists(cur + "/cgroup.controllers").value_or("");
         auto listed = [](const std::string& list, const std::string& c) {
             for (auto& w : sys::split(std::string(sys::trim(list)), ' '))
@@ -163,8 +164,8 @@ void enable_v2_controllers(const Host& host, const std::string& dir, const std::
         };
         for (auto& c : controllers) {
             if (listed(have, c) || !listed(available, c)) continue;
-            if (int err = write_value(cur + "/cgroup.subtree_control", "+" + c))
-                log::debug("enable " + c + " in " + cur + ": " + sys::describe_errno("write", "", err));
+            if (int err = write_value(subtree, "+" + c))
+                log::debug(sys::describe_errno("enable " + c + " in", subtree, err));
         }
         cur += "/" + parts[i];
     }

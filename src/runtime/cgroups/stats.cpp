@@ -126,15 +126,17 @@ void other_stats(const Host& host, const spec::CgroupRecord& cg, spec::Stats& s)
         parse_io_stat(read_or_empty(d2 + "/io.stat"), s.io_service_bytes, s.io_serviced);
     }
     if (std::string d = dir_of(host, cg, "hugetlb", v2); !d.empty()) {
+        const std::string prefix = d + "/hugetlb.";
         for (auto& size : hugepage_sizes()) {
             spec::HugetlbStats h;
+            const std::string files = prefix + size;  // hugetlb.2MB.current, ...
             if (v2) {
-                h.usage = read_u64(d + "/hugetlb." + size + ".current");
-                h.failcnt = parse_flat_keyed(read_or_empty(d + "/hugetlb." + size + ".events"))["max"];
+                h.usage = read_u64(files + ".current");
+                h.failcnt = parse_flat_keyed(read_or_empty(files + ".events"))["max"];
             } else {
-                h.usage = read_u64(d + "/hugetlb." + size + ".usage_in_bytes");
-                h.max = read_u64(d + "/hugetlb." + size + ".max_usage_in_bytes");
-                h.failcnt = read_u64(d + "/hugetlb." + size + ".failcnt");
+                h.usage = read_u64(files + ".usage_in_bytes");
+                h.max = read_u64(files + ".max_usage_in_bytes");
+                h.failcnt = read_u64(files + ".failcnt");
             }
             s.hugetlb[size] = h;
         }

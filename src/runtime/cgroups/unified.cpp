@@ -11,6 +11,14 @@
 #include "runtime/cgroups/resources.hpp"
 
 namespace islet::runtime::cgroups {
+namespace {
+
+// runc's refusal of a key whose controller cannot take it.
+std::string cannot_set(const std::string& key, const std::string& controller, const char* why) {
+    return "unified resource \"" + key + "\" can't be set: controller \"" + controller + "\" " + why;
+}
+
+}  // namespace
 
 void plan_unified(const spec::Resources& r, Planner& p) {
     if (r.unified.empty()) return;
@@ -34,11 +42,9 @@ void plan_unified(const spec::Resources& r, Planner& p) {
         }
         auto it = f.controllers.find(controller);
         if (it == f.controllers.end() || it->second == Version::none) {
-            p.problem(ptr, "unified resource \"" + key + "\" can't be set: controller \"" + controller +
-                               "\" not available");
+            p.problem(ptr, cannot_set(key, controller, "not available"));
         } else if (it->second == Version::v1) {
-            p.problem(ptr, "unified resource \"" + key + "\" can't be set: controller \"" + controller +
-                               "\" is on a cgroup v1 hierarchy on this host");
+            p.problem(ptr, cannot_set(key, controller, "is on a cgroup v1 hierarchy on this host"));
         } else {
             p.write(controller, key, value);
         }

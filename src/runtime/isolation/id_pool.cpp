@@ -76,8 +76,10 @@ IdBlock IdPool::allocate(const std::string& root, const std::string& id) {
                 if (sys::starts_with(line, "root=")) oroot = line.substr(5);
                 if (sys::starts_with(line, "id=")) oid = line.substr(3);
             }
+            if (oroot.empty() || oid.empty()) continue;
             struct stat st {};
-            if (!oroot.empty() && !oid.empty() && ::stat((oroot + "/" + oid).c_str(), &st) < 0 && errno == ENOENT) {
+            const std::string owner_dir = oroot.append("/").append(oid);  // the owner's state directory
+            if (::stat(owner_dir.c_str(), &st) < 0 && errno == ENOENT) {
                 ::unlink(entry(i).c_str());
                 reclaimed = true;
             }

@@ -80,17 +80,23 @@ std::map<std::string, std::string> write_joined_sysctls(const spec::Linux& l, co
 
 namespace init {
 
-void write_sysctls(const std::map<std::string, std::string>& sysctls, int host_proc_fd) {
-    for (const auto& [key, value] : sysctls) {
-        const std::string rel = sysctl_proc_path(key);
-        if (rel.empty()) throw sys::Error("sysctl \"" + key + "\": invalid name");
-        try {
-            sys::write_procfs_file(host_proc_fd, rel, value);
-        } catch (sys::Error& e) {
-            e.add_context("sysctl \"" + key + "\" = \"" + value + "\"");
-            throw;
-        }
+namespace {
+
+void write_sysctl(const std::string& key, const std::string& value, int host_proc_fd) {
+    const std::string rel = sysctl_proc_path(key);
+    if (rel.empty()) throw sys::Error("sysctl \"" + key + "\": invalid name");
+    try {
+        sys::write_procfs_file(host_proc_fd, rel, value);
+    } catch (sys::Error& e) {
+        e.add_context("sysctl \"" + key + "\" = \"" + value + "\"");
+        throw;
     }
+}
+
+}  // namespace
+
+void write_sysctls(const std::map<std::string, std::string>& sysctls, int host_proc_fd) {
+    for (const auto& [key, value] : sysctls) write_sysctl(key, value, host_proc_fd);
 }
 
 }  // namespace init
