@@ -49,7 +49,14 @@ TIDY_PENDING=(
 c_files() { git ls-files '*.c' '*.h' '*.cpp' '*.hpp'; }
 
 gate_format() {
-	c_files | xargs -P "$jobs" -n 8 clang-format --dry-run --Werror
+	# One line per file to fix (`clang-format -i FILE` fixes it).
+	local bad
+	bad=$(c_files | xargs -P "$jobs" -n 16 sh -c \
+		'for f; do clang-format --dry-run --Werror "$f" 2>/dev/null || echo "$f"; done' _ | sort)
+	[ -z "$bad" ] && return 0
+	echo "not formatted as .clang-format says ($(wc -l <<<"$bad") files; clang-format -i fixes them):"
+	echo "$bad"
+	return 1
 }
 
 gate_tidy() {
