@@ -75,9 +75,9 @@ cleanup() {
     local key id
     for key in "${!root[@]}"; do
         [[ -d ${root[$key]} ]] || continue
-        for id in $(ls -A "${root[$key]}"); do
+        while read -r id; do
             "${bin[${key#*.}]}" --root "${root[$key]}" delete --force "$id" >/dev/null 2>&1 || true
-        done
+        done < <(find "${root[$key]}" -mindepth 1 -maxdepth 1 -printf '%f\n')
     done
     umount "$tmp/tmpfs" 2>/dev/null || true
     rm -rf "$tmp"
@@ -124,7 +124,7 @@ measure_rt() {
 }
 
 split() { # FS RUNTIME ID: create, start, wait, delete, each timed
-    local fs=$1 r=$2 id=$3 pid= t0
+    local fs=$1 r=$2 id=$3 pid='' t0
     measure_rt "$fs.$r.create" "$fs" "$r" create --bundle "$bundle" --pid-file "$tmp/$r.pid" "$id"
     measure_rt "$fs.$r.start" "$fs" "$r" start "$id"
     read -r pid <"$tmp/$r.pid" || [[ -n $pid ]]  # no trailing newline

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by bench/compare.sh and bench/profile.sh (sourced, not run). It sets
 # their shell options too.
 set -euo pipefail
@@ -74,6 +75,7 @@ bench_wait_stopped() {
     while { read -r line <"/proc/$pid/stat"; } 2>/dev/null; do
         rest=${line##*) }
         case ${rest%% *} in Z | X) return 0 ;; esac
+        # shellcheck disable=SC2154 # the sourcing script opens it
         read -r -t 0.0002 -u "$bench_sleep_fd" || true
     done
 }

@@ -45,7 +45,9 @@ probes=()
 cleanup() {
     local id p
     if [[ -d $tmp/root ]]; then
-        for id in $(ls -A "$tmp/root"); do "$islet" --root "$tmp/root" delete --force "$id" >/dev/null 2>&1 || true; done
+        while read -r id; do
+            "$islet" --root "$tmp/root" delete --force "$id" >/dev/null 2>&1 || true
+        done < <(find "$tmp/root" -mindepth 1 -maxdepth 1 -printf '%f\n')
     fi
     umount "$tmp/root" 2>/dev/null || true
     for p in "${probes[@]}"; do echo "-:$group/$p" >>"$tracefs/uprobe_events" 2>/dev/null || true; done
