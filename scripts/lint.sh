@@ -30,8 +30,9 @@ done
 [ ${#gates[@]} -gt 0 ] || gates=(format tidy shell layers commits)
 jobs=$(nproc)
 
-# Commits before this one predate the rule (their subjects are history).
-LINT_BASE=${LINT_BASE:-42b538c}
+# Commits up to this one (main when the gate landed) predate the rule: their
+# subjects are history (e2e0156, 73 characters, is the last one over).
+LINT_BASE=${LINT_BASE:-1ab71d6}
 
 # clang-tidy findings in these files are known and left for now: the house
 # refactor (issue 15) is rewriting src/runtime/{container,process,fs}. Each
