@@ -121,7 +121,9 @@ std::map<std::string, std::string> exec_cgroup_dirs(const spec::CgroupRecord& cg
             dir = cg.dirs.at(name) + "/" + path;
             matched = true;
         }
-        if (!matched) throw sys::Error("bad sub cgroup path: no cgroup controller \"" + ctrl + "\" in " + s);
+        if (!matched)
+            throw sys::Error(
+                std::string("bad sub cgroup path: no cgroup controller \"").append(ctrl).append("\" in ").append(s));
     }
     return dirs;
 }

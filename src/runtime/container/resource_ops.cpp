@@ -87,6 +87,7 @@ std::string ps_table(const std::vector<pid_t>& pids, const std::vector<std::stri
     else
         argv.insert(argv.end(), args.begin(), args.end());
     std::vector<char*> cargv;
+    cargv.reserve(argv.size() + 1);
     for (auto& a : argv) cargv.push_back(a.data());
     cargv.push_back(nullptr);
     int pipefd[2];

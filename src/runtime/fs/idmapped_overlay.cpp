@@ -210,7 +210,9 @@ sys::UniqueFd idmapped_overlay(const std::string& rootfs, int rootfs_tree, int u
     OverlayLayout layout = sys::with_context(what, [&] { return parse_overlay_options(m.super_options); });
 
     std::vector<sys::UniqueFd> lowers;
-    for (auto& l : layout.lower) lowers.push_back(idmapped_clone(l, userns, what + ": lower layer " + l));
+    lowers.reserve(layout.lower.size());
+    for (auto& l : layout.lower)
+        lowers.push_back(idmapped_clone(l, userns, std::string(what).append(": lower layer ").append(l)));
     // upperdir and workdir must sit on one mount: one idmapped clone of the
     // directory that holds both, and the two opened inside it.
     sys::UniqueFd upper_tree, upper, work;

@@ -125,6 +125,7 @@ sys::UniqueFd wait_for_start(InitContext& ctx) {
 void exec_process(int stub_fd, int preserved_fds, const std::string& path, const std::vector<std::string>& args,
                   const std::vector<std::string>& env) {
     std::vector<const char*> argv;
+    argv.reserve(args.size() + 3);
     if (stub_fd >= 0) {
         argv.push_back("islet-exec");
         argv.push_back(path.c_str());
@@ -132,6 +133,7 @@ void exec_process(int stub_fd, int preserved_fds, const std::string& path, const
     for (auto& a : args) argv.push_back(a.c_str());
     argv.push_back(nullptr);
     std::vector<const char*> envp;
+    envp.reserve(env.size() + 1);
     for (auto& e : env) envp.push_back(e.c_str());
     envp.push_back(nullptr);
 

@@ -105,6 +105,7 @@ sys::UniqueFd sealed_memfd_copy(int self) {
     std::vector<std::string> args = sys::split(sys::read_file("/proc/self/cmdline"), '\0');
     if (!args.empty() && args.back().empty()) args.pop_back();
     std::vector<const char*> argv;
+    argv.reserve(args.size() + 1);
     for (auto& a : args) argv.push_back(a.c_str());
     argv.push_back(nullptr);
     const std::string marker = std::string(kMarker) + "=1";
