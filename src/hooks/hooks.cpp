@@ -175,7 +175,10 @@ void run_hook(const spec::Hook& hook, const std::string& phase, size_t index, co
     const Outcome o = pump(s, hook, state_json, label);
     const std::string why = describe(o, hook);
     if (why.empty()) return;
-    throw sys::Error(label + ": " + why + ", stdout: " + trim_output(o.out) + ", stderr: " + trim_output(o.err));
+    // runc's words ("error running hook: exit status 3, stdout: ..., stderr:
+    // ..."), after islet's label that names the phase.
+    throw sys::Error(label + ": error running hook: " + why + ", stdout: " + trim_output(o.out) +
+                     ", stderr: " + trim_output(o.err));
 }
 
 void run_phase(const std::vector<spec::Hook>& hooks, const std::string& phase, const std::string& state_json) {

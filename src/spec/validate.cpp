@@ -178,8 +178,8 @@ void check_devices(P& out, const Config& c) {
         const std::string clean = sys::clean_path(d.path);
         if (clean == "/dev" || clean == "/")
             add(out, p + "/path", "device path must name a file");
-        if (d.type == "p" && (d.major || d.minor))
-            add(out, p, "a fifo (type p) takes no major and minor numbers");
+        // A fifo's major and minor are meaningless and ignored (mknod takes
+        // none for S_IFIFO), as runc does.
         if (d.major < 0 || d.minor < 0 || d.major > kMaxDeviceMajor || d.minor > kMaxDeviceMinor)
             add(out, p, "major or minor number out of range");
     }
@@ -190,8 +190,11 @@ void check_devices(P& out, const Config& c) {
             std::string p = idx("/linux/resources", "devices", i);
             if (!r.type.empty() && r.type != "a" && r.type != "c" && r.type != "b")
                 add(out, p + "/type", "device rule type must be a, c or b");
-            if (r.access.find_first_not_of("rwm") != std::string::npos)
-                add(out, p + "/access", "access must be a combination of r, w and m");
+            // runc ignores an `a` in the access ("rwa" is "rw"); an access of
+            // nothing but `a` would allow nothing, which runc cannot apply.
+            if (r.access.find_first_not_of("rwma") != std::string::npos ||
+                (!r.access.empty() && r.access.find_first_of("rwm") == std::string::npos))
+                add(out, p + "/access", "access must be a combination of r, w and m (an `a` is ignored)");
         }
     }
 }

@@ -71,6 +71,8 @@ void configure(int fd, Format format, Level threshold) {
 
 bool enabled(Level level) { return level >= g_sink.threshold; }
 
+int sink_fd() { return g_sink.fd; }
+
 void write(Level level, std::string_view msg) {
     if (!enabled(level)) return;
     emit(g_sink.fd < 0 ? STDERR_FILENO : g_sink.fd, format_line(level, msg));

@@ -20,6 +20,10 @@ enum class Format { text, json };
 // lifetime (the CLI opens --log once and never closes it).
 void configure(int fd, Format format, Level threshold);
 bool enabled(Level level);
+// The log's descriptor (--log), or -1 for stderr: the init and exec's
+// joining process keep it open through their fd sweep, so their lines land
+// in the same log (it is close-on-exec, gone at the container's execve).
+int sink_fd();
 
 void write(Level level, std::string_view msg);
 inline void debug(std::string_view msg) { write(Level::debug, msg); }

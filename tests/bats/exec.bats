@@ -148,3 +148,47 @@ JSON
 	assert_failure 255
 	assert_output --partial "bad sub cgroup path"
 }
+
+@test "process.oomScoreAdj with a new user namespace: init and exec get it, as with runc" {
+	update_config '.process.oomScoreAdj = 100 | .linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+	local rt
+	for rt in islet runc; do
+		set_args cat /proc/self/oom_score_adj
+		if [ "$rt" = islet ]; then islet run "$CID-o"; else runc_ref run "$CID-runc"; fi
+		assert_success
+		assert_output 100
+	done
+	set_args sleep 1000
+	islet run -d "$CID-od"
+	assert_success
+	islet exec "$CID-od" cat /proc/self/oom_score_adj
+	assert_success
+	assert_output 100
+	runc_ref run -d "$CID-runc-d"
+	assert_success
+	runc_ref exec "$CID-runc-d" cat /proc/self/oom_score_adj
+	assert_output 100
+	runc_ref delete -f "$CID-runc-d"
+}
+
+@test "a cwd only root may search (/root 0700) with user 42: run and exec enter it, as with runc" {
+	chmod 700 "$BUNDLE/rootfs/root"
+	update_config '.process.user = {"uid": 42, "gid": 42} | .process.cwd = "/root"'
+	set_args sh -c 'pwd; ls . >/dev/null 2>&1 || echo cannot-list'
+	islet run "$CID-c"
+	assert_success
+	assert_output "$(printf '/root\ncannot-list')"
+	runc_ref run "$CID-runc"
+	assert_success
+	assert_output "$(printf '/root\ncannot-list')"
+	# exec, into the container setup started (cwd /, user 0).
+	islet exec --user 42:42 --cwd /root "$CID" pwd
+	assert_success
+	assert_output /root
+	# A missing cwd is still an error, with its path.
+	islet exec --user 42:42 --cwd /nonexistent/x "$CID" pwd
+	assert_failure
+	assert_output --partial "chdir to cwd /nonexistent/x: no such file or directory"
+}

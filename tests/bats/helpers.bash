@@ -178,3 +178,17 @@ teardown_common() {
 
 setup() { setup_common; }
 teardown() { teardown_common; }
+
+# Debian's runc 1.1.5 (the reference) on the same bundle, with a state root
+# of its own; sets $status, $output and $lines as run_file does.
+runc_ref() {
+	command -v runc >/dev/null || skip "runc (the reference) is not installed"
+	# runc's init walks to the rootfs itself, from inside a new user
+	# namespace too: let anyone search bats' private directories above it.
+	local d=$BUNDLE
+	while [ "${#d}" -ge "${#BATS_RUN_TMPDIR}" ]; do
+		chmod o+x "$d"
+		d=$(dirname "$d")
+	done
+	run_file runc --root "$BATS_TEST_TMPDIR/runc-state" "$@"
+}

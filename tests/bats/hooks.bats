@@ -86,7 +86,7 @@ hook() { # phase [env...]
 	update_config '.hooks.prestart = [{"path": "/bin/sh", "args": ["sh", "-c", "echo out; echo err >&2; exit 3"]}]'
 	islet create "$CID"
 	assert_failure 1
-	assert_output --partial 'error running prestart hook #0: exit status 3, stdout: out, stderr: err'
+	assert_output --partial 'error running prestart hook #0: error running hook: exit status 3, stdout: out, stderr: err'
 	[ ! -e "$ROOT/$CID" ]
 	update_config '.hooks.prestart = [] | .hooks.createContainer = [{"path": "/nonexistent-hook"}]'
 	islet create "$CID"
@@ -100,7 +100,7 @@ hook() { # phase [env...]
 	start=$SECONDS
 	islet create "$CID"
 	assert_failure 1
-	assert_output --partial "error running createRuntime hook #0: timeout after 1s"
+	assert_output --partial "error running createRuntime hook #0: error running hook: timeout after 1s"
 	[ $((SECONDS - start)) -lt 10 ]
 	[ ! -e "$ROOT/$CID" ]
 }
@@ -141,4 +141,55 @@ hook() { # phase [env...]
 	islet start "$CID"
 	assert_success
 	islet delete --force "$CID"
+}
+
+@test "createContainer and startContainer hooks run in runc's working directories" {
+	# runc: createContainer in the rootfs (before pivot_root, the host's path
+	# of it), startContainer in the process's cwd (after pivot_root).
+	local log="$BATS_TEST_TMPDIR/hooklog"
+	mkdir -p "$log"
+	update_config --arg l "$log" '.process.cwd = "/tmp"
+		| .mounts += [{"destination": "/hooklog", "type": "bind", "source": $l, "options": ["rbind"]}]
+		| .hooks.createContainer = [{"path": "/bin/sh", "args": ["sh", "-c", "echo createContainer=$(pwd) >>\($l)/cwd"]}]
+		| .hooks.startContainer = [{"path": "/bin/sh", "args": ["sh", "-c", "echo startContainer=$(pwd) >>/hooklog/cwd"]}]'
+	set_args true
+	islet run "$CID"
+	assert_success
+	run cat "$log/cwd"
+	assert_output "$(printf 'createContainer=%s\nstartContainer=/tmp' "$BUNDLE/rootfs")"
+	rm "$log/cwd"
+	runc_ref run "$CID-runc"
+	assert_success
+	run cat "$log/cwd"
+	assert_output "$(printf 'createContainer=%s\nstartContainer=/tmp' "$BUNDLE/rootfs")"
+}
+
+@test "a failing startContainer hook: runc's \"error running hook\" and the hook's own error; the program never runs" {
+	update_config '.hooks.startContainer = [{"path": "/bin/sh", "args": ["sh", "-c", "echo hook-out; echo hook-err >&2; exit 3"]}]'
+	set_args sh -c 'echo program-ran'
+	local out
+	# runc: start succeeds; the error is on the container's stderr.
+	out="$BATS_TEST_TMPDIR/runc.out"
+	runc --root "$BATS_TEST_TMPDIR/runc-state" create --bundle "$BUNDLE" "$CID-runc" >"$out" 2>&1 </dev/null
+	runc_ref start "$CID-runc"
+	assert_success
+	sleep 0.5
+	run cat "$out"
+	assert_output --partial "error running hook"
+	assert_output --partial "exit status 3, stdout: hook-out"
+	assert_output --partial "stderr: hook-err"
+	refute_output --partial program-ran
+	runc_ref delete -f "$CID-runc"
+	# islet: the same on the container's stderr, and start fails with it
+	# (stricter than runc: the engine sees why, not a later exit status).
+	out="$BATS_TEST_TMPDIR/islet.out"
+	"$ISLET" --root "$ROOT" create "$CID" >"$out" 2>&1 </dev/null
+	islet start "$CID"
+	assert_failure 1
+	assert_output --partial "error running startContainer hook #0: error running hook: exit status 3, stdout: hook-out"
+	assert_output --partial "stderr: hook-err"
+	wait_status "$CID" stopped
+	run cat "$out"
+	assert_output --partial "error running hook: exit status 3, stdout: hook-out"
+	refute_output --partial program-ran
 }

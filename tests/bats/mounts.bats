@@ -63,13 +63,118 @@ load helpers
 	assert_failure 1
 	assert_output --partial "mount /nonexistent/source to /x (type bind): stat /nonexistent/source: no such file or directory"
 	[ ! -e "$ROOT/$CID" ]
-	update_config '.mounts[-1] = {"destination": "/x", "type": "bind", "source": "/tmp", "options": ["bind", "size=1m"]}'
-	islet create "$CID"
-	assert_failure 1
-	assert_output --partial "bind mounts cannot have any filesystem-specific options applied"
+	# Filesystem options on a bind are ignored, with a debug line (runc
+	# ignores them silently).
+	mkdir -p "$BATS_TEST_TMPDIR/bindsrc"
+	update_config --arg s "$BATS_TEST_TMPDIR/bindsrc" \
+		'.mounts[-1] = {"destination": "/x", "type": "bind", "source": $s, "options": ["bind", "size=1m", "mode=700"]}'
+	set_args true
+	run_file "$ISLET" --root "$ROOT" --debug run "$CID"
+	assert_success
+	assert_line --regexp '^time=".*" level=debug msg="mounts\[8\]: mount .*/bindsrc to /x.*: filesystem options on a bind mount are ignored \(size=1m,mode=700\)"$'
 	update_config '.mounts[-1] = {"destination": "/x", "type": "tmpfs", "source": "tmpfs", "options": ["mode=bogus"]}'
 	islet create "$CID"
 	assert_failure 1
 	assert_output --partial "mount tmpfs to /x (type tmpfs)"
+	[ ! -e "$ROOT/$CID" ]
+}
+
+@test "tmpcopyup: the tmpfs starts with the image's directory (owners, modes, symlinks), as runc; read-only after" {
+	local r="$BUNDLE/rootfs"
+	mkdir -p "$r/data/sub/deeper"
+	echo image-data >"$r/data/f"
+	chown 1:2 "$r/data/f"
+	chmod 644 "$r/data/f"
+	chmod 711 "$r/data/sub"
+	chown 3:4 "$r/data/sub/deeper"
+	chmod 1777 "$r/data"
+	# An absolute symlink is copied as a link, never followed out of the rootfs.
+	ln -s /etc/passwd "$r/data/link"
+	update_config '.mounts += [{"destination": "/data", "type": "tmpfs", "source": "tmpfs",
+		"options": ["tmpcopyup", "ro", "nosuid", "mode=755"]}]'
+	# (set_args takes one argument per line.)
+	set_args sh -c 'stat -c "%n %f %a %u:%g %N" /data /data/* /data/sub/* | sort; cat /data/f; grep -q "^tmpfs /data tmpfs ro," /proc/mounts && echo tmpfs-ro; touch /data/new 2>&1'
+	islet run "$CID"
+	assert_failure 1
+	assert_line "/data 43ff 1777 0:0 /data"
+	assert_line "/data/f 81a4 644 1:2 /data/f"
+	assert_line "/data/link a1ff 777 0:0 '/data/link' -> '/etc/passwd'"
+	assert_line "/data/sub 41c9 711 0:0 /data/sub"
+	assert_line "/data/sub/deeper 41ed 755 3:4 /data/sub/deeper"
+	assert_line image-data
+	assert_line tmpfs-ro
+	assert_line --partial "Read-only file system"
+	local ours=$output
+	runc_ref run "$CID-runc"
+	assert_failure 1
+	assert_output "$ours"
+	# The image's directory itself is untouched (the copy went to the tmpfs).
+	[ "$(cat "$r/data/f")" = image-data ]
+	[ ! -e "$r/data/new" ]
+}
+
+@test "tmpcopyup: extended attributes and fifos are kept too (runc 1.1.5 drops xattrs and fails on a fifo)" {
+	command -v python3 >/dev/null || skip "needs python3 to read and write extended attributes"
+	local r="$BUNDLE/rootfs" pid
+	mkdir -p "$r/data"
+	echo x >"$r/data/f"
+	python3 -c 'import os, sys; os.setxattr(sys.argv[1], "user.islet", b"kept")' "$r/data/f" ||
+		skip "the bundle's filesystem has no user xattrs"
+	mkfifo -m 0620 "$r/data/fifo"
+	update_config '.mounts += [{"destination": "/data", "type": "tmpfs", "source": "tmpfs", "options": ["tmpcopyup"]}]'
+	set_args sleep 1000
+	islet run -d "$CID"
+	assert_success
+	pid=$(pid_of "$CID")
+	run python3 -c 'import os, sys; print(os.getxattr(sys.argv[1], "user.islet").decode())' "/proc/$pid/root/data/f"
+	assert_output kept
+	run stat -c '%F %a' "/proc/$pid/root/data/fifo"
+	assert_output "fifo 620"
+	# On the tmpfs, not the image's directory.
+	[ "$(stat -f -c %T "/proc/$pid/root/data")" = tmpfs ]
+}
+
+@test "a read-only /dev with mounts below it (/dev/pts, /dev/shm, /dev/mqueue) works, as with runc" {
+	update_config '(.mounts[] | select(.destination == "/dev") | .options) += ["ro"]'
+	jq -e '[.mounts[].destination] | index("/dev/pts") and index("/dev/shm") and index("/dev/mqueue")' config.json
+	set_args sh -c 'ls -d /dev/pts /dev/shm /dev/mqueue; [ -c /dev/null ] && echo null-ok; grep " /dev tmpfs " /proc/mounts | cut -d" " -f4 | cut -d, -f1; touch /dev/x 2>&1; touch /dev/shm/x && echo shm-rw'
+	islet run "$CID"
+	assert_success
+	assert_output "$(printf '/dev/mqueue\n/dev/pts\n/dev/shm\nnull-ok\nro\ntouch: /dev/x: Read-only file system\nshm-rw')"
+	local ours=$output
+	runc_ref run "$CID-runc"
+	assert_success
+	assert_output "$ours"
+}
+
+@test "device entries runc accepts: access \"rwa\" (the a ignored), a fifo with major and minor" {
+	update_config '.linux.devices = [{"path": "/dev/myfifo", "type": "p", "major": 1, "minor": 3}]
+		| .linux.resources.devices += [{"allow": true, "type": "c", "major": 1, "minor": 1, "access": "rwa"}]'
+	set_args sh -c 'stat -c %F /dev/myfifo; grep "^c 1:1 " /sys/fs/cgroup/devices/devices.list'
+	islet run "$CID"
+	assert_success
+	assert_output "$(printf 'fifo\nc 1:1 rw')"
+	runc_ref run "$CID-runc"
+	assert_success
+	assert_output "$(printf 'fifo\nc 1:1 rw')"
+}
+
+@test "an rbind of the host's /proc at /proc is accepted (the source is procfs), as with runc" {
+	update_config '.mounts |= map(if .destination == "/proc"
+		then {"destination": "/proc", "type": "bind", "source": "/proc", "options": ["rbind", "nosuid", "noexec", "nodev"]}
+		else . end)'
+	set_args cat /proc/1/comm
+	islet run "$CID"
+	assert_success
+	assert_output "$(cat /proc/1/comm)"
+	runc_ref run "$CID-runc"
+	assert_success
+	assert_output "$(cat /proc/1/comm)"
+	# Any other bind source at /proc stays refused.
+	mkdir -p "$BATS_TEST_TMPDIR/fakeproc"
+	update_config --arg s "$BATS_TEST_TMPDIR/fakeproc" '.mounts |= map(if .destination == "/proc" then .source = $s else . end)'
+	islet create "$CID"
+	assert_failure 1
+	assert_output --partial "/proc cannot be mounted because it is not of type proc"
 	[ ! -e "$ROOT/$CID" ]
 }

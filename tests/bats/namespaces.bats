@@ -130,3 +130,39 @@ ns_inode() { readlink "/proc/$1/ns/$2"; }
 	assert_output --partial "mount tmpfs to /bad"
 	run ! grep -q "$BUNDLE" /proc/self/mountinfo
 }
+
+@test "a new network namespace has its loopback up (127.0.0.1 reachable), as with runc" {
+	# Flags of lo, then its IPv4 address (the kernel adds 127.0.0.1/8 once
+	# lo is up); a fresh network namespace has lo DOWN and no address.
+	set_args sh -c 'ip -o link show lo | grep -o "<[^>]*>"; ip -o -4 addr show lo | awk "{print \$4}"'
+	islet run "$CID"
+	assert_success
+	assert_line --index 0 --regexp '^<LOOPBACK,UP,LOWER_UP>$'
+	assert_line --index 1 127.0.0.1/8
+	local ours=$output
+	runc_ref run "$CID-runc"
+	assert_success
+	assert_output "$ours"
+	# Under a new user namespace too (the init owns the network namespace).
+	update_config '.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+	islet run "$CID-u"
+	assert_success
+	assert_output "$ours"
+}
+
+@test "a new user namespace with linux.devices naming a default device (/dev/full), as with runc" {
+	update_config '.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .linux.devices = [{"path": "/dev/full", "type": "c", "major": 1, "minor": 7, "fileMode": 438}]'
+	set_args sh -c 'stat -c "%F %t:%T" /dev/full /dev/null'
+	islet run "$CID"
+	assert_success
+	assert_output "$(printf 'character special file 1:7\ncharacter special file 1:3')"
+	local ours=$output
+	runc_ref run "$CID-runc"
+	assert_success
+	assert_output "$ours"
+}

@@ -61,17 +61,17 @@ teardown() {
 	assert_output --regexp "/dev/pts/[0-9]+"
 }
 
-@test "console socket errors use runc's words and leave nothing" {
+@test "console socket errors use runc's words (naming islet) and leave nothing" {
 	update_config '.process.terminal = true'
 	islet create "$CID"
 	assert_failure 1
-	assert_output --partial "cannot allocate tty if runc will detach without setting console socket"
+	assert_output --partial "cannot allocate tty if islet will detach without setting console socket"
 	[ ! -e "$ROOT/$CID" ]
 	update_config '.process.terminal = false'
 	start_recvtty
 	islet create --console-socket "$SOCK" "$CID"
 	assert_failure 1
-	assert_output --partial "cannot use console socket if runc will not detach or allocate tty"
+	assert_output --partial "cannot use console socket if islet will not detach or allocate tty"
 	[ ! -e "$ROOT/$CID" ]
 	update_config '.process.terminal = true'
 	islet create --console-socket "$BATS_TEST_TMPDIR/missing.sock" "$CID"
@@ -93,4 +93,59 @@ teardown() {
 	run script -qec "$ISLET --root $ROOT exec -t $CID sh -c 'tty; exit 6'" /dev/null
 	[ "$status" -eq 6 ]
 	[[ "$output" == *"/dev/pts/"* ]]
+}
+
+@test "run in the foreground with terminal:true and no terminal fails at once with runc's error" {
+	update_config '.process.terminal = true'
+	set_args true
+	# setsid: no controlling terminal, whatever runs the suite; timeout: a
+	# hang is the failure this test guards against.
+	run_file timeout 20 setsid -w "$ISLET" --root "$ROOT" run "$CID"
+	assert_failure 1
+	assert_output --partial 'open /dev/tty: no such device or address'
+	[ ! -e "$ROOT/$CID" ]
+	local ours=$output
+	run_file timeout 20 setsid -w runc --root "$BATS_TEST_TMPDIR/runc-state" run "$CID-runc"
+	assert_failure 1
+	assert_output --partial 'open /dev/tty: no such device or address'
+	# The same for exec in the foreground.
+	update_config '.process.terminal = false'
+	set_args sleep 1000
+	islet run -d "$CID-d"
+	assert_success
+	run_file timeout 20 setsid -w "$ISLET" --root "$ROOT" exec -t "$CID-d" true
+	assert_failure
+	assert_output --partial 'open /dev/tty: no such device or address'
+}
+
+@test "the pty belongs to the process's user and to the devpts gid= group, for run and exec, as with runc" {
+	jq -e '.mounts[] | select(.destination == "/dev/pts") | .options | index("gid=5")' config.json
+	update_config '.process.terminal = true | .process.user = {"uid": 42, "gid": 42}'
+	set_args sh -c 'stat -c pty=%u:%g $(tty)'
+	local rt
+	for rt in islet runc; do
+		start_recvtty
+		if [ "$rt" = islet ]; then
+			islet run -d --console-socket "$SOCK" "$CID"
+		else
+			runc_ref run -d --console-socket "$SOCK" "$CID-runc"
+		fi
+		assert_success
+		wait_recvtty
+		run cat "$TTYLOG"
+		assert_output --partial "pty=42:5"
+	done
+	runc_ref delete -f "$CID-runc"
+	islet delete -f "$CID"
+	# exec, as another user with a group of its own.
+	update_config '.process.terminal = false'
+	set_args sleep 1000
+	islet run -d "$CID"
+	assert_success
+	start_recvtty
+	islet exec -d -t --console-socket "$SOCK" --user 43:43 "$CID" sh -c 'stat -c exec-pty=%u:%g $(tty)'
+	assert_success
+	wait_recvtty
+	run cat "$TTYLOG"
+	assert_output --partial "exec-pty=43:5"
 }

@@ -39,6 +39,7 @@ std::vector<DeviceRule> device_rules(const std::vector<spec::DeviceCgroup>& conf
         d.major = r.major ? static_cast<long>(*r.major) : -1;
         d.minor = r.minor ? static_cast<long>(*r.minor) : -1;
         d.access = r.access.empty() ? "rwm" : r.access;
+        std::erase(d.access, 'a');  // ignored, as runc does (validate: never only `a`)
         out.push_back(d);
     }
     for (auto& d : default_allowed()) out.push_back(d);

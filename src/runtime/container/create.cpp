@@ -15,6 +15,7 @@
 #include <optional>
 
 #include "hooks/hooks.hpp"
+#include "runtime/attrs/process_attrs.hpp"
 #include "runtime/attrs/security.hpp"
 #include "runtime/cgroups/cgroups.hpp"
 #include "runtime/cgroups/resources.hpp"
@@ -82,10 +83,10 @@ void host_checks(const spec::Config& c, const MountPlan& mounts, const CreateOpt
     std::vector<spec::Problem> problems;
     for (size_t i = 0; i < mounts.mounts.size(); ++i) {
         const PlannedMount& m = mounts.mounts[i];
+        // A bind creates no filesystem to take them (runc ignores them too).
         if (m.options.bind && !m.options.data.empty())
-            problems.push_back({"/mounts/" + std::to_string(i) + "/options",
-                                "bind mounts cannot have any filesystem-specific options applied (" +
-                                    m.options.data_string() + ")"});
+            log::debug("mounts[" + std::to_string(i) + "]: " + m.describe() +
+                       ": filesystem options on a bind mount are ignored (" + m.options.data_string() + ")");
         const std::string& dest = m.mount.destination;
         if (!dest.empty() && dest.front() != '/')
             log::warning("mount destination " + dest + " is not absolute; it is taken from /");
@@ -356,10 +357,17 @@ void Creation::start_init() {
     }
     {
         launch::BlockedSignals blocked;
-        ns::HostJoins joins(plan_);
-        std::optional<host::TimeNamespaceForChildren> timens;
-        if (plan_.time_with_offsets) timens.emplace(linux.time_offsets);
-        launch::Cloned init = launch::clone_into(plan_.clone_flags, unified_.get(), [&] { init_main(ctx_); });
+        auto clone_init = [&](std::uint64_t extra) {
+            std::optional<host::TimeNamespaceForChildren> timens;
+            if (plan_.time_with_offsets) timens.emplace(linux.time_offsets);
+            return launch::clone_into(plan_.clone_flags | extra, unified_.get(), [&] { init_main(ctx_); });
+        };
+        // Joined namespaces: entered by a throwaway helper, never left
+        // (docs/ARCHITECTURE.md "Processes").
+        launch::Cloned init = plan_.joins.empty() ? clone_init(0) : launch::clone_from_helper([&] {
+            ns::enter_joins(plan_);
+            return clone_init(CLONE_PARENT);
+        });
         init_pid_ = init.pid;
         pidfd_ = std::move(init.pidfd);
         into_cgroup_ = init.into_cgroup;
@@ -392,6 +400,8 @@ void Creation::hand_over() {
     const bool join_first = !plan_.user_path.empty();
     const std::string skip = into_cgroup_ ? "unified" : "";
     if (join_first) cgroups::join(cg_.dirs, init_pid_, skip);
+    // Before go: the init may be in a new user namespace already.
+    if (config_.process) host::set_oom_score_adj(init_pid_, *config_.process);
     // The rootfs directory as the init's mount namespace has it, opened with
     // our credentials (the init may not be allowed to walk there).
     if (own_mount_namespace()) {
@@ -495,15 +505,27 @@ std::string read_config_text(const std::string& bundle) {
 
 Created create_container(const CreateOptions& o) {
     Creation c(o);
+    // --debug: one line per step (runc logs its create's stages too).
+    auto stage = [&](const std::string& what) { log::debug("create " + o.id + ": " + what); };
+    stage("read the config from " + o.bundle);
     c.read_input();         // 1. id, config, host checks, plans: nothing is touched yet
+    stage("plan the cgroups");
     c.plan_cgroup();        // 2. the cgroup plan; a duplicate id or a cgroup in use is refused
+    stage("make the state directory in " + o.root);
     c.make_state_dir();     // 3. the state directory and the "creating" record
+    stage("make the cgroups");
     c.make_cgroups();       // 4. cgroups made, resources and device rules applied
+    stage("prepare what the init inherits");
     c.prepare_inherited();  // 5. what the init inherits
+    stage("start the init");
     c.start_init();         // 6. one clone3
+    stage("hand over to the init (maps, mounts, go)");
     c.hand_over();          // 7. maps, idmapped trees, go, cgroups
+    stage("wait for the init to be ready");
     c.serve();              // 8. serve the init until it is ready
-    return c.commit();      // 9. record, pid file, ack
+    Created done = c.commit();  // 9. record, pid file, ack
+    stage("created, init pid " + std::to_string(done.pid));
+    return done;
 }
 
 }  // namespace islet::runtime

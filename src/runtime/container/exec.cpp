@@ -16,6 +16,7 @@
 #include <optional>
 
 #include "runtime/attrs/cpu_affinity.hpp"
+#include "runtime/attrs/process_attrs.hpp"
 #include "runtime/attrs/security.hpp"
 #include "runtime/cgroups/cgroups.hpp"
 #include "runtime/container/foreground.hpp"
@@ -264,6 +265,8 @@ void Joining::kill_child() {
 void Joining::serve() {
     sys::ScopeExit kill_on_failure([&] { kill_child(); });
     if (!late_join_) cgroups::join(cg_dirs_, pid_, unified_ ? "unified" : "");
+    // The container's score, not the caller's (runc's exec gets it too).
+    if (cfg_.process) host::set_oom_score_adj(pid_, *cfg_.process);
     sync::send(sock_.get(), sync::Type::go);
     launch::Serve s;
     s.sock = sock_.get();
@@ -305,11 +308,19 @@ std::pair<std::uint32_t, std::optional<std::uint32_t>> parse_exec_user(const std
 
 int exec_in_container(const ExecOptions& o) {
     Joining j(o);
+    // --debug: one line per step (runc logs its exec's stages too).
+    auto stage = [&](const std::string& what) { log::debug("exec " + o.id + ": " + what); };
+    stage("load the container and the process");
     j.load();           // 1. the container, its status and config; the process
+    stage("find the init, its namespaces and cgroups");
     j.find_target();    // 2. the init's pidfd, namespaces, cgroups
+    stage("prepare what the process inherits");
     j.prepare_child();  // 3. the security plan and what the joining process inherits
+    stage("start the process");
     j.start();          // 4. clone3 into the pid namespace and the unified cgroup
+    stage("wait for the process to be ready");
     j.serve();          // 5. cgroups, go, serve until ready, ack
+    stage(o.detach ? "started, detached" : "started, waiting for it to exit");
     return j.finish();  // 6. detached: 0; else the foreground's exit status
 }
 

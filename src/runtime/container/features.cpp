@@ -30,8 +30,6 @@ std::string features_text() {
     spec::FeaturesInfo f;
     f.hooks = {"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"};
     f.mount_options = spec::known_mount_options();
-    // Not implemented yet: never advertised (containerd and CRI-O trust this list).
-    std::erase_if(f.mount_options, [](const std::string& o) { return o == "tmpcopyup"; });
     f.idmap = true;
     f.namespaces = {"cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"};
     const int last = kernel_last_cap();

@@ -12,16 +12,18 @@
 #include "runtime/process/sync.hpp"
 #include "sys/error.hpp"
 #include "sys/fdpass.hpp"
+#include "sys/scope_exit.hpp"
 #include "sys/socket.hpp"
 #include "sys/strings.hpp"
+#include "sys/syscalls.hpp"
 
 namespace islet::runtime::launch {
 
 void check_terminal_flags(bool terminal, bool detach, const std::string& console_socket) {
     if (terminal && detach && console_socket.empty())
-        throw sys::Error("cannot allocate tty if runc will detach without setting console socket");
+        throw sys::Error("cannot allocate tty if islet will detach without setting console socket");
     if (!console_socket.empty() && !(terminal && detach))
-        throw sys::Error("cannot use console socket if runc will not detach or allocate tty");
+        throw sys::Error("cannot use console socket if islet will not detach or allocate tty");
 }
 
 void check_preserved_fds(int first, int count) {
@@ -41,6 +43,11 @@ ConsoleChannel open_console_channel(bool terminal, bool detach, const std::strin
     if (!console_socket.empty()) {
         c.for_child = sys::connect_unix(console_socket, "console socket");
     } else if (terminal && !detach) {
+        // islet proxies the pty to its own terminal: without one (no
+        // controlling terminal) fail now, with runc's error, rather than
+        // start a process nobody can talk to.
+        if (sys::UniqueFd tty(::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)); !tty)
+            sys::throw_errno("open", "/dev/tty");
         int sv[2];
         if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) sys::throw_errno("socketpair");
         c.ours.reset(sv[0]);
@@ -62,7 +69,9 @@ Cloned clone_into(std::uint64_t flags, int cgroup_fd, const std::function<void()
     clone_args args{};
     args.flags = CLONE_PIDFD | flags;
     args.pidfd = reinterpret_cast<std::uint64_t>(&pidfd);
-    args.exit_signal = SIGCHLD;
+    // With CLONE_PARENT the kernel takes the exit signal from the caller
+    // (SIGCHLD for a helper forked here) and refuses one in the arguments.
+    args.exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD;
     if (cgroup_fd >= 0) {
         args.flags |= CLONE_INTO_CGROUP;
         args.cgroup = static_cast<std::uint64_t>(cgroup_fd);
@@ -83,6 +92,46 @@ Cloned clone_into(std::uint64_t flags, int cgroup_fd, const std::function<void()
     out.pid = static_cast<pid_t>(pid);
     out.pidfd.reset(pidfd);
     out.into_cgroup = into_cgroup;
+    return out;
+}
+
+Cloned clone_from_helper(const std::function<Cloned()>& in_helper) {
+    auto [ours, theirs] = sys::seqpacket_pair();
+    clone_args args{};
+    args.exit_signal = SIGCHLD;
+    const long helper = ::syscall(SYS_clone3, &args, sizeof args);
+    if (helper < 0) sys::throw_errno("clone3 (the joining helper)");
+    if (helper == 0) {
+        ours.reset();
+        try {
+            Cloned c = in_helper();
+            sync::send_with_fd(theirs.get(), sync::Type::cloned, c.pidfd.get(),
+                               std::to_string(c.pid) + (c.into_cgroup ? " 1" : " 0"));
+        } catch (const std::exception& e) {
+            try {
+                sync::send(theirs.get(), sync::Type::error, e.what());
+            } catch (const sys::Error&) {
+            }
+            ::_exit(1);
+        }
+        ::_exit(0);
+    }
+    theirs.reset();
+    sys::ScopeExit reap_helper([&] { sys::reap(static_cast<pid_t>(helper)); });
+    sync::Message m;
+    try {
+        m = sync::expect(ours.get(), sync::Type::cloned);
+    } catch (const sys::Error& e) {
+        if (e.message().rfind("sync: the peer closed", 0) == 0) throw sys::Error("the joining helper died before clone3");
+        throw;
+    }
+    const auto parts = sys::split(m.payload, ' ');
+    const auto pid = parts.size() == 2 ? sys::parse_int(parts[0]) : std::nullopt;
+    if (!pid || *pid <= 0 || !m.fd) throw sys::Error("sync: bad cloned message from the joining helper");
+    Cloned out;
+    out.pid = static_cast<pid_t>(*pid);
+    out.pidfd = std::move(m.fd);
+    out.into_cgroup = parts[1] == "1";
     return out;
 }
 

@@ -64,6 +64,15 @@ struct Cloned {
 // Throws sys::Error("clone3: ...").
 Cloned clone_into(std::uint64_t flags, int cgroup_fd, const std::function<void()>& child);
 
+// Runs `in_helper` in a throwaway child of this process and returns what it
+// returned: the helper enters namespaces this process could not leave again
+// (rootless, joined namespaces owned by another user namespace: setns back
+// to the runtime's own is EPERM) and clones the init from there with
+// CLONE_PARENT, so the init is still this process's child. The helper
+// reports the init's pid, pidfd and cgroup placement (sync::Type::cloned) or
+// its error, then exits; it is reaped here. Throws the helper's error.
+Cloned clone_from_helper(const std::function<Cloned()>& in_helper);
+
 // What the child may ask for while it sets up, besides `ready` and `error`.
 struct Serve {
     int sock = -1;

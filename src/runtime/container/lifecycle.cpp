@@ -173,6 +173,7 @@ std::vector<spec::StateView> list_containers(const std::string& root, std::vecto
 }
 
 void start_container(const std::string& root, const std::string& id) {
+    log::debug("start " + id + ": load the container from " + root);
     LoadedContainer c = load_container(root, id, true);
     const Status status = c.status();
     if (status == Status::running) throw sys::Error("cannot start an already running container");
@@ -191,6 +192,7 @@ void start_container(const std::string& root, const std::string& id) {
     // hooks passed, then end of file when its execve closes the write end.
     // Only then does the program run (lifecycle step 8) and poststart hooks
     // may follow (step 9).
+    log::debug("start " + id + ": open the exec fifo, init pid " + std::to_string(c.record.pid));
     sys::UniqueFd fifo = sys::open_at(c.dir.fd(), "exec.fifo", O_RDONLY | O_NONBLOCK);
     std::string got;
     bool exited = false;
@@ -219,11 +221,14 @@ void start_container(const std::string& root, const std::string& id) {
     }
     ::unlinkat(c.dir.fd(), "exec.fifo", 0);
     if (got.empty()) throw sys::Error("container process is already dead");
+    // A startContainer hook failed: the init sent its error ("E" + text).
+    if (auto e = got.find('E'); e != std::string::npos) throw sys::Error(got.substr(e + 1));
     // An init that died between the barrier and its execve: a startContainer
     // hook failed (its error is on the container's stderr), or it was killed.
     // (An init of an older islet writes only "0"; alive, it has exec'd.)
     if (got.find('1') == std::string::npos && (exited || wait_exit(pidfd.get(), kStartExitWaitMs)))
         throw sys::Error("the container's process exited before running its program (did a startContainer hook fail?)");
+    log::debug("start " + id + ": the container's program runs");
     if (!cfg.hooks.poststart.empty()) {
         // The spec (runtime.md, runtime-tools poststart_fail, CONFORMANCE.md):
         // a failing poststart hook is a warning, and the remaining hooks
@@ -306,9 +311,13 @@ void delete_container(const std::string& root, const std::string& id, bool force
         throw sys::Error("cannot delete container " + id + " that is not stopped: " + spec::status_name(status));
     // runc kills a created container on delete (containerd relies on it), and
     // an init whose create never finished.
-    if (live || status == Status::created || (c.record.phase == spec::Phase::creating && alive(c.record)))
+    log::debug("delete " + id + ": status " + spec::status_name(status) + (force ? ", forced" : ""));
+    if (live || status == Status::created || (c.record.phase == spec::Phase::creating && alive(c.record))) {
+        log::debug("delete " + id + ": kill the container's processes");
         kill_and_wait(c, kKillWaitMs);
+    }
     destroy(c);
+    log::debug("delete " + id + ": cgroups, state and poststop hooks done");
 }
 
 void pause_container(const std::string& root, const std::string& id) {

@@ -7,6 +7,8 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "runtime/fs/mounts.hpp"
 #include "sys/error.hpp"
 #include "sys/path.hpp"
@@ -99,7 +101,12 @@ void setup_dev(InitContext& ctx) {
     const mode_t old = ::umask(0);
     sys::ScopeExit restore_umask([old] { ::umask(old); });
     if (!ctx.mounts->binds_dev()) {
-        for (const auto& n : kDefaults) create_node(ctx, n);
+        // A default the config lists too is made once, as the config says
+        // (runc's rule): a second node over a bound one would be EBUSY.
+        for (const auto& n : kDefaults)
+            if (std::none_of(c.linux->devices.begin(), c.linux->devices.end(),
+                             [&](const spec::Device& d) { return sys::clean_path(d.path) == n.path; }))
+                create_node(ctx, n);
         create_symlinks(ctx);
     }
     for (const auto& d : c.linux->devices) {

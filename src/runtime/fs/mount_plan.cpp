@@ -33,6 +33,12 @@ bool MountPlan::binds_dev() const {
                        [](auto& m) { return m.kind == spec::MountKind::bind && m.destination == "/dev"; });
 }
 
+bool MountPlan::dev_read_only_later() const {
+    return std::any_of(mounts.begin(), mounts.end(), [](auto& m) {
+        return m.kind != spec::MountKind::cgroup && m.destination == "/dev" && (m.options.flags & MS_RDONLY);
+    });
+}
+
 bool MountPlan::has(spec::MountKind kind) const {
     return std::any_of(mounts.begin(), mounts.end(), [&](auto& m) { return m.kind == kind; });
 }

@@ -68,6 +68,10 @@ struct MountPlan {
     bool binds_dev() const;
     bool has(spec::MountKind kind) const;
     bool wants_idmaps() const;
+    // A read-only mount at /dev (runc's finalizeRootfs rule): it is made
+    // read-write, so that the mount points, device nodes and /dev/console
+    // below it can be made, and becomes read-only last, after the console.
+    bool dev_read_only_later() const;
 };
 
 // Pure: one mount's options, kind and destination.

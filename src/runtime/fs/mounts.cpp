@@ -2,14 +2,17 @@
 #include "runtime/fs/mounts.hpp"
 
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <linux/mount.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <set>
 
 #include "runtime/attrs/lsm.hpp"
+#include "runtime/fs/tmpcopyup.hpp"
 #include "sys/error.hpp"
 #include "sys/fs_context.hpp"
 #include "sys/log.hpp"
@@ -31,6 +34,14 @@ const std::set<std::string> kProcAllowed = {
     "/proc/sys/crypto/fips_enabled",
 };
 
+// A bind whose source is a procfs (rootless with the host's pid namespace
+// binds the host's /proc): runc's isProc, on the tree the runtime cloned.
+bool binds_procfs(const PlannedMount& pm) {
+    struct statfs sfs {};
+    return pm.kind == spec::MountKind::bind && pm.tree && ::fstatfs(pm.tree.get(), &sfs) == 0 &&
+           sfs.f_type == PROC_SUPER_MAGIC;
+}
+
 // runc's checkProcMount and its /proc,/sys symlink checks for `dest`: the
 // configured path first, and then (destination() below) the path an image
 // symlink resolved it to, as runc checks after securejoin.
@@ -39,7 +50,7 @@ void check_proc_sys(const InitContext& ctx, const PlannedMount& pm, const std::s
     const bool is_proc = dest == "/proc" || sys::starts_with(dest, "/proc/");
     if (is_proc) {
         if (dest == "/proc") {
-            if (type != "proc")
+            if (type != "proc" && !binds_procfs(pm))
                 throw sys::Error(pm.describe() + ": /proc cannot be mounted because it is not of type proc");
         } else if (!kProcAllowed.count(dest)) {
             throw sys::Error(pm.describe() + ": " + dest + " cannot be mounted because it is inside /proc");
@@ -116,12 +127,20 @@ sys::UniqueFd make_fs(const std::string& type, const std::string& source, const 
     return fs.mount(static_cast<unsigned>(spec::ms_to_mount_attr(o.per_mount_flags())));
 }
 
+// The options to mount with now: a read-only /dev is made read-write here
+// and read-only by make_dev_read_only (MountPlan::dev_read_only_later).
+MountOptions read_only_now(const PlannedMount& pm) {
+    MountOptions o = pm.options;
+    if (pm.destination == "/dev") o.flags &= ~static_cast<unsigned long>(MS_RDONLY);
+    return o;
+}
+
 void bind_mount(const InitContext& ctx, const PlannedMount& pm) {
     const std::string what = pm.describe();
     sys::UniqueFd dest = destination(ctx, pm, pm.source_is_dir ? sys::CreateLast::directory : sys::CreateLast::file);
     // The runtime cloned the source already (host credentials, no walk here).
     const int tree = pm.tree.get();
-    set_attrs(tree, pm.options, what);
+    set_attrs(tree, read_only_now(pm), what);
     attach(tree, dest.get(), what);
     set_propagation(tree, pm.options, what);
 }
@@ -130,13 +149,22 @@ void fs_mount(const InitContext& ctx, const PlannedMount& pm) {
     const std::string what = pm.describe();
     const spec::Mount& m = pm.mount;
     const MountOptions& o = pm.options;
-    if (o.tmpcopyup) throw sys::Error(what + ": the tmpcopyup option is not supported yet");
     sys::UniqueFd dest = destination(ctx, pm, sys::CreateLast::directory);
-    MountOptions labelled = o;  // linux.mountLabel (runtime/attrs/lsm.hpp); create checked SELinux is on
+    MountOptions labelled = read_only_now(pm);  // linux.mountLabel (runtime/attrs/lsm.hpp); create checked SELinux is on
     if (auto opt = mount_label_option(m.type, ctx.config->linux->mount_label); !opt.empty()) labelled.data.push_back(opt);
+    // tmpcopyup fills the new filesystem first: read-only only afterwards.
+    if (o.tmpcopyup) labelled.flags &= ~static_cast<unsigned long>(MS_RDONLY);
     sys::UniqueFd mnt;
     try {
         mnt = make_fs(m.type, m.source, labelled, what);
+        if (o.tmpcopyup) {
+            copy_up(dest.get(), mnt.get(), what);
+            if (o.flags & MS_RDONLY) {
+                mount_attr ro{};
+                ro.attr_set = MOUNT_ATTR_RDONLY;
+                sys::mount_setattr(mnt.get(), "", AT_EMPTY_PATH, ro, what + " (read-only after tmpcopyup)");
+            }
+        }
     } catch (const sys::Error& e) {
         // In a user namespace that does not own the network namespace (an
         // engine's netns joined by path, or an isolated container's), the
@@ -220,6 +248,13 @@ void cgroup_mount(const InitContext& ctx, const PlannedMount& pm) {
 
 void attach(int tree_fd, int dest_fd, const std::string& what) {
     sys::move_mount(tree_fd, "", dest_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH, what);
+}
+
+void make_dev_read_only() {
+    sys::UniqueFd dev = sys::open_path("/dev", O_PATH | O_DIRECTORY | O_NOFOLLOW);
+    mount_attr ro{};
+    ro.attr_set = MOUNT_ATTR_RDONLY;
+    sys::mount_setattr(dev.get(), "", AT_EMPTY_PATH, ro, "remount /dev read-only");
 }
 
 void apply_mounts(const InitContext& ctx) {

@@ -30,6 +30,11 @@ namespace islet::runtime::init {
 // has one (MountPlan::has(MountKind::cgroup)).
 void apply_mounts(const InitContext& ctx);
 
+// A read-only /dev (MountPlan::dev_read_only_later), made read-write by
+// apply_mounts: read-only now. After pivot_root and the console, as runc's
+// finalizeRootfs; the mounts below /dev keep their own flags.
+void make_dev_read_only();
+
 // Mounts a detached mount (tree) onto a destination fd inside the rootfs.
 // Shared with devices, masked paths and the console.
 void attach(int tree_fd, int dest_fd, const std::string& what);

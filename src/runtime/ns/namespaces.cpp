@@ -57,23 +57,41 @@ sys::UniqueFd open_namespace(const std::string& path, const std::string& type) {
     return fd;
 }
 
+namespace {
+
+using Targets = std::vector<std::pair<std::string, sys::UniqueFd>>;
+
+// Every target opened and checked before anything changes.
+Targets open_targets(const Plan& plan) {
+    Targets targets;
+    for (auto& [type, path] : plan.joins) targets.emplace_back(type, open_namespace(path, type));
+    return targets;
+}
+
+void join(const std::string& type, int fd) {
+    if (::setns(fd, static_cast<int>(spec::namespace_clone_flag(type))) < 0) {
+        int err = errno;
+        throw sys::Error("failed to setns into the " + type + " namespace " + sys::fd_target(fd) + ": " +
+                             std::strerror(err),
+                         err);
+    }
+}
+
+}  // namespace
+
+void enter_joins(const Plan& plan) {
+    for (auto& [type, fd] : open_targets(plan)) join(type, fd.get());
+}
+
 HostJoins::HostJoins(const Plan& plan) {
     if (plan.joins.empty()) return;
-    // Open and check every target before changing anything.
-    std::vector<std::pair<std::string, sys::UniqueFd>> targets;
-    for (auto& [type, path] : plan.joins) targets.emplace_back(type, open_namespace(path, type));
+    Targets targets = open_targets(plan);
     cwd_ = sys::open_path(".", O_PATH | O_DIRECTORY);
     sys::ScopeExit undo([&] { restore(); });
     for (auto& [type, fd] : targets) {
-        int nstype = static_cast<int>(spec::namespace_clone_flag(type));
         sys::UniqueFd own = sys::open_path("/proc/self/ns/" + spec::namespace_proc_name(type), O_RDONLY);
-        if (::setns(fd.get(), nstype) < 0) {
-            int err = errno;
-            throw sys::Error("failed to setns into the " + type + " namespace " + sys::fd_target(fd.get()) + ": " +
-                                 std::strerror(err),
-                             err);
-        }
-        saved_.push_back({nstype, std::move(own)});
+        join(type, fd.get());
+        saved_.push_back({static_cast<int>(spec::namespace_clone_flag(type)), std::move(own)});
     }
     undo.dismiss();
 }

@@ -4,10 +4,13 @@
 // Applies: linux.namespaces
 //
 // Joined namespaces (a `path`) other than the user namespace are entered by
-// the runtime process itself right before clone3 and left right after: the
-// init inherits them, and the joins happen while the runtime still holds host
-// privileges (a new user namespace created by clone3 could no longer join a
-// network namespace the host owns). New namespaces come from clone3's flags,
+// a throwaway child of the runtime right before it clones the init (with
+// CLONE_PARENT, so the init is still the runtime's child): the init inherits
+// them, the runtime never has to find its way back (which rootless, as root of
+// podman's user namespace, it could not: setns to its own network namespace
+// is EPERM there), and the joins happen with the runtime's privileges (a new
+// user namespace created by clone3 could no longer join a network namespace
+// the host owns). New namespaces come from clone3's flags,
 // so they are owned by the new user namespace when there is one.
 //
 // Joining a user namespace by path is the one case clone3 cannot cover: the
@@ -44,6 +47,12 @@ struct Plan {
 
 // Pure: the plan for a config's namespaces (unit-tested).
 Plan plan(const spec::Linux& linux);
+
+// Enters the planned joins for good: for a throwaway process that clones the
+// init from inside them (launch::clone_from_helper), where leaving would
+// need privileges over the runtime's own namespaces that a rootless runtime
+// lacks. Opens and checks every path first, as HostJoins does.
+void enter_joins(const Plan& plan);
 
 // Enters the planned joins in this (single-threaded) process and leaves them
 // when destroyed. Opens every path first and checks its type, so a bad path

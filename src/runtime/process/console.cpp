@@ -42,7 +42,10 @@ void setup_console(int console_fd, const spec::Process& process, bool bind_conso
         ws.ws_col = static_cast<unsigned short>(process.console_size->width);
         if (::ioctl(master.get(), TIOCSWINSZ, &ws) < 0) sys::throw_errno("set the console size");
     }
-    if (::fchown(peer.get(), process.user.uid, process.user.gid) < 0) sys::throw_errno("chown the console");
+    // The user's, so it can use its terminal; the group stays what devpts
+    // gave it (the mount's gid= option, tty in runc's and podman's specs),
+    // as runc's fixStdioPermissions leaves it.
+    if (::fchown(peer.get(), process.user.uid, static_cast<gid_t>(-1)) < 0) sys::throw_errno("chown the console");
     if (bind_console) {
         sys::UniqueFd dev = sys::mkdir_in_root(root.get(), "/dev", sys::CreateLast::directory);
         struct stat cst {};

@@ -16,6 +16,7 @@
 #include "runtime/process/sync.hpp"
 #include "runtime/process/test_hooks.hpp"
 #include "sys/error.hpp"
+#include "sys/log.hpp"
 #include "sys/sanitizer.hpp"
 #include "sys/syscalls.hpp"
 
@@ -55,7 +56,9 @@ void exec_child_main(ExecChild& c) noexcept {
     try {
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         ::prctl(PR_SET_DUMPABLE, 0);
-        sys::close_all_except(3 + c.preserved_fds, c.fds.numbers());
+        std::vector<int> keep = c.fds.numbers();
+        if (log::sink_fd() >= 0) keep.push_back(log::sink_fd());  // its log lines (--debug)
+        sys::close_all_except(3 + c.preserved_fds, keep);
         sync::expect(c.fds.sync.get(), sync::Type::go);
         join_container(c);
         const spec::Process& p = *c.process;

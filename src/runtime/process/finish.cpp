@@ -31,8 +31,10 @@ std::string finish_process(const spec::Process& p, const SecurityPlan& sec, std:
     // Without no_new_privs the kernel takes a filter only from a task with
     // CAP_SYS_ADMIN: install it before the capabilities go (runc).
     if (sec.seccomp && !p.no_new_privileges) step("seccomp", [&] { install_filter(*sec.seccomp, sync_fd); });
+    bool cwd_entered = false;
+    step("cwd", [&] { cwd_entered = enter_cwd_privileged(p.cwd); });
     step("user and capabilities", [&] { set_identity(p.user, sec.capabilities); });
-    step("cwd", [&] { enter_cwd(p.cwd); });
+    step("cwd", [&] { enter_cwd(p.cwd, cwd_entered); });
     step("no new privileges", [&] { set_no_new_privileges(p); });
     std::string path = resolve_program(p.args.front(), env);
     // With no_new_privs: as late as possible, before `ready` so that a

@@ -27,12 +27,16 @@
 #include "runtime/attrs/security.hpp"
 #include "spec/model.hpp"
 #include "sys/error.hpp"
+#include "sys/log.hpp"
 
 namespace islet::runtime::init {
 
 // A named step of a child's driver: any sys::Error it throws gains the name.
 template <typename F>
 void step(const char* name, F&& f) {
+    // runc's init logs its steps with --debug too. Only into a --log file:
+    // this process's stderr may be the container's terminal by now.
+    if (log::sink_fd() >= 0) log::debug(std::string("container setup: ") + name);
     sys::with_context(name, std::forward<F>(f));
 }
 

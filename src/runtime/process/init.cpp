@@ -11,14 +11,17 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <climits>
+
 #include "hooks/hooks.hpp"
 #include "runtime/fs/devices.hpp"
 #include "runtime/fs/masked_paths.hpp"
 #include "runtime/fs/mounts.hpp"
 #include "runtime/fs/rootfs.hpp"
 #include "runtime/ns/hostname.hpp"
+#include "runtime/ns/loopback.hpp"
 #include "runtime/ns/sysctl.hpp"
-#include "runtime/attrs/process_attrs.hpp"
 #include "runtime/process/console.hpp"
 #include "runtime/process/finish.hpp"
 #include "runtime/process/init_context.hpp"
@@ -27,6 +30,7 @@
 #include "runtime/process/test_hooks.hpp"
 #include "spec/record.hpp"
 #include "sys/error.hpp"
+#include "sys/log.hpp"
 #include "sys/procfs.hpp"
 #include "sys/sanitizer.hpp"
 #include "sys/syscalls.hpp"
@@ -75,6 +79,7 @@ void start(InitContext& ctx) {
     std::vector<int> keep = ctx.fds.numbers();
     keep.push_back(ctx.mounts->rootfs_tree.get());
     for (auto& m : ctx.mounts->mounts) keep.push_back(m.tree.get());
+    if (log::sink_fd() >= 0) keep.push_back(log::sink_fd());  // the init's log lines (--debug)
     sys::close_all_except(3 + ctx.preserved_fds, keep);
     sync::Message go = sync::expect_any(ctx.fds.sync.get(), {sync::Type::mount_fd, sync::Type::go});
     if (go.type == sync::Type::mount_fd) {
@@ -190,6 +195,9 @@ void run_hooks_mid_setup(const InitContext& ctx) {
     // pivot_root (so its path is still the host's). The status is
     // "created": runtime.md's lifecycle puts these hooks after step 2, and
     // defines `created` as "after step 2" (runtime-tools checks it too).
+    // runc runs them in the rootfs (its host path, still visible here).
+    if (!ctx.config->hooks.create_container.empty() && ::fchdir(ctx.rootfd.get()) < 0)
+        sys::throw_errno("chdir", ctx.rootfs);
     hooks::run_phase(ctx.config->hooks.create_container, "createContainer",
                      spec::hook_state_document(spec::state_view(*ctx.record, spec::Status::created, ::getpid())));
 }
@@ -237,8 +245,16 @@ void report_ready(InitContext& ctx) {
 [[noreturn]] void run_program(InitContext& ctx) {
     sys::UniqueFd barrier = init::wait_for_start(ctx);
     if (!ctx.process) ::_exit(0);  // start refuses a container without a process
-    hooks::run_phase(ctx.config->hooks.start_container, "startContainer",
-                     spec::hook_state_document(spec::state_view(*ctx.record, spec::Status::created, ::getpid())));
+    try {
+        hooks::run_phase(ctx.config->hooks.start_container, "startContainer",
+                         spec::hook_state_document(spec::state_view(*ctx.record, spec::Status::created, ::getpid())));
+    } catch (const sys::Error& e) {
+        // `start` reports it too ("E" + the hook's error; the fifo's
+        // protocol in lifecycle.cpp), then the container's stderr has it.
+        const std::string report = "E" + e.message();
+        (void)!::write(barrier.get(), report.data(), std::min<size_t>(report.size(), PIPE_BUF));
+        throw;
+    }
     sys::write_all(barrier.get(), "1", "exec fifo");
     init::exec_process(ctx.fds.stub.get(), ctx.preserved_fds, ctx.exec_path, ctx.process->args, ctx.env);
 }
@@ -268,19 +284,14 @@ void init_main(InitContext& ctx) noexcept {
         step("user namespace", [&] { become_root_in_user_namespace(ctx); });
         step("procfs", [&] { make_procfs(ctx); });
         step("session keyring", [&] { join_session_keyring(ctx); });
+        if ((ctx.ns_plan.clone_flags | ctx.ns_plan.unshare_after_user) & CLONE_NEWNET)
+            step("loopback", [] { init::bring_up_loopback(); });
         test_hooks::pause_at("after-mounts-start");
         // The cgroup view among the mounts shows the final cgroups; without
         // one, the v1 joins overlap the mounts (docs/ARCHITECTURE.md).
         const bool cgroups_first = ctx.mounts->has(spec::MountKind::cgroup);
         if (cgroups_first) wait_for_cgroups(ctx);
         make_filesystem(ctx);
-        if (ctx.process)
-            step("oom score", [&] {
-                // Before pivot_root; where no instance of our own was made,
-                // the mount namespace's /proc, for this one write only.
-                sys::UniqueFd here = ctx.proc ? sys::UniqueFd() : sys::open_path("/proc", O_PATH | O_DIRECTORY);
-                init::set_oom_score_adj(*ctx.process, ctx.proc ? ctx.proc.get() : here.get());
-            });
         if (!cgroups_first) wait_for_cgroups(ctx);
         step("hooks", [&] { run_hooks_mid_setup(ctx); });
         test_hooks::pause_at("after-mounts");
@@ -288,6 +299,7 @@ void init_main(InitContext& ctx) noexcept {
         if (ctx.process && ctx.process->terminal)
             step("console", [&] { init::setup_console(ctx.fds.console.get(), *ctx.process, true); });
         ctx.fds.console.reset();
+        if (ctx.mounts->dev_read_only_later()) step("read-only /dev", [] { init::make_dev_read_only(); });
         step("hostname", [&] { init::set_hostname(*ctx.config); });
         step("sysctl", [&] { init::write_sysctls(ctx.sysctls, ctx.proc.get()); });
         if (ctx.process)

@@ -97,8 +97,14 @@ std::string resolve_program(const std::string& arg0, const std::vector<std::stri
     throw sys::Error(exec_error(arg0, "executable file not found in $PATH"), ENOENT);
 }
 
-void enter_cwd(const std::string& cwd) {
-    if (::chdir(cwd.c_str()) < 0) sys::throw_errno("chdir to cwd", cwd);
+bool enter_cwd_privileged(const std::string& cwd) {
+    if (::chdir(cwd.c_str()) == 0) return true;
+    if (errno == EACCES || errno == EPERM) return false;
+    sys::throw_errno("chdir to cwd", cwd);
+}
+
+void enter_cwd(const std::string& cwd, bool entered) {
+    if (!entered && ::chdir(cwd.c_str()) < 0) sys::throw_errno("chdir to cwd", cwd);
     char buf[PATH_MAX];
     // getcwd fails (ENOENT) or reports "(unreachable)" when the directory is
     // outside our root, e.g. reached through a leaked fd.

@@ -27,9 +27,17 @@ void ensure_home(std::vector<std::string>& env, uid_t uid);
 // checks are the process's own.
 std::string resolve_program(const std::string& arg0, const std::vector<std::string>& env);
 
-// chdir(cwd) as the container's user, then refuse a cwd outside the
-// container's root ("(unreachable)": CVE-2024-21626).
-void enter_cwd(const std::string& cwd);
+// runc's two tries: chdir(cwd) while the process is still privileged, so a
+// directory only root may search (cwd /root, mode 0700, user 42) works;
+// returns false when that was refused (EACCES/EPERM: a directory only the
+// container's user may enter, such as a volume squashing root), for
+// enter_cwd to try again as the user. Any other error is thrown.
+bool enter_cwd_privileged(const std::string& cwd);
+
+// As the container's user: chdir(cwd) unless enter_cwd_privileged did it,
+// then refuse a cwd outside the container's root ("(unreachable)":
+// CVE-2024-21626).
+void enter_cwd(const std::string& cwd, bool entered);
 
 // Blocks until `start` opens the barrier, then writes "0" to it. Returns
 // the write end (close-on-exec): the init writes "1" once the startContainer

@@ -19,7 +19,7 @@ struct Header {
 };
 
 bool known(std::uint32_t t) {
-    return t >= static_cast<std::uint32_t>(Type::go) && t <= static_cast<std::uint32_t>(Type::cgroups_done) &&
+    return t >= static_cast<std::uint32_t>(Type::go) && t <= static_cast<std::uint32_t>(Type::cloned) &&
            std::string_view(type_name(static_cast<Type>(t))) != "unknown";
 }
 
@@ -56,6 +56,7 @@ const char* type_name(Type t) {
         case Type::mount_fd: return "mount_fd";
         case Type::exec_pid: return "exec_pid";
         case Type::cgroups_done: return "cgroups_done";
+        case Type::cloned: return "cloned";
     }
     return "unknown";
 }

@@ -24,6 +24,13 @@
 //                              intermediate process reports the real init's pid
 //                              (payload: decimal) and exits; the real init goes on
 //
+// Joined namespaces are entered by a throwaway helper process that clones the
+// init with CLONE_PARENT (launch::clone_from_helper); it reports on a pair of
+// its own:
+//
+//   helper -> host cloned      + SCM_RIGHTS: the init's pidfd; payload "<pid> <0|1>"
+//                              (1: born in the unified cgroup). Or `error`.
+//
 // exec's joining process speaks the same protocol: go, seccomp_fd, ready, ack,
 // error.
 //
@@ -52,6 +59,7 @@ enum class Type : std::uint32_t {
     // 9 was mount_fds_done, never sent; the number stays unused.
     exec_pid = 10,
     cgroups_done = 11,
+    cloned = 12,
 };
 
 inline constexpr std::uint32_t kMaxPayload = 64 * 1024;

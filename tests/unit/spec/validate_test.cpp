@@ -302,8 +302,9 @@ const std::vector<Row>& rows() {
          {{"/linux/devices/0/path", "must name a file"}}},
         {"DeviceIsRoot", [](Config& c) { c.linux->devices = {Device{"c", "/dev/..", 1, 3, {}, {}, {}}}; },
          {{"/linux/devices/0/path", "must name a file"}}},
-        {"DeviceFifoWithNumbers", [](Config& c) { c.linux->devices = {Device{"p", "/dev/f", 1, 0, {}, {}, {}}}; },
-         {{"/linux/devices/0", "takes no major and minor"}}},
+        // runc accepts (and ignores) a fifo's numbers.
+        {"DeviceFifoWithNumbers", [](Config& c) { c.linux->devices = {Device{"p", "/dev/f", 1, 3, {}, {}, {}}}; },
+         {}},
         {"DeviceMajorOutOfRange", [](Config& c) { c.linux->devices = {Device{"c", "/dev/x", 4096, 0, {}, {}, {}}}; },
          {{"/linux/devices/0", "out of range"}}},
         {"DeviceMinorNegative", [](Config& c) { c.linux->devices = {Device{"b", "/dev/x", 8, -1, {}, {}, {}}}; },
@@ -319,11 +320,13 @@ const std::vector<Row>& rows() {
          [](Config& c) {
              Resources r;
              r.devices = {DeviceCgroup{false, "", {}, {}, "rwm"}, DeviceCgroup{true, "x", 1, 3, "rw"},
-                          DeviceCgroup{true, "c", 1, 3, "rwx"}};
+                          DeviceCgroup{true, "c", 1, 3, "rwx"}, DeviceCgroup{true, "c", 1, 3, "rwa"},
+                          DeviceCgroup{true, "c", 1, 3, "a"}};
              c.linux->resources = r;
          },
          {{"/linux/resources/devices/1/type", "must be a, c or b"},
-          {"/linux/resources/devices/2/access", "combination of r, w and m"}}},
+          {"/linux/resources/devices/2/access", "combination of r, w and m"},
+          {"/linux/resources/devices/4/access", "an `a` is ignored"}}},
 
         // --- hooks -----------------------------------------------------------
         {"HookRelativePath", [](Config& c) { c.hooks.prestart = {hook("/bin/ok"), hook("bin/h")}; },

@@ -68,6 +68,15 @@ TEST(CgroupsDevices, ConfigRulesAndPartialAccess) {
     EXPECT_EQ(run(prog, B, R, 8, 1), 0);
 }
 
+TEST(CgroupsDevices, AnAInTheAccessIsIgnoredAsRuncDoes) {
+    auto rules = device_rules({spec::DeviceCgroup{true, "c", 1, 1, "rwa"}});
+    ASSERT_GE(rules.size(), 2u);
+    EXPECT_EQ(rules[1].access, "rw");
+    EXPECT_EQ(rules[1].v1_text(), "c 1:1 rw");
+    auto prog = device_program(emulate_device_rules(rules));
+    EXPECT_EQ(run(prog, C, R | W, 1, 1), 1);
+}
+
 TEST(CgroupsDevices, EmulatorFollowsTheKernelList) {
     // allow-all, then deny one: an allow-by-default list with one exception.
     auto list = emulate_device_rules({rule(true, 'a', -1, -1, "rwm"), rule(false, 'c', 1, 3, "w")});

@@ -21,11 +21,11 @@ TEST(Launch, TerminalFlagsFollowRunc) {
     EXPECT_NO_THROW(launch::check_terminal_flags(true, false, ""));
     EXPECT_NO_THROW(launch::check_terminal_flags(true, true, "/run/sock"));
     EXPECT_EQ(error_of([] { launch::check_terminal_flags(true, true, ""); }),
-              "cannot allocate tty if runc will detach without setting console socket");
+              "cannot allocate tty if islet will detach without setting console socket");
     EXPECT_EQ(error_of([] { launch::check_terminal_flags(false, true, "/run/sock"); }),
-              "cannot use console socket if runc will not detach or allocate tty");
+              "cannot use console socket if islet will not detach or allocate tty");
     EXPECT_EQ(error_of([] { launch::check_terminal_flags(true, false, "/run/sock"); }),
-              "cannot use console socket if runc will not detach or allocate tty");
+              "cannot use console socket if islet will not detach or allocate tty");
 }
 
 TEST(Launch, PreservedFdsMustBeOpen) {
@@ -43,9 +43,16 @@ TEST(Launch, ConsoleChannel) {
     EXPECT_FALSE(none.for_child);
     EXPECT_FALSE(none.ours);
     EXPECT_FALSE(none.receive_master());
-    launch::ConsoleChannel proxy = launch::open_console_channel(true, false, "");
-    EXPECT_TRUE(proxy.for_child);
-    EXPECT_TRUE(proxy.ours);
+    // A foreground terminal needs one of ours to proxy to (runc's error
+    // without a controlling terminal, e.g. under ctest).
+    if (int tty = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC); tty >= 0) {
+        ::close(tty);
+        launch::ConsoleChannel proxy = launch::open_console_channel(true, false, "");
+        EXPECT_TRUE(proxy.for_child);
+        EXPECT_TRUE(proxy.ours);
+    } else {
+        EXPECT_EQ(error_of([] { launch::open_console_channel(true, false, ""); }).rfind("open /dev/tty: ", 0), 0u);
+    }
     EXPECT_NE(error_of([] { launch::open_console_channel(true, true, "/nonexistent/console.sock"); })
                   .find("connect to the console socket /nonexistent/console.sock"),
               std::string::npos);

@@ -70,6 +70,11 @@ TEST(MountPlan, WholePlanQueries) {
     p = plan_mounts(c);
     EXPECT_FALSE(p.binds_dev());  // /dev itself is no bind here
     EXPECT_FALSE(p.has(MountKind::cgroup));
+    EXPECT_FALSE(p.dev_read_only_later());
+    c.mounts = {mount("/dev/", "tmpfs", {"ro", "nosuid"}), mount("/dev/pts", "devpts", {"ro"})};
+    EXPECT_TRUE(plan_mounts(c).dev_read_only_later());
+    c.mounts = {mount("/dev", "tmpfs", {}), mount("/dev/pts", "devpts", {"ro"})};
+    EXPECT_FALSE(plan_mounts(c).dev_read_only_later());  // only /dev itself
 }
 
 TEST(IdmapChoice, NotIsolated) {

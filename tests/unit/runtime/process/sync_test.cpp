@@ -127,9 +127,9 @@ TEST(Sync, UnknownTypeIsRefused) {
     Pair p;
     send_forged(p.host.get(), 0, 0, "");
     EXPECT_EQ(error_of([&] { recv(p.init.get()); }), "sync: unknown message type 0");
-    // One past the last known type (cgroups_done = 11).
-    send_forged(p.host.get(), 12, 0, "");
-    EXPECT_EQ(error_of([&] { recv(p.init.get()); }), "sync: unknown message type 12");
+    // One past the last known type (cloned = 12).
+    send_forged(p.host.get(), 13, 0, "");
+    EXPECT_EQ(error_of([&] { recv(p.init.get()); }), "sync: unknown message type 13");
     // The retired number inside the range (mount_fds_done).
     send_forged(p.host.get(), 9, 0, "");
     EXPECT_EQ(error_of([&] { recv(p.init.get()); }), "sync: unknown message type 9");
