@@ -64,23 +64,32 @@ host_uid0() { awk '$1 == 0 {print $2}' "/proc/$1/uid_map"; }
 	[ "$(blocks_in_use)" -eq 0 ]
 }
 
-@test "the rootfs and the bind mounts are idmapped; a shared directory keeps in-container owners on disk" {
+@test "the rootfs is idmapped; a plain bind is not (writes land as block IDs), one that asks for idmap is" {
 	shared="$BATS_TEST_TMPDIR/shared"
-	mkdir -p "$shared" && chmod 1777 "$shared"
-	update_config --arg s "$shared" '.mounts += [{"destination": "/shared", "type": "bind", "source": $s, "options": ["rbind"]}]
+	idm="$BATS_TEST_TMPDIR/idm"
+	mkdir -p "$shared" "$idm" && chmod 1777 "$shared" "$idm"
+	update_config --arg s "$shared" --arg i "$idm" '.mounts += [{"destination": "/shared", "type": "bind", "source": $s, "options": ["rbind"]},
+			{"destination": "/idm", "type": "bind", "source": $i, "options": ["rbind", "idmap"]}]
 		| .process.user = {"uid": 1000, "gid": 1000}'
-	set_args sh -c 'touch /shared/by-1000; grep -E " / | /shared " /proc/self/mountinfo'
+	set_args sh -c 'touch /shared/by-1000 /idm/by-1000; grep -E " / | /shared | /idm " /proc/self/mountinfo; awk "\$1 == 0 {print \$2}" /proc/self/uid_map'
 	islet run "$CID"
 	assert_success
 	assert_line --regexp ' / ro,[^ ]*idmapped'
-	assert_line --regexp ' /shared rw,nosuid,[^ ]*idmapped'
-	# On disk: the in-container owner, not the block's host ID.
-	[ "$(stat -c %u:%g "$shared/by-1000")" = 1000:1000 ]
-	# A file the host owns as 1000 is 1000 inside too.
+	assert_line --regexp ' /shared rw,nosuid,'
+	refute_line --regexp ' /shared [^ ]*idmapped'
+	assert_line --regexp ' /idm rw,nosuid,[^ ]*idmapped'
+	base=${lines[-1]}
+	[ "$base" -ge 1342177280 ]
+	# On disk: the block's host ID through the plain bind, the in-container
+	# owner through the one that asked for idmap.
+	[ "$(stat -c %u:%g "$shared/by-1000")" = "$((base + 1000)):$((base + 1000))" ]
+	[ "$(stat -c %u:%g "$idm/by-1000")" = 1000:1000 ]
+	# A file the host owns as 1000 is 1000 inside only through idmap.
 	echo hi >"$shared/from-host" && chown 1000:1000 "$shared/from-host"
-	set_args stat -c %u:%g /shared/from-host
+	echo hi >"$idm/from-host" && chown 1000:1000 "$idm/from-host"
+	set_args stat -c %u:%g /shared/from-host /idm/from-host
 	islet run "$CID"
-	assert_output 1000:1000
+	assert_output "$(printf '65534:65534\n1000:1000')"
 }
 
 @test "an overlay rootfs is rebuilt over idmapped layers: root-owned image files are root's, writes land as 0 on disk" {
@@ -296,3 +305,100 @@ host_uid0() { awk '$1 == 0 {print $2}' "/proc/$1/uid_map"; }
 	echo "$output" | jq -e '.annotations["run.islet.isolated-userns.kernel"] == "unsupported"'
 	echo "$output" | jq -e '.annotations["run.islet.isolated-userns.modes"] == "ranges"'
 }
+
+# setid_or_caps DIR...: files under DIR with a setuid/setgid bit or a
+# security.capability, and device nodes, as "path mode owner [cap]".
+setid_or_caps() {
+	python3 - "$@" <<'PY'
+import os, stat, sys
+for top in sys.argv[1:]:
+    for d, dirs, files in os.walk(top):
+        for n in files + dirs:
+            p = os.path.join(d, n)
+            st = os.lstat(p)
+            bad = st.st_mode & 0o6000 and not stat.S_ISDIR(st.st_mode)
+            bad = bad or stat.S_ISCHR(st.st_mode) and st.st_rdev != 0 or stat.S_ISBLK(st.st_mode)
+            try:
+                cap = os.getxattr(p, "security.capability", follow_symlinks=False)
+            except OSError:
+                cap = None
+            if bad or cap is not None:
+                print(p, oct(st.st_mode), st.st_uid, cap.hex() if cap else "")
+PY
+}
+
+@test "an isolated container plants no host privilege: setid modes, device nodes and file capabilities are refused everywhere" {
+	shared="$BATS_TEST_TMPDIR/shared"
+	idm="$BATS_TEST_TMPDIR/idm"
+	# The shared directory is the host's: writable by anyone, as /tmp.
+	mkdir -p "$shared" "$idm" && chmod 1777 "$shared"
+	cp "$ISLET_HELPERS/plant_probe" "$BUNDLE/rootfs/bin/plant_probe"
+	mkdir "$BUNDLE/rootfs/probe"
+	update_config '.root.readonly = false
+		| .process.capabilities |= with_entries(.value += ["CAP_MKNOD", "CAP_SETFCAP", "CAP_FSETID"])'
+	# The control: without the annotation, root in the container (the host's
+	# root here) may set the bits: the probe really tries them.
+	saved=$(cat config.json)
+	update_config '.annotations = {}'
+	set_args /bin/plant_probe /probe
+	islet run "$CID"
+	assert_success
+	assert_line "chmod 4755: ok"
+	assert_line "creat 4755: ok"
+	assert_line "setcap v2: ok"
+	rm -rf "$BUNDLE/rootfs/probe" && mkdir "$BUNDLE/rootfs/probe"
+	echo "$saved" >config.json
+	update_config --arg s "$shared" --arg i "$idm" '.mounts += [{"destination": "/shared", "type": "bind", "source": $s, "options": ["rbind"]},
+			{"destination": "/idm", "type": "bind", "source": $i, "options": ["rbind", "idmap"]}]'
+	for where in /probe /shared /idm; do
+		set_args /bin/plant_probe "$where"
+		islet run "$CID"
+		assert_success
+		for what in "chmod 4755" "chmod 2755" "fchmodat 6755" "fchmod 4755" "creat 4755" "tmpfile 4755" \
+			"mknod chr 1:3" "mknod blk 8:0" "mknod reg 4755" "setcap v2" "setcap v3" "lsetcap v2"; do
+			assert_line "$what: errno 1"
+		done
+		assert_line "openat2 4755: errno 38"
+		assert_line "io_uring_setup: errno 38"
+		# What grants nothing still works.
+		assert_line "create: ok"
+		assert_line "chmod 1777: ok"
+		assert_line "mknod fifo: ok"
+		assert_line "user xattr: ok"
+	done
+	# exec'd processes run under the same guard.
+	set_args sleep 1000
+	islet run -d "$CID"
+	assert_success
+	islet exec "$CID" sh -c 'cp /bin/busybox /probe/bb; chmod 4755 /probe/bb; echo rc=$?'
+	assert_line rc=1
+	islet delete -f "$CID"
+	# On the host: nothing with a setid bit, no device node, no capability.
+	run setid_or_caps "$BUNDLE/rootfs" "$shared" "$idm"
+	assert_success
+	assert_output ""
+	# The plain bind's files belong to the block, the others to 0.
+	[ "$(stat -c %u "$shared/chmod")" -ge 1342177280 ]
+	[ "$(stat -c %u "$idm/chmod" "$BUNDLE/rootfs/probe/chmod")" = "$(printf '0\n0')" ]
+}
+
+@test "an image's setuid-root file copied, moved or linked to a shared path carries no host privilege there" {
+	shared="$BATS_TEST_TMPDIR/shared"
+	idm="$BATS_TEST_TMPDIR/idm"
+	mkdir -p "$shared" "$idm"
+	chmod 1777 "$shared"
+	cp "$BUNDLE/rootfs/bin/busybox" "$BUNDLE/rootfs/bin/suid-root"
+	chown 0:0 "$BUNDLE/rootfs/bin/suid-root" && chmod 4755 "$BUNDLE/rootfs/bin/suid-root"
+	update_config --arg s "$shared" --arg i "$idm" '.root.readonly = false
+		| .mounts += [{"destination": "/shared", "type": "bind", "source": $s, "options": ["rbind"]},
+			{"destination": "/idm", "type": "bind", "source": $i, "options": ["rbind", "idmap"]}]'
+	set_args sh -c 'for d in /shared /idm; do cp -p /bin/suid-root $d/cp; cp -a /bin/suid-root $d/cpa; ln /bin/suid-root $d/ln; echo ln=$?; done
+		mv /bin/suid-root /shared/mv; ls /shared /idm'
+	islet run "$CID"
+	assert_line ln=1
+	refute_line ln=0
+	run setid_or_caps "$shared" "$idm"
+	assert_success
+	assert_output ""
+}
+

@@ -4,6 +4,8 @@
 #include "runtime/attrs/io_priority.hpp"
 #include "runtime/attrs/lsm.hpp"
 #include "runtime/attrs/personality.hpp"
+#include "runtime/attrs/seccomp_guard.hpp"
+#include "runtime/isolation/isolation.hpp"
 #include "runtime/ns/sysctl.hpp"
 #include "sys/error.hpp"
 #include "sys/log.hpp"
@@ -32,6 +34,9 @@ SecurityPlan plan_security(const spec::Config& c) {
     }
     spec::throw_problems("config.json", problems);
     if (l.seccomp && !seccomp_disabled(*l.seccomp)) plan.seccomp = compile_seccomp(*l.seccomp);
+    // exec reads the same annotation from the stored config, so its joining
+    // process runs under the guard too.
+    if (isolation::requested(c)) plan.guard = SeccompProgram{guard_program(guard_rules()), 0, false};
     return plan;
 }
 

@@ -26,6 +26,9 @@ namespace islet::runtime {
 
 struct SecurityPlan {
     std::optional<SeccompProgram> seccomp;
+    // An isolated container's own filter, installed before the config's
+    // (seccomp_guard.hpp): refuses what would plant host privilege.
+    std::optional<SeccompProgram> guard;
     std::optional<unsigned long> personality;
     std::optional<SchedAttr> scheduler;
     std::optional<int> io_priority;

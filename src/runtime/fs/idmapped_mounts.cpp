@@ -17,7 +17,6 @@
 #include "runtime/ns/userns_maps.hpp"
 #include "runtime/fs/idmapped_overlay.hpp"
 #include "sys/error.hpp"
-#include "sys/log.hpp"
 #include "sys/scope_exit.hpp"
 #include "sys/syscalls.hpp"
 
@@ -63,6 +62,12 @@ void idmap_tree(int tree, int userns, bool recursive, bool nosuid, const std::st
     }
 }
 
+void set_nosuid(int tree, bool recursive, const std::string& what) {
+    mount_attr attr{};
+    attr.attr_set = MOUNT_ATTR_NOSUID;
+    sys::mount_setattr(tree, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), attr, what);
+}
+
 }  // namespace
 
 sys::UniqueFd apply_idmaps(const MountPlan& plan, const spec::Linux& l, pid_t init_pid, bool isolated,
@@ -82,8 +87,13 @@ sys::UniqueFd apply_idmaps(const MountPlan& plan, const spec::Linux& l, pid_t in
     }
     for (const auto& pm : plan.mounts) {
         const IdmapChoice& c = pm.idmap;
-        if (c.with == IdmapWith::none) continue;
         const spec::Mount& m = pm.mount;
+        if (c.with == IdmapWith::none) {
+            // An isolated container's shared host path, not idmapped: it
+            // still loses setuid unless the config says "suid".
+            if (c.nosuid) set_nosuid(pm.tree.get(), c.recursive, "nosuid " + m.source + " to " + m.destination);
+            continue;
+        }
         const std::string what = "idmap mount " + m.source + " to " + m.destination;
         int ns = -1;
         if (c.with == IdmapWith::container) {
@@ -94,14 +104,7 @@ sys::UniqueFd apply_idmaps(const MountPlan& plan, const spec::Linux& l, pid_t in
             if (it == helpers.end()) it = helpers.emplace(key, helper_userns(m.uid_mappings, m.gid_mappings)).first;
             ns = it->second.get();
         }
-        try {
-            idmap_tree(pm.tree.get(), ns, c.recursive, c.nosuid, what);
-        } catch (const sys::Error& e) {
-            // A filesystem without idmapped-mount support (sysfs, proc) has
-            // no on-disk owners to translate: bound as is where that is fine.
-            if (!c.best_effort || e.code() != EINVAL) throw;
-            log::debug(what + ": not idmapped (" + e.message() + ")");
-        }
+        idmap_tree(pm.tree.get(), ns, c.recursive, c.nosuid, what);
     }
     return new_rootfs;
 }

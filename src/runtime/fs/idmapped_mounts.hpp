@@ -8,7 +8,8 @@
 // source (mount_plan.hpp). This marks the ones the plan's idmap choice names
 // with MOUNT_ATTR_IDMAP before the init attaches them: with the container's
 // own user namespace, or with a helper user namespace holding the mount's
-// mappings (a paused child's namespace, kept by its fd).
+// mappings (a paused child's namespace, kept by its fd). An isolated
+// container's binds that are not idmapped get MOUNT_ATTR_NOSUID here.
 #pragma once
 
 #include <sys/types.h>

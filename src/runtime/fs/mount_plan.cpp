@@ -71,14 +71,12 @@ IdmapChoice choose_idmap(const PlannedMount& pm, const spec::Linux& l, bool isol
     const bool own_maps = !m.uid_mappings.empty();
     c.nosuid = isolated && !(o.clear & MS_NOSUID);  // "suid" clears it
     if (!own_maps && !o.idmap) {
-        // Isolated containers: every bind without mappings of its own
-        // translates with the container's namespace (ISOLATION.md §2,
-        // security note); elsewhere such a bind is not idmapped.
-        if (isolated) {
-            c.with = IdmapWith::container;
-            c.recursive = o.recursive;
-            c.best_effort = true;
-        }
+        // Not idmapped, isolated or not. In an isolated container this is
+        // the point (docs/ISOLATION.md "No host privilege"): the container's
+        // writes to a shared host path land as its block's host IDs, so a
+        // setuid file or a file capability it leaves there grants nothing
+        // on the host. A bind translates 0-to-0 only when it asks to.
+        c.recursive = o.recursive;
         return c;
     }
     const bool has_userns = l.find_namespace("user") != nullptr;

@@ -38,9 +38,8 @@ enum class IdmapWith {
 
 struct IdmapChoice {
     IdmapWith with = IdmapWith::none;
-    bool recursive = false;    // AT_RECURSIVE: ridmap (the isolated default follows rbind)
-    bool nosuid = false;       // isolated containers: shared host paths lose setuid unless "suid"
-    bool best_effort = false;  // a filesystem that cannot be idmapped (sysfs, proc) is bound as it is
+    bool recursive = false;  // AT_RECURSIVE: ridmap when idmapped; rbind for nosuid alone
+    bool nosuid = false;     // isolated containers: shared host paths lose setuid unless "suid"
 };
 
 struct PlannedMount {
@@ -81,13 +80,15 @@ MountPlan plan_mounts(const spec::Config& config);
 
 // Pure: the idmapping a mount gets (ISOLATION.md §2, runtime-spec
 // mounts[].uidMappings):
-//   | the mount has                        | user namespace | recursive | best effort |
-//   | nothing, not isolated                | none           |           |             |
-//   | nothing, isolated                    | container's    | rbind     | yes         |
-//   | idmap/ridmap, no mappings            | container's    | ridmap    | no          |
-//   | the container's mappings             | container's    | ridmap    | no          |
-//   | mappings of its own                  | helper         | ridmap    | no          |
-// nosuid: isolated and not "suid". Only bind mounts are idmapped. Throws
+//   | the mount has                        | user namespace | recursive |
+//   | nothing (isolated or not)            | none           | rbind     |
+//   | idmap/ridmap, no mappings            | container's    | ridmap    |
+//   | the container's mappings             | container's    | ridmap    |
+//   | mappings of its own                  | helper         | ridmap    |
+// A bind of an isolated container that does not ask is not idmapped: its
+// writes land as block IDs on disk (docs/ISOLATION.md). nosuid: isolated and
+// not "suid" (set with or without an idmapping). Only bind mounts are
+// idmapped. Throws
 // sys::Error when a mount asks for the container's mappings and the
 // container has no user namespace.
 IdmapChoice choose_idmap(const PlannedMount& mount, const spec::Linux& linux, bool isolated);

@@ -28,6 +28,9 @@ std::string finish_process(const spec::Process& p, const SecurityPlan& sec, std:
     // Still privileged and unfiltered: personality, scheduler, I/O priority,
     // memory policy, LSM exec labels.
     apply_process_security(sec, p, host_proc_fd);
+    // The isolation guard: still privileged (no no_new_privs needed), and
+    // before the config's filter, which could refuse seccomp(2) itself.
+    if (sec.guard) step("isolation seccomp guard", [&] { install_seccomp(*sec.guard); });
     // Without no_new_privs the kernel takes a filter only from a task with
     // CAP_SYS_ADMIN: install it before the capabilities go (runc).
     if (sec.seccomp && !p.no_new_privileges) step("seccomp", [&] { install_filter(*sec.seccomp, sync_fd); });

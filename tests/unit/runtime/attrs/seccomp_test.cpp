@@ -2,15 +2,19 @@
 // that the init would install is run through a small classic-BPF interpreter
 // with the seccomp_data the kernel would give it.
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 
 #include <cerrno>
 #include <cstring>
 
 #include "runtime/attrs/seccomp.hpp"
+#include "runtime/attrs/seccomp_guard.hpp"
 #include "sys/error.hpp"
 
 using namespace islet;
@@ -371,3 +375,91 @@ TEST(SeccompFeatures, ListsAreRuncs) {
     auto flags = seccomp_known_flags();
     EXPECT_NE(std::find(flags.begin(), flags.end(), "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"), flags.end());
 }
+
+// The isolation guard (seccomp_guard.hpp): what it refuses and what it lets
+// through, per architecture, through the same interpreter.
+#if defined(__x86_64__)
+namespace {
+
+std::uint32_t guard(std::uint32_t arch, std::uint32_t nr, std::vector<std::uint64_t> args) {
+    static const std::vector<sock_filter> prog = guard_program(guard_rules());
+    seccomp_data d{};
+    d.arch = arch;
+    d.nr = static_cast<int>(nr);
+    for (size_t i = 0; i < args.size(); ++i) d.args[i] = args[i];
+    return run_bpf(prog, d);
+}
+
+constexpr std::uint32_t kAllow = SECCOMP_RET_ALLOW;
+const std::uint32_t kEperm = errno_ret(EPERM), kEnosys = errno_ret(ENOSYS);
+
+}  // namespace
+
+TEST(SeccompGuard, RefusesSetidModes) {
+    const std::uint32_t x = AUDIT_ARCH_X86_64;
+    EXPECT_EQ(guard(x, __NR_chmod, {0, 04755}), kEperm);
+    EXPECT_EQ(guard(x, __NR_chmod, {0, 02755}), kEperm);
+    EXPECT_EQ(guard(x, __NR_chmod, {0, 0755}), kAllow);
+    EXPECT_EQ(guard(x, __NR_chmod, {0, 01777}), kAllow);  // sticky grants nothing
+    EXPECT_EQ(guard(x, __NR_fchmod, {3, 06755}), kEperm);
+    EXPECT_EQ(guard(x, __NR_fchmodat, {3, 0, 04000}), kEperm);
+    EXPECT_EQ(guard(x, __NR_fchmodat, {3, 0, 0644}), kAllow);
+    EXPECT_EQ(guard(x, 452 /* fchmodat2 */, {3, 0, 04755, 0}), kEperm);
+    EXPECT_EQ(guard(x, __NR_creat, {0, 04755}), kEperm);
+    EXPECT_EQ(guard(x, __NR_creat, {0, 0644}), kAllow);
+    // High bits the kernel ignores cannot hide a bit it uses, nor make one.
+    EXPECT_EQ(guard(x, __NR_chmod, {0, 0xffffffff00000000ull | 04755}), kEperm);
+    EXPECT_EQ(guard(x, __NR_chmod, {0, 0xffffffff00000000ull | 0755}), kAllow);
+}
+
+TEST(SeccompGuard, OpenModeCountsOnlyWhenCreating) {
+    const std::uint32_t x = AUDIT_ARCH_X86_64;
+    EXPECT_EQ(guard(x, __NR_openat, {3, 0, O_CREAT | O_WRONLY, 04755}), kEperm);
+    EXPECT_EQ(guard(x, __NR_openat, {3, 0, O_TMPFILE | O_WRONLY, 02755}), kEperm);
+    EXPECT_EQ(guard(x, __NR_openat, {3, 0, O_CREAT | O_WRONLY, 0644}), kAllow);
+    EXPECT_EQ(guard(x, __NR_openat, {3, 0, O_RDONLY, 04755}), kAllow);  // mode unused
+    EXPECT_EQ(guard(x, __NR_open, {0, O_CREAT | O_EXCL, 06755}), kEperm);
+    EXPECT_EQ(guard(x, __NR_open, {0, O_RDWR, 06755}), kAllow);
+}
+
+TEST(SeccompGuard, DeviceNodesButWhiteouts) {
+    const std::uint32_t x = AUDIT_ARCH_X86_64;
+    EXPECT_EQ(guard(x, __NR_mknodat, {3, 0, S_IFCHR | 0666, makedev(1, 3)}), kEperm);
+    EXPECT_EQ(guard(x, __NR_mknodat, {3, 0, S_IFBLK | 0600, makedev(8, 0)}), kEperm);
+    EXPECT_EQ(guard(x, __NR_mknodat, {3, 0, S_IFCHR | 0, 0}), kAllow);  // overlay whiteout
+    EXPECT_EQ(guard(x, __NR_mknodat, {3, 0, S_IFIFO | 0644, 0}), kAllow);
+    EXPECT_EQ(guard(x, __NR_mknodat, {3, 0, S_IFREG | 04755, 0}), kEperm);
+    EXPECT_EQ(guard(x, __NR_mknod, {0, S_IFCHR | 0666, makedev(1, 3)}), kEperm);
+    EXPECT_EQ(guard(x, __NR_mknod, {0, S_IFSOCK | 0666, 0}), kAllow);
+}
+
+TEST(SeccompGuard, CapabilitySizedXattrsAndBypasses) {
+    const std::uint32_t x = AUDIT_ARCH_X86_64;
+    for (long nr : {__NR_setxattr, __NR_lsetxattr, __NR_fsetxattr}) {
+        EXPECT_EQ(guard(x, nr, {0, 0, 0, 20, 0}), kEperm) << nr;
+        EXPECT_EQ(guard(x, nr, {0, 0, 0, 24, 0}), kEperm) << nr;
+        EXPECT_EQ(guard(x, nr, {0, 0, 0, 28, 0}), kAllow) << nr;  // the smallest ACL
+        EXPECT_EQ(guard(x, nr, {0, 0, 0, 5, 0}), kAllow) << nr;
+    }
+    EXPECT_EQ(guard(x, 437 /* openat2 */, {}), kEnosys);
+    EXPECT_EQ(guard(x, 425 /* io_uring_setup */, {}), kEnosys);
+    EXPECT_EQ(guard(x, 463 /* setxattrat */, {}), kEnosys);
+    EXPECT_EQ(guard(x, __NR_removexattr, {}), kAllow);
+    EXPECT_EQ(guard(x, __NR_write, {1, 0, 04755}), kAllow);
+}
+
+TEST(SeccompGuard, OtherAbisOfTheSameKernel) {
+    // i386 (int 0x80): its own numbers (chmod 15, openat 295, mknodat 297, setxattr 226).
+    EXPECT_EQ(guard(AUDIT_ARCH_I386, 15, {0, 04755}), kEperm);
+    EXPECT_EQ(guard(AUDIT_ARCH_I386, 15, {0, 0755}), kAllow);
+    EXPECT_EQ(guard(AUDIT_ARCH_I386, 295, {3, 0, O_CREAT, 02755}), kEperm);
+    EXPECT_EQ(guard(AUDIT_ARCH_I386, 297, {3, 0, S_IFBLK, 0}), kEperm);
+    EXPECT_EQ(guard(AUDIT_ARCH_I386, 226, {0, 0, 0, 20}), kEperm);
+    EXPECT_EQ(guard(AUDIT_ARCH_I386, 90, {0, 04755}), kAllow);  // i386's 90 is mmap
+    // x32: x86_64's numbers with bit 30.
+    EXPECT_EQ(guard(AUDIT_ARCH_X86_64, 0x40000000u | __NR_chmod, {0, 04755}), kEperm);
+    EXPECT_EQ(guard(AUDIT_ARCH_X86_64, 0x40000000u | 452, {3, 0, 04755}), kEperm);
+    EXPECT_EQ(guard(AUDIT_ARCH_X86_64, 0x40000000u | 463, {}), kEnosys);
+    EXPECT_EQ(guard(AUDIT_ARCH_X86_64, 0x40000000u | __NR_getpid, {}), kAllow);
+}
+#endif

@@ -87,7 +87,6 @@ TEST(IdmapChoice, NotIsolated) {
     EXPECT_EQ(c.with, IdmapWith::container);
     EXPECT_FALSE(c.recursive);
     EXPECT_FALSE(c.nosuid);
-    EXPECT_FALSE(c.best_effort);
     c = choose_idmap(plan_mount(mount("/a", "", {"rbind", "ridmap"})), l, false);
     EXPECT_EQ(c.with, IdmapWith::container);
     EXPECT_TRUE(c.recursive);
@@ -113,22 +112,23 @@ TEST(IdmapChoice, NotIsolated) {
 
 TEST(IdmapChoice, Isolated) {
     const spec::Linux l = with_userns(100000);
-    // Every bind without mappings of its own: the container's namespace,
-    // best effort, nosuid unless "suid", recursive with rbind.
+    // A bind without mappings of its own is not idmapped (its writes land as
+    // block IDs on disk); nosuid unless "suid", recursive with rbind.
     IdmapChoice c = choose_idmap(plan_mount(mount("/a", "", {"rbind"})), l, true);
-    EXPECT_EQ(c.with, IdmapWith::container);
-    EXPECT_TRUE(c.best_effort);
+    EXPECT_EQ(c.with, IdmapWith::none);
     EXPECT_TRUE(c.nosuid);
     EXPECT_TRUE(c.recursive);
     c = choose_idmap(plan_mount(mount("/a", "", {"bind", "suid"})), l, true);
+    EXPECT_EQ(c.with, IdmapWith::none);
     EXPECT_FALSE(c.nosuid);
     EXPECT_FALSE(c.recursive);
-    // Asked for explicitly: not best effort (a failure is an error).
+    // Asked for explicitly: the container's namespace (0-to-0), still nosuid.
     c = choose_idmap(plan_mount(mount("/a", "", {"bind", "idmap"})), l, true);
     EXPECT_EQ(c.with, IdmapWith::container);
-    EXPECT_FALSE(c.best_effort);
     EXPECT_TRUE(c.nosuid);
-    EXPECT_EQ(choose_idmap(plan_mount(mount("/p", "proc", {})), l, true).with, IdmapWith::none);
+    c = choose_idmap(plan_mount(mount("/p", "proc", {})), l, true);
+    EXPECT_EQ(c.with, IdmapWith::none);
+    EXPECT_FALSE(c.nosuid);
 }
 
 TEST(IdmapChoice, WholePlan) {
