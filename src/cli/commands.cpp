@@ -14,7 +14,7 @@ const std::vector<Command>& all_commands() {
         checkpoint_command(), create_command(), delete_command(), events_command(),  exec_command(),
         kill_command(),       list_command(),   pause_command(),  ps_command(),      restore_command(),
         resume_command(),     run_command(),    spec_command(),   start_command(),   state_command(),
-        update_command(),     features_command(),
+        update_command(),     features_command(), blocks_command(),
     };
     return kCommands;
 }

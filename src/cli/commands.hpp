@@ -26,6 +26,7 @@ Command update_command();
 Command checkpoint_command();
 Command exec_command();
 Command restore_command();
+Command blocks_command();
 
 // In runc's order (help lists them so).
 const std::vector<Command>& all_commands();

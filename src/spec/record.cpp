@@ -139,7 +139,11 @@ std::string record_to_json(const ContainerRecord& r) {
     j["sharesHostMounts"] = r.shares_host_mounts;
     j["namespaces"] = r.namespaces;
     j["isolation"] = r.isolation;
-    if (r.id_block) j["idBlock"] = *r.id_block;
+    if (r.id_block) {
+        json b = {{"registry", r.id_block->registry}, {"token", r.id_block->token}};
+        if (r.id_block->index) b["index"] = *r.id_block->index;
+        j["idBlock"] = b;
+    }
     return j.dump();
 }
 
@@ -167,12 +171,23 @@ ContainerRecord record_from_json(const std::string& text, const std::string& wha
         r.shares_host_mounts = j.value("sharesHostMounts", false);
         r.namespaces = j.value("namespaces", std::map<std::string, std::string>{});
         r.isolation = j.value("isolation", std::map<std::string, std::string>{});
-        if (j.contains("idBlock")) r.id_block = integer_field<std::uint64_t>(j, "idBlock");
+        if (j.contains("idBlock")) {
+            const json& b = j.at("idBlock");
+            IdBlockRecord rec;
+            if (b.is_object()) {
+                rec.registry = b.at("registry").get<std::string>();
+                rec.token = b.at("token").get<std::string>();
+                if (b.contains("index")) rec.index = integer_field<std::uint64_t>(b, "index");
+            } else {
+                rec.index = integer_field<std::uint64_t>(j, "idBlock");  // islet 0.1
+            }
+            r.id_block = rec;
+        }
         if (auto it = r.isolation.find(kLegacyBlockKey); it != r.isolation.end()) {
             if (!r.id_block) {
                 auto n = sys::parse_uint(it->second);
                 if (!n) bad_word(what, "ID block", it->second);
-                r.id_block = *n;
+                r.id_block = IdBlockRecord{"", "", *n};
             }
             r.isolation.erase(it);
         }

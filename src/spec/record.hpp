@@ -41,6 +41,13 @@ struct CgroupRecord {
     bool owned = true;  // islet made the directories (and so removes them)
 };
 
+// A container's claim on a host ID block (runtime/isolation/id_pool.hpp).
+struct IdBlockRecord {
+    std::string registry;               // empty: an islet 0.1 record
+    std::string token;                  // the owner token in the block's file
+    std::optional<std::uint64_t> index;  // absent until the allocation is done
+};
+
 struct ContainerRecord {
     std::string id;
     Phase phase = Phase::creating;
@@ -64,9 +71,12 @@ struct ContainerRecord {
     // shows (mode, and the block as "first-last").
     std::map<std::string, std::string> isolation;
     // The host ID block this container holds in the ranges mode, freed by
-    // delete ("idBlock"; islet 0.1 wrote it as isolation["_block_index"],
-    // which is still read).
-    std::optional<std::uint64_t> id_block;
+    // delete from the registry named here, never from the islet config of
+    // the moment ("idBlock": {"registry", "token", "index"}; written with
+    // registry and token before the block is allocated, so index may be
+    // absent. islet 0.1 wrote a bare index, as "idBlock" or as
+    // isolation["_block_index"]: both are still read, with no registry).
+    std::optional<IdBlockRecord> id_block;
 };
 
 std::string record_to_json(const ContainerRecord& r);

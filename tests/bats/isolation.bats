@@ -402,3 +402,161 @@ PY
 	assert_output ""
 }
 
+# registry_audit: every block file names a live owner whose record names
+# that block and token, and no two live containers share a range.
+registry_audit() {
+	local f n token root id rec
+	for f in "$REGISTRY"/block-*; do
+		[ -e "$f" ] || continue
+		n=${f##*/block-}
+		token=$(sed -n 's/^token=//p' "$f")
+		root=$(sed -n 's/^root=//p' "$f")
+		id=$(sed -n 's/^id=//p' "$f")
+		rec="$root/$id/state.json"
+		[ -e "$rec" ] || { echo "block $n: owner $root/$id has no record"; return 1; }
+		[ "$(jq -r '.idBlock.token' "$rec")" = "$token" ] || { echo "block $n: $rec names another token"; return 1; }
+		[ "$(jq -r '.idBlock.index' "$rec")" = "$n" ] || { echo "block $n: $rec names another block"; return 1; }
+	done
+	# No two live containers share a range (a stopped one's record may
+	# still name a block it no longer holds: its token says so).
+	local bases
+	bases=$("$ISLET" --root "$ROOT" list -f json | jq -r '.[]? | select(.status == "running" or .status == "created") | .pid' |
+		while read -r p; do awk '$1 == 0 {print $2}' "/proc/$p/uid_map"; done | sort)
+	[ -z "$(echo "$bases" | uniq -d)" ] || { echo "two live containers share a range: $bases"; return 1; }
+}
+
+# pause_and_kill STAGE CMD...: runs CMD with ISLET_TEST_PAUSE_AT=STAGE in the
+# background, waits for the paused process (islet, its child, or the saved
+# init) and SIGKILLs it and islet.
+pause_and_kill() {
+	local stage=$1 runner stopped="" i init p
+	shift
+	ISLET_TEST_PAUSE_AT=$stage "$@" </dev/null >/dev/null 2>&1 &
+	runner=$!
+	for i in $(seq 300); do
+		init=$("$ISLET" --root "$ROOT" state "$CID" 2>/dev/null | jq -r '.pid // empty')
+		for p in $runner $(pgrep -P $runner 2>/dev/null) $init; do
+			[ "$(cat /proc/$p/comm 2>/dev/null)" = islet-paused ] && stopped=$p
+		done
+		[ -n "$stopped" ] && break
+		sleep 0.02
+	done
+	[ -n "$stopped" ] || { echo "no pause at $stage"; return 1; }
+	kill -9 "$runner" "$stopped" 2>/dev/null || true
+	wait "$runner" 2>/dev/null || true
+}
+
+@test "SIGKILL at every step of create and delete: the registry audit holds, no block is freed twice" {
+	# One block: whatever a killed create or delete leaves, the next
+	# container gets the same block, the case where a stale claim would hurt.
+	write_islet_config 1342177280 65536 65536
+	set_args sleep 1000
+	for stage in after-state-dir before-block after-cgroup after-mounts-start after-mounts before-exec; do
+		pause_and_kill "$stage" "$ISLET" --root "$ROOT" create "$CID"
+		registry_audit
+		islet delete --force "$CID"
+		assert_success
+		[ "$(blocks_in_use)" -eq 0 ] || { echo "block leaked at $stage"; return 1; }
+		[ ! -e "$ROOT/$CID" ]
+	done
+	for stage in delete-before-cgroups delete-after-release; do
+		islet run -d "$CID"
+		assert_success
+		pause_and_kill "$stage" "$ISLET" --root "$ROOT" delete --force "$CID"
+		registry_audit
+		# Another container takes the (possibly freed) block; finishing the
+		# killed delete must not free it.
+		if [ "$stage" = delete-after-release ]; then
+			islet run -d "$ID_PREFIX-b"
+			assert_success
+		fi
+		islet delete --force "$CID"
+		assert_success
+		[ ! -e "$ROOT/$CID" ]
+		registry_audit
+		if [ "$stage" = delete-after-release ]; then
+			[ "$(blocks_in_use)" -eq 1 ]
+			islet exec "$ID_PREFIX-b" true
+			assert_success
+			islet delete --force "$ID_PREFIX-b"
+		fi
+		[ "$(blocks_in_use)" -eq 0 ] || { echo "block leaked at $stage"; return 1; }
+	done
+}
+
+@test "delete frees the block in the registry its record names, whatever ISLET_CONFIG says now" {
+	set_args sleep 1000
+	islet run -d "$CID"
+	assert_success
+	# Another registry, where another container holds block 0.
+	first="$REGISTRY"
+	REGISTRY="$BATS_TEST_TMPDIR/other-reg"
+	write_islet_config 1342177280 262144 65536
+	islet run -d "$ID_PREFIX-b"
+	assert_success
+	[ "$(ls "$first" | grep -c '^block-')" -eq 1 ]
+	[ "$(blocks_in_use)" -eq 1 ]
+	islet delete --force "$CID"
+	assert_success
+	[ "$(ls "$first" | grep -c '^block-' || true)" -eq 0 ]
+	[ "$(blocks_in_use)" -eq 1 ]
+	# A missing islet config does not break delete either.
+	export ISLET_CONFIG="$BATS_TEST_TMPDIR/nosuch.json"
+	islet delete --force "$ID_PREFIX-b"
+	assert_success
+	[ "$(blocks_in_use)" -eq 0 ]
+}
+
+@test "a full registry filesystem: create fails with a clear error and leaves no block behind" {
+	fs="$BATS_TEST_TMPDIR/regfs"
+	mkdir -p "$fs"
+	mount -t tmpfs -o size=64k tmpfs "$fs"
+	TEST_MOUNTS="$fs"
+	REGISTRY="$fs/reg"
+	write_islet_config 1342177280 262144 65536
+	mkdir -p "$REGISTRY" && touch "$REGISTRY/.lock"
+	dd if=/dev/zero of="$fs/fill" bs=4k 2>/dev/null || true
+	set_args true
+	islet create "$CID"
+	assert_failure 1
+	assert_output --partial "$REGISTRY/block-"
+	assert_output --partial "no space left on device"
+	[ "$(blocks_in_use)" -eq 0 ]
+	[ ! -e "$ROOT/$CID" ]
+	rm "$fs/fill"
+	islet run "$CID"
+	assert_success
+	[ "$(blocks_in_use)" -eq 0 ]
+}
+
+@test "islet blocks lists the allocations; blocks gc frees only those whose container is gone" {
+	set_args sleep 1000
+	islet run -d "$CID"
+	assert_success
+	base=$(host_uid0 "$(pid_of "$CID")")
+	# A block whose owner is gone (as a create killed before its record
+	# would leave with an older islet), and a torn file.
+	printf 'token=dead\nroot=%s\nid=gone\npid=1\n' "$ROOT" >"$REGISTRY/block-3"
+	printf 'token=' >"$REGISTRY/block-2"
+	islet blocks
+	assert_success
+	assert_line --index 0 --regexp '^BLOCK +IDS +CONTAINER +ROOT +STATE$'
+	assert_line --regexp "^[01] +$base-$((base + 65535)) +$CID +$ROOT +live$"
+	assert_line --regexp "^3 +[0-9]+-[0-9]+ +gone +$ROOT +orphan$"
+	assert_line --regexp "^2 +[0-9]+-[0-9]+ +- +- +orphan$"
+	islet blocks gc
+	assert_success
+	assert_line "freed 2 block(s)"
+	[ "$(blocks_in_use)" -eq 1 ]
+	registry_audit
+	islet blocks gc
+	assert_line "freed 0 block(s)"
+	islet exec "$CID" true
+	assert_success
+	islet blocks nonsense
+	assert_failure
+	assert_output --partial 'unknown subcommand "nonsense"'
+	islet delete -f "$CID"
+	[ "$(blocks_in_use)" -eq 0 ]
+}
+

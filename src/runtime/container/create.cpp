@@ -261,14 +261,21 @@ void Creation::make_state_dir() {
     choose_idmaps(mounts_, linux, iso_.enabled());
 }
 
-// Ranges mode: a host ID block, recorded in the registry (owner: this root
-// and id) before use, and in the container's record before any side effect.
+// Ranges mode: the claim (registry and a fresh owner token) goes into the
+// record first, then the block into the registry under that token. A kill
+// at any point leaves either no block, or a record that names what `delete
+// --force` frees (only a block that still carries this token), or a block
+// whose owner `islet blocks gc` can see is gone.
 void Creation::allocate_id_block() {
-    isolation::IdBlock block = isolation::IdPool(settings_).allocate(o_.root, o_.id);
-    rollback_.id_block = std::make_pair(settings_, block.index);
+    record_.id_block = spec::IdBlockRecord{settings_.registry, isolation::new_owner_token(), std::nullopt};
+    rollback_.id_block = record_.id_block;
+    dir_->write_record(record_);
+    test_hooks::pause_at("before-block");
+    const isolation::BlockOwner owner{record_.id_block->token, o_.root, o_.id, ::getpid()};
+    isolation::IdBlock block = isolation::IdPool(settings_).allocate(owner);
+    record_.id_block->index = rollback_.id_block->index = block.index;
     isolation::apply_block(config_, block);
     record_.isolation[isolation::kBlockAnnotation] = block.text();
-    record_.id_block = block.index;
 }
 
 // 4. cgroups: made (empty, not frozen), resources and device rules applied.

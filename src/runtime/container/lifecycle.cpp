@@ -13,6 +13,7 @@
 #include "hooks/hooks.hpp"
 #include "runtime/cgroups/cgroups.hpp"
 #include "runtime/isolation/id_pool.hpp"
+#include "runtime/process/test_hooks.hpp"
 #include "runtime/fs/mounts.hpp"
 #include "spec/islet_config.hpp"
 #include "sys/strings.hpp"
@@ -71,6 +72,17 @@ std::string owner_name(uid_t uid) {
     return "#" + std::to_string(uid);
 }
 
+// The record's ID block, from the registry the record names (never the
+// islet config of the moment, which may name another registry or none).
+void release_recorded_block(const LoadedContainer& c) {
+    const spec::IdBlockRecord& b = *c.record.id_block;
+    if (!b.registry.empty()) return isolation::release_block(b.registry, b.index, b.token);
+    // An islet 0.1 record names no registry: the config's, by owner.
+    const std::string& path = c.dir.path();
+    const std::string root = path.substr(0, path.size() - c.record.id.size() - 1);
+    isolation::release_owned_by(spec::load_islet_config().registry, root, c.record.id);
+}
+
 // Removes what is left of a container: its processes and cgroups, the state
 // directory, then poststop hooks (warnings only, as the spec says).
 void destroy(const LoadedContainer& c) {
@@ -80,9 +92,14 @@ void destroy(const LoadedContainer& c) {
     } catch (const sys::Error& e) {
         log::debug("delete: no saved config: " + e.message());
     }
+    test_hooks::pause_at("delete-before-cgroups");
     cgroups::destroy(c.record.cgroup);
     if (c.record.shares_host_mounts) host::unmount_below(c.record.rootfs);
-    if (c.record.id_block) isolation::IdPool(spec::load_islet_config()).release(*c.record.id_block);
+    // Before the directory: a delete killed after this and run again finds
+    // the record, and the token keeps the second release from freeing a
+    // block that has gone to another container since.
+    if (c.record.id_block) release_recorded_block(c);
+    test_hooks::pause_at("delete-after-release");
     c.dir.remove();
     if (!hooks.poststop.empty()) {
         spec::StateView v = view_of(c, Status::stopped);
@@ -292,14 +309,19 @@ void delete_container(const std::string& root, const std::string& id, bool force
         // Without a record, the cgroup is found the way create named it: the
         // saved config's cgroupsPath, or the /<id> convention (SECURITY.md §4.3).
         cgroups::destroy(guessed_cgroup(*dir, id));
-        isolation::IdPool(spec::load_islet_config()).release_owned_by(root, id);
+        // The record named the registry; the config's is the best guess
+        // left (what it misses, `islet blocks gc` frees).
+        try {
+            isolation::release_owned_by(spec::load_islet_config().registry, root, id);
+        } catch (const sys::Error& e) {
+            log::debug("delete --force: ID blocks not freed: " + e.message());
+        }
         dir->remove();
         return;
     }
     if (!rec) {
         // A create that died before its first record: only the directory
-        // exists (and maybe an ID block it had just allocated).
-        if (force) isolation::IdPool(spec::load_islet_config()).release_owned_by(root, id);
+        // exists. It holds no ID block: the claim is recorded first.
         dir->remove();
         if (force) return;
         throw sys::Error("container does not exist");

@@ -2,23 +2,23 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "spec/record.hpp"
 #include "sys/dir.hpp"
 #include "sys/error.hpp"
+#include "sys/log.hpp"
 #include "sys/retry.hpp"
 #include "sys/strings.hpp"
 #include "sys/syscalls.hpp"
 
 namespace islet::runtime::isolation {
+namespace {
 
-std::string IdBlock::text() const {
-    return std::to_string(start) + "-" + std::to_string(static_cast<std::uint64_t>(start) + size - 1);
-}
-
-// The registry's flock, held for the whole allocate/release.
-class IdPool::Lock {
+// The registry's flock, held for the whole allocate/release/gc.
+class Lock {
 public:
     explicit Lock(const std::string& registry) {
         sys::mkdir_all(registry, 0700);
@@ -31,9 +31,93 @@ private:
     sys::UniqueFd fd_;
 };
 
-IdPool::IdPool(const spec::IsletConfig& config) : config_(config) {}
+std::string entry(const std::string& registry, std::uint64_t index) {
+    return registry + "/block-" + std::to_string(index);
+}
 
-std::string IdPool::entry(std::uint64_t index) const { return config_.registry + "/block-" + std::to_string(index); }
+std::optional<BlockOwner> read_owner(const std::string& path) {
+    auto text = sys::read_file_if_exists(path);
+    return text ? parse_owner(*text) : std::nullopt;
+}
+
+// Under the lock: unlinks block `index` when its owner's token is `token`.
+void release_locked(const std::string& registry, std::uint64_t index, const std::string& token) {
+    const std::string path = entry(registry, index);
+    auto owner = read_owner(path);
+    if (!owner || owner->token != token) {
+        if (owner) log::debug("ID block " + path + " belongs to another container now: left alone");
+        return;
+    }
+    if (::unlink(path.c_str()) < 0 && errno != ENOENT) sys::throw_errno("free ID block", path);
+}
+
+std::vector<std::uint64_t> blocks_in(const std::string& registry) {
+    std::vector<std::uint64_t> out;
+    for (auto& e : sys::try_list_dir(registry).value_or(std::vector<sys::DirEntry>{})) {
+        if (!sys::starts_with(e.name, "block-")) continue;
+        if (auto v = sys::parse_uint(e.name.substr(6))) out.push_back(*v);
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string IdBlock::text() const {
+    return std::to_string(start) + "-" + std::to_string(static_cast<std::uint64_t>(start) + size - 1);
+}
+
+std::string format_owner(const BlockOwner& o) {
+    return "token=" + o.token + "\nroot=" + o.root + "\nid=" + o.id + "\npid=" + std::to_string(o.pid) + "\n";
+}
+
+std::optional<BlockOwner> parse_owner(const std::string& text) {
+    BlockOwner o;
+    for (auto& line : sys::split(text, '\n')) {
+        if (sys::starts_with(line, "token=")) o.token = line.substr(6);
+        if (sys::starts_with(line, "root=")) o.root = line.substr(5);
+        if (sys::starts_with(line, "id=")) o.id = line.substr(3);
+        if (sys::starts_with(line, "pid="))
+            if (auto v = sys::parse_uint(line.substr(4))) o.pid = static_cast<pid_t>(*v);
+    }
+    if (o.root.empty() || o.id.empty()) return std::nullopt;
+    return o;
+}
+
+std::string new_owner_token() {
+    unsigned char bytes[16];
+    if (::getrandom(bytes, sizeof bytes, 0) != static_cast<ssize_t>(sizeof bytes)) sys::throw_errno("getrandom");
+    static const char hex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned char b : bytes) {
+        out += hex[b >> 4];
+        out += hex[b & 15];
+    }
+    return out;
+}
+
+bool owner_alive(const BlockOwner& o) {
+    const std::string dir = o.root + "/" + o.id;
+    struct stat st {};
+    if (::stat(dir.c_str(), &st) < 0) return errno != ENOENT;
+    if (o.token.empty()) return true;  // islet 0.1: the directory is all it had
+    std::optional<std::string> text;
+    try {
+        text = sys::read_file_if_exists(dir + "/state.json");
+    } catch (const sys::Error&) {
+        return true;
+    }
+    // No record yet: a create writes its token into the record before it
+    // allocates, so this directory's create holds no block.
+    if (!text) return false;
+    try {
+        spec::ContainerRecord r = spec::record_from_json(*text, dir + "/state.json");
+        return r.id_block && r.id_block->token == o.token;
+    } catch (const sys::Error&) {
+        return true;
+    }
+}
+
+IdPool::IdPool(const spec::IsletConfig& config) : config_(config) {}
 
 IdBlock IdPool::block(std::uint64_t index) const {
     IdBlock b;
@@ -43,46 +127,48 @@ IdBlock IdPool::block(std::uint64_t index) const {
     return b;
 }
 
-IdBlock IdPool::allocate(const std::string& root, const std::string& id) {
+std::vector<std::uint64_t> IdPool::in_use() const { return blocks_in(config_.registry); }
+
+IdBlock IdPool::allocate(const BlockOwner& owner) {
     Lock lock(config_.registry);
     const std::uint64_t n = blocks();
     // Start after the last block handed out: O(1) while the pool has room.
     std::uint64_t hint = 0;
     if (auto t = sys::read_file_if_exists(config_.registry + "/.next"))
         if (auto v = sys::parse_uint(sys::trim(*t))) hint = *v % n;
-    const std::string owner = "root=" + root + "\nid=" + id + "\npid=" + std::to_string(::getpid()) + "\n";
+    const std::string text = format_owner(owner);
     for (int pass = 0; pass < 2; ++pass) {
         for (std::uint64_t k = 0; k < n; ++k) {
-            std::uint64_t i = (hint + k) % n;
-            int fd = ::open(entry(i).c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+            const std::uint64_t i = (hint + k) % n;
+            const std::string path = entry(config_.registry, i);
+            int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
             if (fd < 0) {
                 if (errno == EEXIST) continue;
                 sys::throw_errno("record an ID block in", config_.registry);
             }
             sys::UniqueFd f(fd);
-            sys::write_all(f.get(), owner, entry(i));
-            if (::fsync(f.get()) < 0) sys::throw_errno("fsync", entry(i));
-            sys::write_file(config_.registry + "/.next", std::to_string(i + 1), O_WRONLY | O_CREAT | O_TRUNC);
+            try {
+                sys::write_all(f.get(), text, path);
+                if (::fsync(f.get()) < 0) sys::throw_errno("fsync", path);
+            } catch (...) {
+                // A block without its owner would be lost for good: the file
+                // is ours (O_EXCL, under the lock), so it goes.
+                ::unlink(path.c_str());
+                throw;
+            }
+            try {
+                sys::write_file(config_.registry + "/.next", std::to_string(i + 1), O_WRONLY | O_CREAT | O_TRUNC);
+            } catch (const sys::Error& e) {
+                log::debug("ID pool: the next-block hint was not saved: " + e.message());
+            }
             return block(i);
         }
-        // Full: reclaim blocks whose owner's state directory is gone (a
-        // create killed before it could record the block), then retry once.
+        // Full: free blocks whose owner is gone, then retry once.
         bool reclaimed = false;
         for (std::uint64_t i : in_use()) {
-            auto text = sys::read_file_if_exists(entry(i));
-            if (!text) continue;
-            std::string oroot, oid;
-            for (auto& line : sys::split(*text, '\n')) {
-                if (sys::starts_with(line, "root=")) oroot = line.substr(5);
-                if (sys::starts_with(line, "id=")) oid = line.substr(3);
-            }
-            if (oroot.empty() || oid.empty()) continue;
-            struct stat st {};
-            const std::string owner_dir = oroot.append("/").append(oid);  // the owner's state directory
-            if (::stat(owner_dir.c_str(), &st) < 0 && errno == ENOENT) {
-                ::unlink(entry(i).c_str());
-                reclaimed = true;
-            }
+            auto o = read_owner(entry(config_.registry, i));
+            if (o && owner_alive(*o)) continue;
+            reclaimed |= ::unlink(entry(config_.registry, i).c_str()) == 0;
         }
         if (!reclaimed) break;
     }
@@ -91,29 +177,48 @@ IdBlock IdPool::allocate(const std::string& root, const std::string& id) {
                      " are in use (pool set in " + config_.source + ")");
 }
 
-void IdPool::release(std::uint64_t index) {
-    Lock lock(config_.registry);
-    if (::unlink(entry(index).c_str()) < 0 && errno != ENOENT) sys::throw_errno("free ID block", entry(index));
-}
-
-void IdPool::release_owned_by(const std::string& root, const std::string& id) {
-    struct stat st {};
-    if (::stat(config_.registry.c_str(), &st) < 0) return;
-    Lock lock(config_.registry);
-    const std::string want = "root=" + root + "\nid=" + id + "\n";
+std::vector<Allocation> IdPool::list() {
+    std::vector<Allocation> out;
     for (std::uint64_t i : in_use()) {
-        auto text = sys::read_file_if_exists(entry(i));
-        if (text && sys::starts_with(*text, want)) ::unlink(entry(i).c_str());
-    }
-}
-
-std::vector<std::uint64_t> IdPool::in_use() {
-    std::vector<std::uint64_t> out;
-    for (auto& e : sys::try_list_dir(config_.registry).value_or(std::vector<sys::DirEntry>{})) {
-        if (!sys::starts_with(e.name, "block-")) continue;
-        if (auto v = sys::parse_uint(e.name.substr(6))) out.push_back(*v);
+        Allocation a;
+        a.block = block(i);
+        a.owner = read_owner(entry(config_.registry, i));
+        a.alive = a.owner && owner_alive(*a.owner);
+        out.push_back(std::move(a));
     }
     return out;
+}
+
+std::vector<Allocation> IdPool::gc() {
+    struct stat st {};
+    if (::stat(config_.registry.c_str(), &st) < 0) return {};
+    Lock lock(config_.registry);
+    std::vector<Allocation> freed;
+    for (auto& a : list()) {
+        if (a.alive) continue;
+        const std::string path = entry(config_.registry, a.block.index);
+        if (::unlink(path.c_str()) < 0 && errno != ENOENT) sys::throw_errno("free ID block", path);
+        freed.push_back(std::move(a));
+    }
+    return freed;
+}
+
+void release_block(const std::string& registry, std::optional<std::uint64_t> index, const std::string& token) {
+    struct stat st {};
+    if (::stat(registry.c_str(), &st) < 0) return;  // nothing was ever allocated there
+    Lock lock(registry);
+    if (index) return release_locked(registry, *index, token);
+    for (std::uint64_t i : blocks_in(registry)) release_locked(registry, i, token);
+}
+
+void release_owned_by(const std::string& registry, const std::string& root, const std::string& id) {
+    struct stat st {};
+    if (::stat(registry.c_str(), &st) < 0) return;
+    Lock lock(registry);
+    for (std::uint64_t i : blocks_in(registry)) {
+        auto o = read_owner(entry(registry, i));
+        if (o && o->root == root && o->id == id) ::unlink(entry(registry, i).c_str());
+    }
 }
 
 }  // namespace islet::runtime::isolation

@@ -200,12 +200,28 @@ TEST(Rfc3339, NanosecondsUtc) {
 
 TEST(Record, IdBlockRoundTripsAndTheOldKeyIsStillRead) {
     ContainerRecord r;
-    r.id_block = 7;
+    r.id_block = IdBlockRecord{"/run/reg", "abc", 7};
     r.isolation = {{"run.islet.isolated-userns.mode", "ranges"}};
     ContainerRecord b = record_from_json(record_to_json(r), "s");
     ASSERT_TRUE(b.id_block);
-    EXPECT_EQ(*b.id_block, 7u);
+    EXPECT_EQ(b.id_block->index, 7u);
+    EXPECT_EQ(b.id_block->registry, "/run/reg");
+    EXPECT_EQ(b.id_block->token, "abc");
+    // Before the allocation: registry and token, no index.
+    r.id_block->index.reset();
+    b = record_from_json(record_to_json(r), "s");
+    ASSERT_TRUE(b.id_block);
+    EXPECT_FALSE(b.id_block->index);
+    EXPECT_EQ(b.id_block->token, "abc");
     EXPECT_FALSE(record_from_json(record_to_json(ContainerRecord{}), "s").id_block);
+    // islet 0.1's bare index: no registry, no token.
+    b = record_from_json(
+        R"({"id":"x","phase":"created","pid":1,"startTime":2,"bundle":"/b","rootfs":"/r","created":"t",
+            "cgroup":{"manager":"cgroupfs","path":"/x","dirs":{}},"idBlock":3})",
+        "s");
+    ASSERT_TRUE(b.id_block);
+    EXPECT_EQ(b.id_block->index, 3u);
+    EXPECT_EQ(b.id_block->registry, "");
     // islet 0.1 kept the index among the isolation annotations: read, and
     // not shown as an annotation any more.
     b = record_from_json(
@@ -214,7 +230,7 @@ TEST(Record, IdBlockRoundTripsAndTheOldKeyIsStillRead) {
             "isolation":{"run.islet.isolated-userns.mode":"ranges","_block_index":"12"}})",
         "s");
     ASSERT_TRUE(b.id_block);
-    EXPECT_EQ(*b.id_block, 12u);
+    EXPECT_EQ(b.id_block->index, 12u);
     EXPECT_EQ(b.isolation, (std::map<std::string, std::string>{{"run.islet.isolated-userns.mode", "ranges"}}));
 }
 

@@ -14,6 +14,7 @@
 #include "runtime/isolation/isolation.hpp"
 #include "runtime/isolation/kernel_mode.hpp"
 #include "spec/islet_config.hpp"
+#include "spec/record.hpp"
 #include "sys/error.hpp"
 
 using namespace islet::runtime::isolation;
@@ -73,36 +74,83 @@ void touch(const std::string& path) { std::ofstream(path).flush(); }
 
 }  // namespace
 
-TEST(IdPool, AllocatesDisjointBlocksAndFreesThem) {
+BlockOwner owner(const std::string& root, const std::string& id, const std::string& token = "") {
+    return BlockOwner{token.empty() ? id + "-token" : token, root, id, 1};
+}
+
+// A container's state as create leaves it: <root>/<id>/state.json naming
+// the token.
+void live(const std::string& root, const std::string& id, const std::string& token) {
+    ::mkdir(root.c_str(), 0700);
+    ::mkdir((root + "/" + id).c_str(), 0700);
+    islet::spec::ContainerRecord r;
+    r.id = id;
+    r.id_block = islet::spec::IdBlockRecord{"/reg", token, std::nullopt};
+    std::ofstream(root + "/" + id + "/state.json") << islet::spec::record_to_json(r);
+}
+
+TEST(IdPool, OwnerFileRoundTripsAndATornOneIsNobodys) {
+    BlockOwner o{"t0k", "/run/islet", "c1", 42};
+    auto back = parse_owner(format_owner(o));
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->token, "t0k");
+    EXPECT_EQ(back->root, "/run/islet");
+    EXPECT_EQ(back->id, "c1");
+    EXPECT_EQ(back->pid, 42);
+    EXPECT_FALSE(parse_owner(""));
+    EXPECT_FALSE(parse_owner("token=t0k\nroot=/run/islet\n"));  // killed mid-write
+    // islet 0.1's file: no token.
+    back = parse_owner("root=/r\nid=x\npid=3\n");
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->token, "");
+    EXPECT_EQ(new_owner_token().size(), 32u);
+    EXPECT_NE(new_owner_token(), new_owner_token());
+}
+
+TEST(IdPool, AllocatesDisjointBlocksAndReleasesOnlyWithTheToken) {
     TempDir d;
-    IdPool pool(pool_config(d.path + "/reg", 4));
+    const std::string reg = d.path + "/reg";
+    IdPool pool(pool_config(reg, 4));
     std::set<std::uint32_t> starts;
     std::vector<IdBlock> got;
     for (int i = 0; i < 4; ++i) {
-        IdBlock b = pool.allocate("/run/islet", "c" + std::to_string(i));
+        IdBlock b = pool.allocate(owner("/run/islet", "c" + std::to_string(i)));
         EXPECT_EQ(b.size, 65536u);
         EXPECT_EQ((b.start - (1u << 30)) % 65536, 0u);
         EXPECT_TRUE(starts.insert(b.start).second);
         got.push_back(b);
     }
-    EXPECT_EQ(pool.in_use().size(), 4u);
-    pool.release(got[1].index);
-    EXPECT_EQ(pool.in_use().size(), 3u);
-    IdBlock again = pool.allocate("/run/islet", "c9");
+    EXPECT_EQ(pool.list().size(), 4u);
+    // Another token: nothing happens (the block went to someone else).
+    release_block(reg, got[1].index, "c2-token");
+    EXPECT_EQ(pool.list().size(), 4u);
+    release_block(reg, got[1].index, "c1-token");
+    EXPECT_EQ(pool.list().size(), 3u);
+    // Idempotent: a second release of the same claim is fine.
+    release_block(reg, got[1].index, "c1-token");
+    IdBlock again = pool.allocate(owner("/run/islet", "c9"));
     EXPECT_EQ(again.index, got[1].index);
     EXPECT_EQ(again.text(), std::to_string(again.start) + "-" + std::to_string(again.start + 65535));
+    // The old claim on that index cannot free the new owner's block.
+    release_block(reg, got[1].index, "c1-token");
+    EXPECT_EQ(pool.list().size(), 4u);
+    // Without an index: wherever the token is.
+    release_block(reg, std::nullopt, "c9-token");
+    EXPECT_EQ(pool.list().size(), 3u);
+    // A registry that was never made: nothing to free.
+    release_block(d.path + "/none", 0, "x");
 }
 
 TEST(IdPool, ExhaustionNamesThePool) {
     TempDir d;
     IdPool pool(pool_config(d.path + "/reg", 2));
-    ::mkdir((d.path + "/root").c_str(), 0700);
-    ::mkdir((d.path + "/root/a").c_str(), 0700);
-    ::mkdir((d.path + "/root/b").c_str(), 0700);
-    pool.allocate(d.path + "/root", "a");
-    pool.allocate(d.path + "/root", "b");
+    const std::string root = d.path + "/root";
+    live(root, "a", "ta");
+    live(root, "b", "tb");
+    pool.allocate(owner(root, "a", "ta"));
+    pool.allocate(owner(root, "b", "tb"));
     try {
-        pool.allocate(d.path + "/root", "c");
+        pool.allocate(owner(root, "c"));
         FAIL() << "expected exhaustion";
     } catch (const islet::sys::Error& e) {
         EXPECT_NE(std::string(e.what()).find("the ID pool is exhausted: all 2 blocks of 65536 IDs"), std::string::npos)
@@ -110,24 +158,46 @@ TEST(IdPool, ExhaustionNamesThePool) {
     }
 }
 
-TEST(IdPool, ReclaimsABlockWhoseOwnerIsGone) {
-    // A create SIGKILLed after allocating: its state directory never came.
+TEST(IdPool, ReclaimsABlockWhoseOwnerIsGoneOrReplaced) {
     TempDir d;
+    const std::string root = d.path + "/root";
     IdPool pool(pool_config(d.path + "/reg", 1));
-    pool.allocate(d.path + "/root", "crashed");
-    IdBlock b = pool.allocate(d.path + "/root", "next");
+    // A create SIGKILLed after allocating, its state directory gone since.
+    pool.allocate(owner(root, "crashed"));
+    live(root, "next", "tn");
+    IdBlock b = pool.allocate(owner(root, "next", "tn"));
     EXPECT_EQ(b.index, 0u);
-    EXPECT_EQ(pool.in_use().size(), 1u);
+    // The same id created again: the record names another token.
+    live(root, "next", "newer");
+    b = pool.allocate(owner(root, "next", "newer"));
+    EXPECT_EQ(b.index, 0u);
+    ASSERT_EQ(pool.list().size(), 1u);
+    EXPECT_TRUE(pool.list()[0].alive);
 }
 
-TEST(IdPool, ReleaseOwnedByFreesOnlyThatContainer) {
+TEST(IdPool, GcFreesWhatNoLiveRecordNames) {
     TempDir d;
-    IdPool pool(pool_config(d.path + "/reg", 4));
-    pool.allocate("/r", "x");
-    pool.allocate("/r", "xy");
-    pool.allocate("/other", "x");
-    pool.release_owned_by("/r", "x");
-    EXPECT_EQ(pool.in_use().size(), 2u);
+    const std::string root = d.path + "/root", reg = d.path + "/reg";
+    IdPool pool(pool_config(reg, 8));
+    live(root, "alive", "ta");
+    pool.allocate(owner(root, "alive", "ta"));
+    pool.allocate(owner(root, "gone", "tg"));         // no state directory
+    live(root, "replaced", "new");
+    pool.allocate(owner(root, "replaced", "old"));    // the record names another token
+    ::mkdir((root + "/norecord").c_str(), 0700);
+    pool.allocate(owner(root, "norecord", "tn"));     // a create before its first record holds nothing
+    pool.allocate(BlockOwner{"", root, "legacy", 1});  // islet 0.1, directory gone
+    std::ofstream(reg + "/block-7") << "token=x\nroot=";  // torn
+    std::ofstream(reg + "/block-6") << "root=" + root + "\nid=alive\n";  // islet 0.1, directory present
+    auto freed = pool.gc();
+    std::set<std::string> ids;
+    for (auto& a : freed) ids.insert(a.owner ? a.owner->id : "(torn)");
+    EXPECT_EQ(ids, (std::set<std::string>{"gone", "replaced", "norecord", "legacy", "(torn)"}))
+        << freed.size();
+    auto left = pool.list();
+    ASSERT_EQ(left.size(), 2u);
+    for (auto& a : left) EXPECT_TRUE(a.alive);
+    EXPECT_TRUE(pool.gc().empty());
 }
 
 TEST(IdPool, ConcurrentAllocationsNeverShareABlock) {
@@ -139,7 +209,7 @@ TEST(IdPool, ConcurrentAllocationsNeverShareABlock) {
         threads.emplace_back([&, i] {
             // One IdPool (and so one lock fd) per thread, like separate processes.
             IdPool pool(pool_config(reg, 32));
-            got[i] = pool.allocate("/r", "c" + std::to_string(i)).index;
+            got[i] = pool.allocate(owner("/r", "c" + std::to_string(i))).index;
         });
     for (auto& t : threads) t.join();
     std::set<std::uint64_t> unique(got.begin(), got.end());
