@@ -276,7 +276,7 @@ host_uid0() { awk '$1 == 0 {print $2}' "/proc/$1/uid_map"; }
 	[ ! -e "$ROOT/$CID" ]
 }
 
-@test "explicit mappings win over the pool" {
+@test "explicit mappings win over the pool: the engine's user namespace is used as it is" {
 	update_config '.linux.namespaces += [{"type": "user"}]
 		| .linux.uidMappings = [{"containerID": 0, "hostID": 300000, "size": 65536}]
 		| .linux.gidMappings = [{"containerID": 0, "hostID": 300000, "size": 65536}]'
@@ -285,8 +285,14 @@ host_uid0() { awk '$1 == 0 {print $2}' "/proc/$1/uid_map"; }
 	assert_success
 	[ "$(host_uid0 "$(pid_of "$CID")")" = 300000 ]
 	[ "$(blocks_in_use)" -eq 0 ]
+	# The rootfs is the engine's to prepare for its mapping (podman and ctr
+	# chown or idmap it): islet does not idmap it, as without the annotation.
 	islet exec "$CID" stat -c %u /bin/busybox
-	assert_output 0
+	assert_output 65534
+	# The guard still holds.
+	islet exec "$CID" sh -c 'touch /dev/shm/x && chmod 755 /dev/shm/x && echo plain-ok; chmod 4755 /dev/shm/x; echo rc=$?'
+	assert_line plain-ok
+	assert_line rc=1
 }
 
 @test "islet spec --isolated-userns runs as is; features reports the modes" {
@@ -560,3 +566,24 @@ pause_and_kill() {
 	[ "$(blocks_in_use)" -eq 0 ]
 }
 
+@test "the annotation with the engine's own mappings: host ID 0 or islet's pool is refused naming both settings" {
+	# Host root mapped (as a bundle written for no user namespace might).
+	update_config '.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 0, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 0, "size": 65536}]'
+	set_args true
+	islet create "$CID"
+	assert_failure 1
+	assert_output --partial "the annotation run.islet.isolated-userns and the config's own linux.uidMappings (host IDs 0-65535"
+	assert_output --partial "include host ID 0, the host's root; drop one of the two"
+	[ ! -e "$ROOT/$CID" ]
+	# Inside islet's pool (1342177280 + 262144 here): IDs an isolated
+	# container may hold.
+	update_config '.linux.uidMappings = [{"containerID": 0, "hostID": 1342242816, "size": 65536}]
+		| .linux.gidMappings = .linux.uidMappings'
+	islet create "$CID"
+	assert_failure 1
+	assert_output --partial "overlap islet's ID pool 1342177280-1342439423 (set in $ISLET_CONFIG); drop one of the two"
+	[ ! -e "$ROOT/$CID" ]
+	[ "$(blocks_in_use)" -eq 0 ]
+}

@@ -381,3 +381,20 @@ teardown() {
 	# podman's default pids_limit.
 	assert_line 2048
 }
+
+@test "podman --uidmap with the annotation: podman's mapping is used as it is; a mapping of host root is refused naming both" {
+	local c pid
+	c=$(name isomap)
+	pm run -d --name "$c" --uidmap 0:200000:65536 --gidmap 0:200000:65536 \
+		--annotation run.islet.isolated-userns=true "$IMG" sleep 1000
+	pid=$(podman inspect --format '{{.State.Pid}}' "$c")
+	[ "$(awk '$1 == 0 {print $2}' "/proc/$pid/uid_map")" = 200000 ]
+	# podman prepared the image for its mapping: root's files are root's,
+	# and the guard holds.
+	run pm exec "$c" sh -c 'id -u; stat -c %u:%g /bin/busybox; touch /root/x; chmod 4755 /root/x 2>/dev/null; echo rc=$?'
+	assert_output "$(printf '0\n0:0\nrc=1')"
+	podman rm -f -t 0 "$c" >/dev/null
+	run pm run --rm --uidmap 0:0:65536 --gidmap 0:0:65536 --annotation run.islet.isolated-userns=true "$IMG" true
+	assert_failure
+	assert_output --partial "the annotation run.islet.isolated-userns and the config's own linux.uidMappings (host IDs 0-65535"
+}

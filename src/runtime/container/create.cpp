@@ -401,7 +401,8 @@ void Creation::hand_over() {
         host::write_id_maps(init_pid_, linux.uid_mappings, linux.gid_mappings);
     sys::UniqueFd rebuilt_rootfs;
     if (iso_.enabled() || mounts_.wants_idmaps())
-        rebuilt_rootfs = host::apply_idmaps(mounts_, linux, init_pid_, iso_.enabled(), rootfs_);
+        rebuilt_rootfs =
+            host::apply_idmaps(mounts_, linux, init_pid_, iso_.enabled() && !iso_.engine_maps, rootfs_);
     // A joined user namespace forks the real init right after go: it must
     // inherit the cgroups, so there they come first.
     const bool join_first = !plan_.user_path.empty();

@@ -33,6 +33,10 @@ const char* mode_name(Mode mode);
 struct Plan {
     Mode mode = Mode::none;     // none: the container is not isolated
     bool needs_block = false;   // ranges mode and the config has no mappings of its own
+    // The engine's own user namespace (the config's mappings, as podman
+    // --uidmap/--userns=auto and ctr --uidmap write them): used as is; the
+    // engine prepared the rootfs for it, so islet does not idmap it.
+    bool engine_maps = false;
     bool enabled() const { return mode != Mode::none; }
 };
 
@@ -42,8 +46,16 @@ bool requested(const spec::Config& config);
 
 // Decides and adjusts config (adds the user namespace). Throws sys::Error for
 // a joined user namespace, for the refuse policy on a kernel without
-// support, and for rootless islet in ranges mode.
+// support, for rootless islet in ranges mode, and for the config's own
+// mappings when they map host ID 0 or overlap islet's pool (either would
+// break the annotation's promise: check_engine_mappings).
 Plan plan(spec::Config& config, const spec::IsletConfig& settings, bool kernel_supported, bool rootless);
+
+// Throws sys::Error naming both settings when the config's own mappings
+// cannot keep the annotation's promise: a range holding host ID 0 (the
+// host's root), or one overlapping islet's pool (IDs another isolated
+// container may hold).
+void check_engine_mappings(const spec::Linux& linux, const spec::IsletConfig& settings);
 
 // Ranges mode: the block becomes the container's uid and gid mappings
 // (container 0..size-1 -> the block).

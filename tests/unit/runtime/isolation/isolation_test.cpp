@@ -299,9 +299,42 @@ TEST(IsolationPlan, ExplicitMappingsWinAndJoinedNamespacesAreRefused) {
     c.linux->namespaces.push_back({"user", ""});
     c.linux->uid_mappings = {{0, 5000, 10}};
     c.linux->gid_mappings = {{0, 5000, 10}};
-    EXPECT_FALSE(plan(c, IsletConfig{}, false, false).needs_block);
+    Plan p = plan(c, IsletConfig{}, false, false);
+    EXPECT_FALSE(p.needs_block);
+    EXPECT_TRUE(p.engine_maps);
     c.linux->namespaces[0].path = "/proc/1/ns/user";
     EXPECT_THROW(plan(c, IsletConfig{}, false, false), islet::sys::Error);
+}
+
+TEST(IsolationPlan, EngineMappingsThatBreakThePromiseAreRefusedNamingBoth) {
+    islet::spec::Config c;
+    c.linux = islet::spec::Linux{};
+    c.annotations["run.islet.isolated-userns"] = "true";
+    c.linux->uid_mappings = {{0, 100000, 65536}};
+    c.linux->gid_mappings = {{0, 0, 1}, {1, 100000, 65535}};
+    IsletConfig settings;
+    settings.source = "/etc/islet/islet.json";
+    std::string msg;
+    try {
+        plan(c, settings, false, false);
+    } catch (const islet::sys::Error& e) {
+        msg = e.what();
+    }
+    EXPECT_NE(msg.find("the annotation run.islet.isolated-userns and the config's own linux.gidMappings (host IDs 0-0"),
+              std::string::npos) << msg;
+    EXPECT_NE(msg.find("include host ID 0"), std::string::npos) << msg;
+    c.linux->gid_mappings = {{0, static_cast<std::uint32_t>(settings.pool_start + 65536), 65536}};
+    msg.clear();
+    try {
+        plan(c, settings, false, false);
+    } catch (const islet::sys::Error& e) {
+        msg = e.what();
+    }
+    EXPECT_NE(msg.find("overlap islet's ID pool 1073741824-1140850687 (set in /etc/islet/islet.json)"),
+              std::string::npos) << msg;
+    // Below the pool and without host 0: the engine's mapping is used.
+    c.linux->gid_mappings = c.linux->uid_mappings;
+    EXPECT_TRUE(plan(c, settings, false, false).engine_maps);
 }
 
 TEST(IsolationPlan, RefusePolicyAndRootlessAreClearErrors) {
