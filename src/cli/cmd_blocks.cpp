@@ -1,7 +1,6 @@
 // islet blocks [gc]: the ranges mode's ID registry (docs/ISOLATION.md "IDs"),
 // islet's own command (runc has none): list every allocated block with its
 // IDs and owner, or free those whose container is gone.
-#include <algorithm>
 #include <iostream>
 
 #include "cli/commands.hpp"
@@ -11,20 +10,6 @@
 
 namespace islet::cli {
 namespace {
-
-void print_table(const std::vector<std::vector<std::string>>& rows) {
-    std::vector<size_t> width(rows.front().size(), 0);
-    for (auto& r : rows)
-        for (size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
-    for (auto& r : rows) {
-        std::string line;
-        for (size_t i = 0; i < r.size(); ++i) {
-            line += r[i];
-            if (i + 1 < r.size()) line += std::string(width[i] + 2 - r[i].size(), ' ');
-        }
-        std::cout << line << "\n";
-    }
-}
 
 std::vector<std::string> row(const runtime::isolation::Allocation& a) {
     const auto& o = a.owner;

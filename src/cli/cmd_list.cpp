@@ -32,21 +32,10 @@ Command list_command() {
             std::cout << spec::list_document(views) << "\n";
             return 0;
         }
-        // Tab-aligned like Go's tabwriter (minwidth 12, padding 1).
         std::vector<std::vector<std::string>> rows = {{"ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER"}};
         for (auto& v : views)
             rows.push_back({v.id, std::to_string(v.pid), spec::status_name(v.status), v.bundle, v.created, v.owner});
-        std::vector<size_t> width(6, 0);
-        for (auto& r : rows)
-            for (size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
-        for (auto& r : rows) {
-            std::string line;
-            for (size_t i = 0; i < r.size(); ++i) {
-                line += r[i];
-                if (i + 1 < r.size()) line += std::string(std::max<size_t>(12, width[i] + 1) - r[i].size(), ' ');
-            }
-            std::cout << line << "\n";
-        }
+        print_table(rows);
         return 0;
     };
     return c;

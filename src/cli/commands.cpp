@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
+#include <iostream>
 
 #include "sys/error.hpp"
 #include "sys/strings.hpp"
@@ -17,6 +19,23 @@ const std::vector<Command>& all_commands() {
         update_command(),     features_command(), blocks_command(),
     };
     return kCommands;
+}
+
+void print_table(const std::vector<std::vector<std::string>>& rows) {
+    std::vector<size_t> width;
+    for (auto& r : rows)
+        for (size_t i = 0; i < r.size(); ++i) {
+            if (width.size() <= i) width.push_back(0);
+            width[i] = std::max(width[i], r[i].size());
+        }
+    for (auto& r : rows) {
+        std::string line;
+        for (size_t i = 0; i < r.size(); ++i) {
+            line += r[i];
+            if (i + 1 < r.size()) line += std::string(std::max<size_t>(12, width[i] + 1) - r[i].size(), ' ');
+        }
+        std::cout << line << "\n";
+    }
 }
 
 std::string absolute_path(const std::string& given) {

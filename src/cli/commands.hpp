@@ -2,6 +2,7 @@
 // here: commands call into runtime/.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "cli/command_line.hpp"
@@ -27,6 +28,9 @@ Command checkpoint_command();
 Command exec_command();
 Command restore_command();
 Command blocks_command();
+
+// Rows aligned like Go's tabwriter (minwidth 12, padding 1), as runc's list.
+void print_table(const std::vector<std::vector<std::string>>& rows);
 
 // In runc's order (help lists them so).
 const std::vector<Command>& all_commands();

@@ -202,22 +202,7 @@ host_uid0() { awk '$1 == 0 {print $2}' "/proc/$1/uid_map"; }
 	require_test_hooks
 	set_args true
 	for stage in after-state-dir after-cgroup after-mounts-start after-mounts before-exec; do
-		ISLET_TEST_PAUSE_AT=$stage "$ISLET" --root "$ROOT" create "$CID" </dev/null >/dev/null 2>&1 &
-		runner=$!
-		stopped=""
-		for i in $(seq 200); do
-			# At before-exec islet has already exited and the init, no
-			# longer its child, is found through the saved state.
-			init=$("$ISLET" --root "$ROOT" state "$CID" 2>/dev/null | jq -r '.pid // empty')
-			for p in $runner $(pgrep -P $runner 2>/dev/null) $init; do
-				[ "$(cat "/proc/$p/comm" 2>/dev/null)" = islet-paused ] && stopped=$p
-			done
-			[ -n "$stopped" ] && break
-			sleep 0.02
-		done
-		[ -n "$stopped" ] || { echo "no pause at $stage"; return 1; }
-		kill -9 "$runner" "$stopped" 2>/dev/null || true
-		wait "$runner" 2>/dev/null || true
+		pause_and_kill "$stage" "$ISLET" --root "$ROOT" create "$CID"
 		islet delete --force "$CID"
 		assert_success
 		[ "$(blocks_in_use)" -eq 0 ] || { echo "block leaked at $stage"; return 1; }
