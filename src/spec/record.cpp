@@ -134,6 +134,10 @@ std::string record_to_json(const ContainerRecord& r) {
                    {"path", r.cgroup.path},
                    {"dirs", r.cgroup.dirs},
                    {"owned", r.cgroup.owned}};
+    if (!r.cgroup.unit.empty()) {
+        j["cgroup"]["unit"] = r.cgroup.unit;
+        j["cgroup"]["userInstance"] = r.cgroup.user_instance;
+    }
     j["privatePidNs"] = r.private_pid_ns;
     j["rootless"] = r.rootless;
     j["sharesHostMounts"] = r.shares_host_mounts;
@@ -166,6 +170,8 @@ ContainerRecord record_from_json(const std::string& text, const std::string& wha
         r.cgroup.path = cg.at("path").get<std::string>();
         r.cgroup.dirs = cg.at("dirs").get<std::map<std::string, std::string>>();
         r.cgroup.owned = cg.value("owned", true);
+        r.cgroup.unit = cg.value("unit", std::string());
+        r.cgroup.user_instance = cg.value("userInstance", false);
         r.private_pid_ns = j.value("privatePidNs", true);
         r.rootless = j.value("rootless", false);
         r.shares_host_mounts = j.value("sharesHostMounts", false);

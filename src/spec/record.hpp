@@ -39,6 +39,10 @@ struct CgroupRecord {
     // "cpu" -> /sys/fs/cgroup/cpu/<path>, "unified" -> /sys/fs/cgroup/unified/<path>.
     std::map<std::string, std::string> dirs;
     bool owned = true;  // islet made the directories (and so removes them)
+    // systemd driver: the transient unit holding the cgroup, and whether it
+    // belongs to the user's systemd instance (rootless) or the system's.
+    std::string unit;
+    bool user_instance = false;
 };
 
 // A container's claim on a host ID block (runtime/isolation/id_pool.hpp).

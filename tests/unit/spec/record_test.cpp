@@ -30,6 +30,8 @@ ContainerRecord full_record() {
     r.cgroup.path = "/system.slice/islet-c1.scope";
     r.cgroup.dirs = {{"unified", "/sys/fs/cgroup/unified/x"}, {"cpu,cpuacct", "/sys/fs/cgroup/cpu,cpuacct/x"}};
     r.cgroup.owned = false;
+    r.cgroup.unit = "islet-c1.scope";
+    r.cgroup.user_instance = true;
     r.private_pid_ns = false;
     r.rootless = true;
     r.namespaces = {{"pid", "/proc/4242/ns/pid"}, {"network", "/run/netns/n"}};
@@ -67,6 +69,8 @@ TEST(Record, RoundTripKeepsEveryField) {
     EXPECT_EQ(b.cgroup.path, r.cgroup.path);
     EXPECT_EQ(b.cgroup.dirs, r.cgroup.dirs);
     EXPECT_EQ(b.cgroup.owned, r.cgroup.owned);
+    EXPECT_EQ(b.cgroup.unit, r.cgroup.unit);
+    EXPECT_EQ(b.cgroup.user_instance, r.cgroup.user_instance);
     EXPECT_EQ(b.private_pid_ns, r.private_pid_ns);
     EXPECT_EQ(b.rootless, r.rootless);
     EXPECT_EQ(b.namespaces, r.namespaces);
@@ -90,6 +94,8 @@ TEST(Record, OptionalFieldsDefault) {
         "s");
     EXPECT_EQ(b.creator_pid, 0);
     EXPECT_TRUE(b.cgroup.owned);
+    EXPECT_EQ(b.cgroup.unit, "");
+    EXPECT_FALSE(b.cgroup.user_instance);
     EXPECT_TRUE(b.private_pid_ns);
     EXPECT_FALSE(b.rootless);
     EXPECT_TRUE(b.namespaces.empty());
