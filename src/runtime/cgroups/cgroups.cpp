@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "runtime/cgroups/systemd.hpp"
 #include "sys/dir.hpp"
 #include "sys/error.hpp"
 #include "sys/mountinfo.hpp"
@@ -439,7 +440,15 @@ void destroy(const spec::CgroupRecord& cg) {
     // The common case, a container whose processes have all exited: no
     // mountinfo, no sweep of cgroup.procs (a zombie does not populate a
     // cgroup). Anything else falls through to the checked sweep.
-    if (remove_if_empty(cg)) return;
+    // A systemd scope goes by itself once empty; stopping it makes sure,
+    // and resets a failed one (a unit that is gone is fine).
+    const auto stop_unit = [&] {
+        if (cg.manager == spec::CgroupManager::systemd) systemd::stop(cg);
+    };
+    if (remove_if_empty(cg)) {
+        stop_unit();
+        return;
+    }
     const auto keep = protected_dirs();
     for (auto& [name, dir] : cg.dirs)
         if (std::find(keep.begin(), keep.end(), sys::clean_path(dir)) != keep.end())
@@ -457,6 +466,7 @@ void destroy(const spec::CgroupRecord& cg) {
         if (round % 20 == 0) kill_all(cg, SIGKILL);
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
+    stop_unit();
     std::string failed;
     for (auto& [name, dir] : cg.dirs) {
         if (!cg.owned) continue;
