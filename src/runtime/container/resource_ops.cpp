@@ -13,6 +13,7 @@
 #include "runtime/cgroups/cgroups.hpp"
 #include "runtime/cgroups/resources.hpp"
 #include "runtime/cgroups/stats.hpp"
+#include "runtime/cgroups/systemd.hpp"
 #include "runtime/container/lifecycle.hpp"
 #include "runtime/container/state_store.hpp"
 #include "spec/cgroup_documents.hpp"
@@ -48,8 +49,13 @@ void update_container(const std::string& root, const std::string& id, const spec
     spec::Resources next = cgroups::merge_resources(current_resources(c.dir), patch);
     spec::Resources to_apply = next;
     to_apply.devices.clear();  // never updated (runc's SkipDevices)
-    if (!c.record.cgroup.dirs.empty())
-        cgroups::apply_resources(cgroups::detect(), c.record.cgroup.dirs, to_apply, "update", "");
+    if (!c.record.cgroup.dirs.empty()) {
+        const cgroups::Host host = cgroups::detect();
+        // systemd first (runc's order), so a reload of the unit keeps them.
+        if (c.record.cgroup.manager == spec::CgroupManager::systemd)
+            cgroups::systemd::set_resources(host, c.record.cgroup, to_apply);
+        cgroups::apply_resources(host, c.record.cgroup.dirs, to_apply, "update", "");
+    }
     c.dir.write_resources(spec::resources_to_json(next));
 }
 
