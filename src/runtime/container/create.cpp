@@ -19,6 +19,7 @@
 #include "runtime/attrs/security.hpp"
 #include "runtime/cgroups/cgroups.hpp"
 #include "runtime/cgroups/resources.hpp"
+#include "runtime/cgroups/systemd.hpp"
 #include "runtime/container/launch.hpp"
 #include "runtime/container/notify.hpp"
 #include "runtime/container/pid_file.hpp"
@@ -125,12 +126,16 @@ public:
     void make_cgroups();
     void prepare_inherited();
     void start_init();
+    void start_scope();
     void hand_over();
     void serve();
     Created commit();
 
 private:
     bool own_mount_namespace() const { return (plan_.clone_flags | plan_.unshare_after_user) & CLONE_NEWNS; }
+    // --systemd-cgroup: a scope needs a process, so the cgroups are made
+    // after clone3 (start_scope), not before it (make_cgroups).
+    bool scope_after_clone() const { return cg_.manager == spec::CgroupManager::systemd; }
     void allocate_id_block();
     void run_create_hooks();
     void init_forked(pid_t pid);
@@ -211,6 +216,10 @@ void Creation::plan_cgroup() {
         cg_.manager = spec::CgroupManager::none;
         cg_.dirs.clear();
     }
+    // systemd: runc's error without it, the unit named and the annotations
+    // checked, before anything is made.
+    if (cg_.manager == spec::CgroupManager::systemd)
+        cgroups::systemd::plan(cg_, ctx_.cgroup_host, config_, o_.id, o_.rootless);
     // A duplicate id is the first thing to report (mkdirat below stays the
     // real point where one create wins).
     if (::access((o_.root + "/" + o_.id).c_str(), F_OK) == 0)
@@ -279,9 +288,10 @@ void Creation::allocate_id_block() {
 }
 
 // 4. cgroups: made (empty, not frozen), resources and device rules applied.
+//    A systemd scope waits for the init's pid (start_scope).
 void Creation::make_cgroups() {
     const spec::Linux& linux = *config_.linux;
-    if (!cg_.dirs.empty()) try {
+    if (!cg_.dirs.empty() && !scope_after_clone()) try {
             rollback_.cgroup = cg_;
             cgroups::create_dirs(ctx_.cgroup_host, cg_.dirs);
             cgroups::setup(ctx_.cgroup_host, cg_.dirs, linux.resources);
@@ -341,7 +351,8 @@ void Creation::prepare_inherited() {
     ctx_.fds.stub = host::make_exec_stub();
     host::open_mount_trees(mounts_, o_.bundle, rootfs_);
     ctx_.mounts = &mounts_;
-    if (auto it = cg_.dirs.find("unified"); it != cg_.dirs.end()) unified_ = cgroups::open_dir(it->second);
+    if (auto it = cg_.dirs.find("unified"); it != cg_.dirs.end() && !scope_after_clone())
+        unified_ = cgroups::open_dir(it->second);
     auto [ours, theirs] = sys::seqpacket_pair();
     sock_ = std::move(ours);
     ctx_.fds.sync = std::move(theirs);
@@ -386,6 +397,18 @@ void Creation::start_init() {
     // The init's ends: closed here so that its death reads as EOF.
     ctx_.fds.sync.reset();
     ctx_.fds.console.reset();
+}
+
+// 6b. --systemd-cgroup: the scope is started with the init, which waits at
+//     `go` in islet's cgroup (systemd moves it); then the v1 directories
+//     systemd does not manage, the resources and the device rules, as
+//     make_cgroups does for cgroupfs, before the init runs.
+void Creation::start_scope() {
+    if (!scope_after_clone()) return;
+    cgroups::systemd::start_scope(ctx_.cgroup_host, cg_, config_, o_.id, init_pid_);
+    rollback_.cgroup = cg_;
+    cgroups::systemd::setup_scope(ctx_.cgroup_host, cg_, config_.linux->resources);
+    test_hooks::pause_at("after-scope");
 }
 
 // 7. The init's identity, then let it go: uid/gid maps, idmapped trees, the
@@ -527,6 +550,7 @@ Created create_container(const CreateOptions& o) {
     c.prepare_inherited();  // 5. what the init inherits
     stage("start the init");
     c.start_init();         // 6. one clone3
+    c.start_scope();        // 6b. --systemd-cgroup: the scope with the waiting init
     stage("hand over to the init (maps, mounts, go)");
     c.hand_over();          // 7. maps, idmapped trees, go, cgroups
     stage("wait for the init to be ready");

@@ -3,7 +3,8 @@
 // "islet-paused" (/proc/<pid>/comm) and stops, so a test can SIGKILL islet at
 // exactly that moment: SIGSTOP, or pause() for a pid namespace's init, which
 // ignores its own SIGSTOP. Compiled out unless the build has ISLET_TEST_HOOKS.
-// Stages: after-state-dir, before-block, after-cgroup (create, runtime side),
+// Stages: after-state-dir, before-block, after-cgroup, after-scope
+// (--systemd-cgroup: the scope holds the waiting init) (create, runtime side),
 // delete-before-cgroups, delete-after-release (delete),
 // after-mounts-start, after-mounts, before-exec (the init),
 // exec-joining (exec's joiner, before it enters the container),
