@@ -35,6 +35,10 @@ struct Api {
 #define ISLET_SD_DECLARE(name) decltype(&::name) name = nullptr;
     ISLET_SD_FUNCTIONS(ISLET_SD_DECLARE)
 #undef ISLET_SD_DECLARE
+    // The free() of libsystemd's own libc: islet is a static PIE, so
+    // libsystemd runs on a second copy of glibc (the shared one, loaded with
+    // it) whose heap islet's free() must not touch.
+    void (*free)(void*) = nullptr;
 };
 
 const Api& api() {
@@ -51,6 +55,7 @@ const Api& api() {
 #define ISLET_SD_LOAD(name) load(x.name, #name);
         ISLET_SD_FUNCTIONS(ISLET_SD_LOAD)
 #undef ISLET_SD_LOAD
+        load(x.free, "free");
         return x;
     }();
     return a;
@@ -244,7 +249,7 @@ std::string Bus::manager_string(const std::string& name) {
     int r = api().sd_bus_get_property_string(impl_->bus, kService, kPath, kManager, name.c_str(), &err.e, &out);
     if (r < 0) throw sys::Error("systemd: cannot read the manager's " + name + ": " + err.text(r));
     std::string s = out ? out : "";
-    std::free(out);
+    api().free(out);
     return s;
 }
 
