@@ -21,7 +21,7 @@ timeout --foreground -k 5 "${VM_TIMEOUT:-900}" \
     -nographic -no-reboot -nodefaults -serial stdio \
     -kernel "$VM_DIR/kernel/vmlinuz" -initrd "$INITRD" \
     -append "console=ttyS0 panic=-1 quiet loglevel=3 ${VM_APPEND:-}" "$@" \
-    </dev/null 2>&1 | tr -d '\r' >"$LOG"
+    </dev/null 2>&1 | stdbuf -oL tr -d '\r' >"$LOG"
 qrc=${PIPESTATUS[0]}
 rc=$(grep -a -o 'VM-LANE: EXIT=[0-9]*' "$LOG" | tail -1 | cut -d= -f2)
 if [ -z "$rc" ]; then echo "vm-lane: no EXIT marker (qemu rc=$qrc)" >&2; exit 125; fi
