@@ -51,3 +51,17 @@ wait_for() {
 
 # Status of a container by its id, straight from islet's state.
 islet_status() { "$ISLET" --root "$1" state "$2" 2>/dev/null | jq -r .status; }
+
+# The settings of a private containerd whose files all live in $1 (root,
+# state and its sockets), for a file that starts its own daemon.
+private_containerd_config() {
+	cat <<-EOF
+		version = 2
+		root = "$1/root"
+		state = "$1/state"
+		[grpc]
+		  address = "$1/containerd.sock"
+		[ttrpc]
+		  address = "$1/containerd.sock.ttrpc"
+	EOF
+}
