@@ -17,7 +17,7 @@
 #   --full           the whole bats suite in the disk lanes (both unless a
 #                    --lane is given), and in the systemd lane a second pass
 #                    with --systemd-cgroup
-# Wall times under TCG on a loaded 2-core machine: tests/vm-lane/README.md.
+# Wall times under TCG on a loaded 2-core machine: README.md (the VM lanes).
 # usage: tests/vm-lane/run.sh [--lane v2|plain|systemd]... [--full] [ISLET_BINARY]
 #   (as root; default build/islet)
 set -uo pipefail
