@@ -12,6 +12,8 @@
 #   x86_64        an x86_64 host (its 32-bit personality is i686)
 #   smp           a second CPU online
 #   keyring       the kernel's key management (/proc/keys)
+#   systemd       systemd is PID 1 (tests/vm-lane's systemd lane boots one)
+#   no_systemd    systemd is not PID 1: the test checks the error without it
 #   cmd:NAME      the command NAME is installed (scripts/install-deps.sh)
 requires() {
 	local gate
@@ -42,6 +44,12 @@ requires() {
 			[ "$(cat /sys/devices/system/cpu/online)" != 0 ] || skip "requires smp: a second CPU online" ;;
 		keyring)
 			[ -e /proc/keys ] || skip "requires keyring: the kernel has no key management (/proc/keys)" ;;
+		systemd)
+			[ -d /run/systemd/system ] ||
+				skip "requires systemd: systemd as PID 1 (tests/vm-lane/run.sh --lane systemd)" ;;
+		no_systemd)
+			[ ! -d /run/systemd/system ] ||
+				skip "requires no_systemd: systemd is PID 1 here, the test checks the error without it" ;;
 		cmd:*)
 			command -v "${gate#cmd:}" >/dev/null ||
 				skip "requires ${gate#cmd:}: not installed (scripts/install-deps.sh)" ;;

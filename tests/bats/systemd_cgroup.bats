@@ -8,7 +8,7 @@
 load helpers
 
 setup() {
-	[ ! -d /run/systemd/system ] || skip "systemd is PID 1 here: tests/vm-lane/systemd.bats covers the driver"
+	requires no_systemd
 	setup_common
 	RUNC_ROOT="$BATS_TEST_TMPDIR/runc"
 	update_config --arg p "system.slice:islet-test:$CID" '.linux.cgroupsPath = $p'
@@ -16,8 +16,10 @@ setup() {
 }
 
 teardown() {
-	local id
-	for id in $(ls "$RUNC_ROOT" 2>/dev/null); do runc --root "$RUNC_ROOT" delete --force "$id" >/dev/null 2>&1; done
+	local d
+	for d in "$RUNC_ROOT"/*/; do
+		[ -d "$d" ] && runc --root "$RUNC_ROOT" delete --force "$(basename "$d")" >/dev/null 2>&1
+	done
 	teardown_common
 }
 

@@ -10,7 +10,7 @@ bats_require_minimum_version 1.5.0
 load ../bats/clients
 
 setup_file() {
-	[ -d /run/systemd/system ] || skip "needs systemd as PID 1 (the systemd lane)"
+	requires systemd
 	clients_require podman conmon containerd ctr containerd-shim-runc-v2
 	clients_tmpdir
 	sed -e "s#/usr/local/bin/islet#$ISLET#" -e 's/^cgroup_manager = .*/cgroup_manager = "systemd"/' \

@@ -37,8 +37,6 @@ teardown() {
 	fi
 }
 
-require_systemd() { [ -d /run/systemd/system ] || skip "needs systemd as PID 1 (the systemd lane)"; }
-
 # A second bundle for runc, the same config with its own unit.
 runc_bundle() {
 	RUNC_BUNDLE="$BATS_TEST_TMPDIR/runc-bundle"
@@ -64,7 +62,7 @@ unit_state() { systemctl show -P ActiveState "$1"; }
 annotation_error() { sed -n 's/.*\(annotation org\.systemd\.property\.[^"]*\).*/\1/p' <<<"$1" | head -1; }
 
 @test "systemd: the scope holds the init, is delegated and carries the limits, as runc's" {
-	require_systemd
+	requires systemd
 	update_config '.linux.resources = {"memory":{"limit":33554432,"reservation":1048576,"swap":67108864},
 		"pids":{"limit":20},"cpu":{"quota":20000,"period":100000,"cpus":"0"}}'
 	set_args sleep 100
@@ -103,7 +101,7 @@ annotation_error() { sed -n 's/.*\(annotation org\.systemd\.property\.[^"]*\).*/
 }
 
 @test "systemd: without cgroupsPath the unit is islet-<id>.scope in system.slice" {
-	require_systemd
+	requires systemd
 	update_config 'del(.linux.cgroupsPath)'
 	set_args sleep 100
 	islet --systemd-cgroup run -d "$CID"
@@ -117,7 +115,7 @@ annotation_error() { sed -n 's/.*\(annotation org\.systemd\.property\.[^"]*\).*/
 }
 
 @test "systemd: a cgroupsPath that is not slice:prefix:name, or names a slice, is refused as runc refuses it" {
-	require_systemd
+	requires systemd
 	set_args true
 	runc_bundle
 	for p in /plain/path 'a.slice:x' 'system.slice:x:y.slice' 'bad:x:y'; do
@@ -139,7 +137,7 @@ annotation_error() { sed -n 's/.*\(annotation org\.systemd\.property\.[^"]*\).*/
 }
 
 @test "systemd: org.systemd.property annotations become unit properties (runc's rules and messages)" {
-	require_systemd
+	requires systemd
 	update_config '.annotations = {"org.systemd.property.CollectMode": "'"'"'inactive-or-failed'"'"'",
 		"org.systemd.property.TimeoutStopSec": "7", "org.systemd.property.RuntimeMaxUSec": "uint64 600000000"}'
 	set_args sleep 100
@@ -175,7 +173,7 @@ annotation_error() { sed -n 's/.*\(annotation org\.systemd\.property\.[^"]*\).*/
 }
 
 @test "systemd: delete removes a unit systemd marked failed (runc's test)" {
-	require_systemd
+	requires systemd
 	update_config '.annotations = {"org.systemd.property.RuntimeMaxSec": "2", "org.systemd.property.TimeoutStopSec": "1"}'
 	set_args sleep 10
 	islet --systemd-cgroup run -d "$CID"
@@ -191,7 +189,7 @@ annotation_error() { sed -n 's/.*\(annotation org\.systemd\.property\.[^"]*\).*/
 }
 
 @test "systemd: update sets the unit properties and the cgroup files, as runc's update" {
-	require_systemd
+	requires systemd
 	update_config '.linux.resources = {"memory":{"limit":33554432},"pids":{"limit":20}}'
 	set_args sleep 100
 	runc_bundle
@@ -213,7 +211,7 @@ annotation_error() { sed -n 's/.*\(annotation org\.systemd\.property\.[^"]*\).*/
 }
 
 @test "systemd: daemon-reload does not disturb running containers, their limits or device rules" {
-	require_systemd
+	requires systemd
 	update_config '.linux.resources = {"memory":{"limit":33554432},"pids":{"limit":20},
 		"cpu":{"shares":512,"quota":30000,"period":100000},"blockIO":{"weight":300},
 		"unified":{"memory.high":"30000000"}}
@@ -243,7 +241,7 @@ annotation_error() { sed -n 's/.*\(annotation org\.systemd\.property\.[^"]*\).*/
 }
 
 @test "systemd: exec, pause and resume, kill and ps work on the scope" {
-	require_systemd
+	requires systemd
 	set_args sleep 100
 	islet --systemd-cgroup run -d "$CID"
 	assert_success
@@ -269,7 +267,7 @@ annotation_error() { sed -n 's/.*\(annotation org\.systemd\.property\.[^"]*\).*/
 }
 
 @test "systemd: islet killed during create: delete --force leaves no unit, cgroup or state" {
-	require_systemd
+	requires systemd
 	set_args sleep 100
 	ISLET_TEST_PAUSE_AT=after-scope "$ISLET" --root "$ROOT" --systemd-cgroup create "$CID" >/dev/null 2>&1 &
 	p=$!
@@ -289,7 +287,7 @@ annotation_error() { sed -n 's/.*\(annotation org\.systemd\.property\.[^"]*\).*/
 }
 
 @test "systemd: a failed create stops the scope it started" {
-	require_systemd
+	requires systemd
 	set_args /nonexistent
 	islet --systemd-cgroup create "$CID"
 	assert_failure 1
@@ -299,7 +297,7 @@ annotation_error() { sed -n 's/.*\(annotation org\.systemd\.property\.[^"]*\).*/
 }
 
 @test "systemd: without the system bus, root reaches systemd's private socket" {
-	require_systemd
+	requires systemd
 	set_args sleep 100
 	DBUS_SYSTEM_BUS_ADDRESS=unix:path=/nonexistent/bus run_file "$ISLET" --root "$ROOT" --systemd-cgroup run -d "$CID"
 	[ "$status" = 0 ] || { echo "$output"; false; }
@@ -311,7 +309,7 @@ annotation_error() { sed -n 's/.*\(annotation org\.systemd\.property\.[^"]*\).*/
 }
 
 @test "systemd: rootless --systemd-cgroup uses the user's own systemd instance" {
-	require_systemd
+	requires systemd
 	# Measured in this lane: islet as a plain user (outside a user
 	# namespace) connects to the user's instance and names the unit, then
 	# fails at open_tree of the rootfs (EPERM: cloning a mount tree needs
