@@ -307,3 +307,12 @@ teardown() {
 	assert_output --partial 'PodAnnotations:[run.islet.*]'
 	assert_output --partial 'ContainerAnnotations:[run.islet.*]'
 }
+
+@test "ctr run (a new network namespace, no CNI): lo is up, as with runc" {
+	run crun --rm "$IMG" "$(name i)" ip -o -4 addr show lo
+	assert_success
+	assert_output --regexp 'inet 127\.0\.0\.1/8'
+	run c run $CTR_COMPAT --rm "$IMG" "$(name r)" ip -o -4 addr show lo
+	assert_success
+	assert_output --regexp 'inet 127\.0\.0\.1/8'
+}

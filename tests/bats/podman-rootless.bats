@@ -42,6 +42,9 @@ teardown_file() {
 	for n in $(rl podman ps -a --format '{{.Names}}' --filter "name=^$PREFIX-" 2>/dev/null); do
 		rl podman rm -f -t 0 "$n" >/dev/null 2>&1 || true
 	done
+	for n in $(rl podman pod ls --format '{{.Name}}' --filter "name=^$PREFIX-" 2>/dev/null); do
+		rl podman pod rm -f -t 0 "$n" >/dev/null 2>&1 || true
+	done
 	rl podman rmi -f "$IMG" >/dev/null 2>&1 || true
 	# podman's pause process keeps the user namespace alive between
 	# commands; it was started for these tests, so it ends with them.
@@ -164,4 +167,46 @@ teardown() {
 	assert_output from-host
 	[ "$(cat "$dir/out")" = back ]
 	[ "$(stat -c %U "$dir/out")" = "$RL_USER" ]
+}
+
+@test "rootless podman run --network=none: lo is up, as with runc" {
+	local rt
+	for rt in islet runc; do
+		run rl podman --runtime "$rt" run --rm --network=none "$IMG" ip -o -4 addr show lo
+		assert_success
+		assert_output --regexp 'inet 127\.0\.0\.1/8'
+	done
+}
+
+@test "rootless podman --read-only and --tmpfs (tmpcopyup), as with runc" {
+	local rt
+	for rt in islet runc; do
+		run rl podman --runtime "$rt" run --rm --network=none --read-only --tmpfs /etc "$IMG" \
+			sh -c 'head -1 /etc/passwd; touch /tmp/x && echo tmp-writable'
+		assert_success
+		assert_output "$(printf 'root:x:0:0:root:/root:/bin/sh\ntmp-writable')"
+	done
+}
+
+@test "rootless podman: a pod of two, and --network/--ipc/--pid/--uts container:X, as with runc" {
+	local rt c pod out
+	NS_LINKS='for n in net ipc uts; do readlink /proc/self/ns/$n; done'
+	for rt in islet runc; do
+		c=$(name "j-$rt")
+		pm_rt() { rl podman --runtime "$rt" "$@"; }
+		pm_rt run -d --network=none --hostname "host-$rt" --name "$c" "$IMG" sleep 1000 >/dev/null
+		run pm_rt run --rm --network "container:$c" --ipc "container:$c" --pid "container:$c" \
+			--uts "container:$c" "$IMG" sh -c 'hostname; grep -qx sleep /proc/[0-9]*/comm && echo sees-sleep'
+		assert_success
+		assert_output "$(printf 'host-%s\nsees-sleep' "$rt")"
+		# A pod: the infra container and two members share net, ipc and uts.
+		pod=$(name "pod-$rt")
+		pm_rt pod create --name "$pod" --network none >/dev/null
+		pm_rt run -d --pod "$pod" --name "$c-m1" "$IMG" sleep 1000 >/dev/null
+		out=$(rl podman exec "$c-m1" sh -c "$NS_LINKS")
+		run pm_rt run --rm --pod "$pod" "$IMG" sh -c "$NS_LINKS; hostname"
+		rl podman pod rm -f -t 0 "$pod" >/dev/null
+		assert_success
+		assert_output "$(printf '%s\n%s' "$out" "$pod")"
+	done
 }

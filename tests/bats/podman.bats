@@ -7,6 +7,8 @@
 bats_require_minimum_version 1.5.0
 load clients
 
+SUBID_LINE=containers:200000000:1000000
+
 setup_file() {
 	clients_require podman conmon
 	clients_tmpdir
@@ -18,11 +20,26 @@ setup_file() {
 	export IMG=localhost/islet-test-busybox:latest
 	export PREFIX="islet-pm$$"
 	make_busybox_rootfs "$CLIENT_TMP/rootfs"
+	# --userns=auto takes its IDs from the subordinate ranges of the user
+	# "containers"; a range for these tests unless the host has one (it
+	# stays clear of islet's isolated pool, 1073741824 + 64 Mi).
+	if ! grep -q '^containers:' /etc/subuid /etc/subgid 2>/dev/null; then
+		echo "$SUBID_LINE" >>/etc/subuid
+		echo "$SUBID_LINE" >>/etc/subgid
+		export SUBID_ADDED=1
+	fi
 	tar -C "$CLIENT_TMP/rootfs" -c . | podman import --change 'CMD ["/bin/sh"]' - "$IMG" >/dev/null
 }
 
 teardown_file() {
+	if [ -n "${SUBID_ADDED:-}" ]; then
+		sed -i "/^$SUBID_LINE\$/d" /etc/subuid /etc/subgid
+	fi
 	[ -n "${CLIENT_TMP:-}" ] || return 0
+	local p
+	for p in $(podman pod ls --format '{{.Name}}' --filter "name=^$PREFIX-" 2>/dev/null); do
+		podman pod rm -f -t 0 "$p" >/dev/null 2>&1 || true
+	done
 	podman rmi -f "$IMG" >/dev/null 2>&1 || true
 	podman volume rm -f "$PREFIX-vol" >/dev/null 2>&1 || true
 	rm -rf "$CLIENT_TMP"
@@ -397,4 +414,76 @@ teardown() {
 	run pm run --rm --uidmap 0:0:65536 --gidmap 0:0:65536 --annotation run.islet.isolated-userns=true "$IMG" true
 	assert_failure
 	assert_output --partial "the annotation run.islet.isolated-userns and the config's own linux.uidMappings (host IDs 0-65535"
+}
+
+@test "podman run --network none: lo is up, as with runc" {
+	local rt
+	for rt in islet runc; do
+		run podman --runtime "$rt" run --rm --network none "$IMG" ip -o -4 addr show lo
+		assert_success
+		assert_output --regexp 'inet 127\.0\.0\.1/8'
+	done
+}
+
+@test "podman --read-only, --tmpfs, --mount type=tmpfs (tmpcopyup): the image's files are there, as with runc" {
+	local rt
+	for rt in islet runc; do
+		run podman --runtime "$rt" run --rm --read-only "$IMG" sh -c 'touch /tmp/x && echo tmp-writable; touch /x 2>&1'
+		assert_failure 1
+		assert_line tmp-writable
+		assert_line --partial 'Read-only file system'
+		# /etc on a tmpfs keeps the image's passwd (podman adds tmpcopyup).
+		run podman --runtime "$rt" run --rm --tmpfs /etc "$IMG" sh -c 'head -1 /etc/passwd; stat -f -c %T /etc'
+		assert_success
+		assert_output "$(printf 'root:x:0:0:root:/root:/bin/sh\ntmpfs')"
+		run podman --runtime "$rt" run --rm --mount type=tmpfs,destination=/bin "$IMG" /bin/busybox sh -c 'ls /bin | grep -c .'
+		assert_success
+		assert_output "$(find "$CLIENT_TMP/rootfs/bin" -mindepth 1 -maxdepth 1 | grep -c .)"
+	done
+}
+
+@test "podman --userns=auto --oom-score-adj 100: the init and exec'd processes get the score, as with runc" {
+	local rt c
+	for rt in islet runc; do
+		c=$(name "o-$rt")
+		run podman --runtime "$rt" run --rm --userns=auto --oom-score-adj 100 "$IMG" cat /proc/self/oom_score_adj
+		assert_success
+		assert_output 100
+		podman --runtime "$rt" run -d --name "$c" --userns=auto --oom-score-adj 100 "$IMG" sleep 1000 >/dev/null
+		run podman exec "$c" cat /proc/self/oom_score_adj
+		assert_success
+		assert_output 100
+	done
+}
+
+@test "podman --userns=auto --privileged (devices also in the defaults), as with runc" {
+	local rt
+	for rt in islet runc; do
+		run podman --runtime "$rt" run --rm --userns=auto --privileged "$IMG" sh -c 'echo x >/dev/full; stat -c "%F %t:%T" /dev/null /dev/full'
+		assert_success
+		assert_line --partial 'No space left on device'
+		assert_line 'character special file 1:3'
+		assert_line 'character special file 1:7'
+	done
+}
+
+@test "podman: a pod of two, and --network/--ipc/--pid/--uts container:X, as with runc" {
+	local rt c pod out
+	NS_LINKS='for n in net ipc uts; do readlink /proc/self/ns/$n; done'
+	for rt in islet runc; do
+		c=$(name "j-$rt")
+		podman --runtime "$rt" run -d --hostname "host-$rt" --name "$c" "$IMG" sleep 1000 >/dev/null
+		run podman --runtime "$rt" run --rm --network "container:$c" --ipc "container:$c" --pid "container:$c" \
+			--uts "container:$c" "$IMG" sh -c 'hostname; grep -qx sleep /proc/[0-9]*/comm && echo sees-sleep'
+		assert_success
+		assert_output "$(printf 'host-%s\nsees-sleep' "$rt")"
+		pod=$(name "pod-$rt")
+		podman --runtime "$rt" pod create --name "$pod" >/dev/null
+		podman --runtime "$rt" run -d --pod "$pod" --name "$c-m1" "$IMG" sleep 1000 >/dev/null
+		out=$(podman exec "$c-m1" sh -c "$NS_LINKS")
+		run podman --runtime "$rt" run --rm --pod "$pod" "$IMG" sh -c "$NS_LINKS; hostname"
+		podman pod rm -f -t 0 "$pod" >/dev/null
+		assert_success
+		assert_output "$(printf '%s\n%s' "$out" "$pod")"
+	done
 }
