@@ -92,7 +92,7 @@ nothing_left() {
 	id=$(podman inspect --format '{{.Id}}' "$n")
 	pid=$(podman inspect --format '{{.State.Pid}}' "$n")
 	unit=libpod-$id.scope
-	cg=$(sed -n 's/^0:://p' /proc/$pid/cgroup)
+	cg=$(sed -n 's/^0:://p' /proc/"$pid"/cgroup)
 	[ "$cg" = "/machine.slice/$unit" ]
 	scope_shows "$unit" "$pid" "sleep 1000"
 	[ "$(systemctl show -P MemoryMax "$unit")" = 67108864 ]
@@ -106,15 +106,15 @@ nothing_left() {
 	run pm update --memory 128m --cpus 0.5 "$n"
 	assert_success
 	[ "$(systemctl show -P MemoryMax "$unit")" = 134217728 ]
-	[ "$(cat /sys/fs/cgroup$cg/memory.max)" = 134217728 ]
-	[ "$(cat /sys/fs/cgroup$cg/cpu.max)" = "50000 100000" ]
+	[ "$(cat /sys/fs/cgroup"$cg"/memory.max)" = 134217728 ]
+	[ "$(cat /sys/fs/cgroup"$cg"/cpu.max)" = "50000 100000" ]
 	run pm pause "$n"
 	assert_success
-	[ "$(cat /sys/fs/cgroup$cg/cgroup.freeze)" = 1 ]
+	[ "$(cat /sys/fs/cgroup"$cg"/cgroup.freeze)" = 1 ]
 	[ "$(podman inspect --format '{{.State.Status}}' "$n")" = paused ]
 	run pm unpause "$n"
 	assert_success
-	[ "$(cat /sys/fs/cgroup$cg/cgroup.freeze)" = 0 ]
+	[ "$(cat /sys/fs/cgroup"$cg"/cgroup.freeze)" = 0 ]
 	run pm stop -t 1 "$n"
 	assert_success
 	[ "$(podman inspect --format '{{.State.Status}}' "$n")" = exited ]
@@ -132,7 +132,7 @@ nothing_left() {
 	assert_success
 	unit=islet-ctr-$n.scope
 	pid=$(c task ls | awk -v id="$n" '$1 == id {print $2}')
-	cg=$(sed -n 's/^0:://p' /proc/$pid/cgroup)
+	cg=$(sed -n 's/^0:://p' /proc/"$pid"/cgroup)
 	[ "$cg" = "/system.slice/$unit" ]
 	scope_shows "$unit" "$pid" "sleep 1000"
 	[ "$(systemctl show -P MemoryMax "$unit")" = 67108864 ]
@@ -144,10 +144,10 @@ nothing_left() {
 	assert_output --partial memory
 	run c task pause "$n"
 	assert_success
-	[ "$(cat /sys/fs/cgroup$cg/cgroup.freeze)" = 1 ]
+	[ "$(cat /sys/fs/cgroup"$cg"/cgroup.freeze)" = 1 ]
 	run c task resume "$n"
 	assert_success
-	[ "$(cat /sys/fs/cgroup$cg/cgroup.freeze)" = 0 ]
+	[ "$(cat /sys/fs/cgroup"$cg"/cgroup.freeze)" = 0 ]
 	run c task kill -s SIGKILL "$n"
 	assert_success
 	for _ in $(seq 100); do [ "$(c task ls | awk -v id="$n" '$1 == id {print $3}')" = STOPPED ] && break; sleep 0.1; done
@@ -168,16 +168,16 @@ nothing_left() {
 	assert_success
 	p1=$(podman inspect --format '{{.State.Pid}}' "$n1")
 	p2=$(c task ls | awk -v id="$n2" '$1 == id {print $2}')
-	cg1=$(sed -n 's/^0:://p' /proc/$p1/cgroup) cg2=$(sed -n 's/^0:://p' /proc/$p2/cgroup)
+	cg1=$(sed -n 's/^0:://p' /proc/"$p1"/cgroup) cg2=$(sed -n 's/^0:://p' /proc/"$p2"/cgroup)
 	systemctl daemon-reload
 	sleep 1
 	[ "$(podman inspect --format '{{.State.Status}}' "$n1")" = running ]
 	[ "$(c task ls | awk -v id="$n2" '$1 == id {print $3}')" = RUNNING ]
-	[ "$(sed -n 's/^0:://p' /proc/$p1/cgroup)" = "$cg1" ]
-	[ "$(sed -n 's/^0:://p' /proc/$p2/cgroup)" = "$cg2" ]
-	[ "$(cat /sys/fs/cgroup$cg1/memory.max)" = 67108864 ]
-	[ "$(cat /sys/fs/cgroup$cg1/pids.max)" = 50 ]
-	[ "$(cat /sys/fs/cgroup$cg2/memory.max)" = 67108864 ]
+	[ "$(sed -n 's/^0:://p' /proc/"$p1"/cgroup)" = "$cg1" ]
+	[ "$(sed -n 's/^0:://p' /proc/"$p2"/cgroup)" = "$cg2" ]
+	[ "$(cat /sys/fs/cgroup"$cg1"/memory.max)" = 67108864 ]
+	[ "$(cat /sys/fs/cgroup"$cg1"/pids.max)" = 50 ]
+	[ "$(cat /sys/fs/cgroup"$cg2"/memory.max)" = 67108864 ]
 	run pm exec "$n1" echo still
 	assert_output still
 	run c task exec --exec-id e2 "$n2" echo still

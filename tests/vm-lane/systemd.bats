@@ -18,9 +18,9 @@ setup() {
 
 teardown() {
 	local id
-	for id in $(ls "$RUNC_ROOT" 2>/dev/null); do runc --root "$RUNC_ROOT" delete --force "$id" >/dev/null 2>&1; done
+	for id in "$RUNC_ROOT"/*; do [ -d "$id" ] && runc --root "$RUNC_ROOT" delete --force "${id##*/}" >/dev/null 2>&1 || true; done
 	if [ -n "${RL_DIR:-}" ]; then
-		for id in $(ls "$RL_DIR/state" 2>/dev/null); do "$ISLET" --root "$RL_DIR/state" delete --force "$id" >/dev/null 2>&1; done
+		for id in "$RL_DIR/state"/*; do [ -d "$id" ] && "$ISLET" --root "$RL_DIR/state" delete --force "${id##*/}" >/dev/null 2>&1 || true; done
 		rm -rf "$RL_DIR"
 	fi
 	teardown_common
@@ -29,8 +29,8 @@ teardown() {
 		local left
 		left=$(systemctl list-units --all --plain --no-legend "islet-*$ID_PREFIX*" | awk '{print $1}')
 		if [ -n "$left" ]; then
-			systemctl stop $left >/dev/null 2>&1
-			systemctl reset-failed $left >/dev/null 2>&1
+			systemctl stop "$left" >/dev/null 2>&1
+			systemctl reset-failed "$left" >/dev/null 2>&1
 			echo "units left: $left" >&2
 			return 1
 		fi
@@ -70,11 +70,11 @@ annotation_error() { sed -n 's/.*\(annotation org\.systemd\.property\.[^"]*\).*/
 	islet --systemd-cgroup create "$CID"
 	assert_success
 	pid=$(pid_of "$CID")
-	[ "$(cat /proc/$pid/cgroup)" = "0::/system.slice/$UNIT" ]
+	[ "$(cat /proc/"$pid"/cgroup)" = "0::/system.slice/$UNIT" ]
 	[ "$(unit_state "$UNIT")" = active ]
-	[ "$(cat $CG/system.slice/$UNIT/memory.max)" = 33554432 ]
-	[ "$(cat $CG/system.slice/$UNIT/pids.max)" = 20 ]
-	[ "$(cat $CG/system.slice/$UNIT/cpu.max)" = "20000 100000" ]
+	[ "$(cat $CG/system.slice/"$UNIT"/memory.max)" = 33554432 ]
+	[ "$(cat $CG/system.slice/"$UNIT"/pids.max)" = 20 ]
+	[ "$(cat $CG/system.slice/"$UNIT"/cpu.max)" = "20000 100000" ]
 	(cd "$RUNC_BUNDLE" && runc_sd create "$ID_PREFIX-r" >/dev/null 2>&1 </dev/null)
 	[ "$(unit_state "$RUNC_UNIT")" = active ]
 	local names=(Slice Delegate DefaultDependencies MemoryAccounting CPUAccounting IOAccounting TasksAccounting
@@ -107,7 +107,7 @@ annotation_error() { sed -n 's/.*\(annotation org\.systemd\.property\.[^"]*\).*/
 	islet --systemd-cgroup run -d "$CID"
 	assert_success
 	pid=$(pid_of "$CID")
-	[ "$(cat /proc/$pid/cgroup)" = "0::/system.slice/islet-$CID.scope" ]
+	[ "$(cat /proc/"$pid"/cgroup)" = "0::/system.slice/islet-$CID.scope" ]
 	[ "$(systemctl show -P Description "islet-$CID.scope")" = "islet container $CID" ]
 	islet delete --force "$CID"
 	assert_success
@@ -178,7 +178,7 @@ annotation_error() { sed -n 's/.*\(annotation org\.systemd\.property\.[^"]*\).*/
 	set_args sleep 10
 	islet --systemd-cgroup run -d "$CID"
 	assert_success
-	for i in $(seq 100); do [ "$(status_of "$CID")" = stopped ] && break; sleep 0.1; done
+	for _ in $(seq 100); do [ "$(status_of "$CID")" = stopped ] && break; sleep 0.1; done
 	[ "$(status_of "$CID")" = stopped ]
 	run systemctl status --no-pager "$UNIT"
 	[ "$status" = 3 ]  # not active (failed: runtime limit)
@@ -204,10 +204,10 @@ annotation_error() { sed -n 's/.*\(annotation org\.systemd\.property\.[^"]*\).*/
 	props "$UNIT" "${names[@]}" | grep -qx "MemoryMax=67108864"
 	props "$UNIT" "${names[@]}" | grep -qx "TasksMax=30"
 	diff <(props "$UNIT" "${names[@]}") <(props "$RUNC_UNIT" "${names[@]}")
-	[ "$(cat $CG/system.slice/$UNIT/memory.max)" = 67108864 ]
-	[ "$(cat $CG/system.slice/$UNIT/memory.swap.max)" = 67108864 ]
-	[ "$(cat $CG/system.slice/$UNIT/pids.max)" = 30 ]
-	[ "$(cat $CG/system.slice/$UNIT/cpu.max)" = "50000 100000" ]
+	[ "$(cat $CG/system.slice/"$UNIT"/memory.max)" = 67108864 ]
+	[ "$(cat $CG/system.slice/"$UNIT"/memory.swap.max)" = 67108864 ]
+	[ "$(cat $CG/system.slice/"$UNIT"/pids.max)" = 30 ]
+	[ "$(cat $CG/system.slice/"$UNIT"/cpu.max)" = "50000 100000" ]
 }
 
 @test "systemd: daemon-reload does not disturb running containers, their limits or device rules" {
@@ -222,7 +222,7 @@ annotation_error() { sed -n 's/.*\(annotation org\.systemd\.property\.[^"]*\).*/
 	assert_success
 	pid=$(pid_of "$CID")
 	local d=$CG/system.slice/$UNIT f before after
-	before=$(for f in memory.max memory.high pids.max cpu.max cpu.weight io.weight cgroup.procs; do echo "$f: $(cat $d/$f)"; done)
+	before=$(for f in memory.max memory.high pids.max cpu.max cpu.weight io.weight cgroup.procs; do echo "$f: $(cat "$d"/$f)"; done)
 	islet exec "$CID" sh -c 'mknod /tmp/mem c 1 1 && ! head -c1 /tmp/mem && head -c1 /dev/zero | wc -c'
 	assert_success
 	assert_output --partial "Operation not permitted"
@@ -230,8 +230,8 @@ annotation_error() { sed -n 's/.*\(annotation org\.systemd\.property\.[^"]*\).*/
 	sleep 1
 	[ "$(status_of "$CID")" = running ]
 	[ "$(pid_of "$CID")" = "$pid" ]
-	[ "$(cat /proc/$pid/cgroup)" = "0::/system.slice/$UNIT" ]
-	after=$(for f in memory.max memory.high pids.max cpu.max cpu.weight io.weight cgroup.procs; do echo "$f: $(cat $d/$f)"; done)
+	[ "$(cat /proc/"$pid"/cgroup)" = "0::/system.slice/$UNIT" ]
+	after=$(for f in memory.max memory.high pids.max cpu.max cpu.weight io.weight cgroup.procs; do echo "$f: $(cat "$d"/$f)"; done)
 	[ "$before" = "$after" ]
 	islet exec "$CID" sh -c '! head -c1 /tmp/mem && head -c1 /dev/zero | wc -c'
 	assert_success
@@ -250,11 +250,11 @@ annotation_error() { sed -n 's/.*\(annotation org\.systemd\.property\.[^"]*\).*/
 	islet ps "$CID"
 	assert_success
 	assert_output --partial "sleep 200"
-	[ "$(wc -l <$CG/system.slice/$UNIT/cgroup.procs)" = 2 ]
+	[ "$(wc -l <$CG/system.slice/"$UNIT"/cgroup.procs)" = 2 ]
 	islet pause "$CID"
 	assert_success
 	[ "$(status_of "$CID")" = paused ]
-	[ "$(cat $CG/system.slice/$UNIT/cgroup.freeze)" = 1 ]
+	[ "$(cat $CG/system.slice/"$UNIT"/cgroup.freeze)" = 1 ]
 	islet resume "$CID"
 	assert_success
 	[ "$(status_of "$CID")" = running ]
@@ -271,7 +271,7 @@ annotation_error() { sed -n 's/.*\(annotation org\.systemd\.property\.[^"]*\).*/
 	set_args sleep 100
 	ISLET_TEST_PAUSE_AT=after-scope "$ISLET" --root "$ROOT" --systemd-cgroup create "$CID" >/dev/null 2>&1 &
 	p=$!
-	for i in $(seq 300); do [ "$(awk '{print $3}' /proc/$p/stat 2>/dev/null)" = T ] && break; sleep 0.05; done
+	for _ in $(seq 300); do [ "$(awk '{print $3}' /proc/$p/stat 2>/dev/null)" = T ] && break; sleep 0.05; done
 	[ "$(awk '{print $3}' /proc/$p/stat)" = T ]
 	[ "$(unit_state "$UNIT")" = active ]
 	kill -9 $p
@@ -346,7 +346,7 @@ annotation_error() { sed -n 's/.*\(annotation org\.systemd\.property\.[^"]*\).*/
 		false
 	}
 	pid=$(runuser -u rl -- "$d/islet" --root "$d/state" state "$CID" | jq -r .pid)
-	[ "$(cat /proc/$pid/cgroup)" = "0::$base/user.slice/$UNIT" ]
+	[ "$(cat /proc/"$pid"/cgroup)" = "0::$base/user.slice/$UNIT" ]
 	[ "$(runuser -u rl -- env XDG_RUNTIME_DIR=$xdg systemctl --user show -P ActiveState "$UNIT")" = active ]
 	run_file as_rl delete --force "$CID"
 	[ "$status" = 0 ]

@@ -68,7 +68,7 @@ sock_filter jump(unsigned short code, std::uint32_t k, unsigned char jt, unsigne
     return BPF_JUMP(code, k, jt, jf);
 }
 sock_filter load_arg(unsigned index) {
-    return stmt(BPF_LD | BPF_W | BPF_ABS, static_cast<std::uint32_t>(offsetof(seccomp_data, args) + 8 * index));
+    return stmt(BPF_LD | BPF_W | BPF_ABS, static_cast<std::uint32_t>(offsetof(seccomp_data, args) + std::size_t{8} * index));
 }
 
 // A rule's block: entered with the syscall matched, leaves by a return.

@@ -198,7 +198,7 @@ Value number_value(const std::string& text, const std::string& sig) {
         errno = 0;
         const unsigned long long uv = std::strtoull(text.c_str(), &end, 0);
         if (negative || errno || *end || text.empty()) throw sys::Error("invalid number \"" + text + "\"");
-        if (sig != "t") throw sys::Error("number " + text + " out of range for type " + sig);
+        if (sig != "t") throw sys::Error(std::string("number ").append(text).append(" out of range for type ").append(sig));
         v.u = uv;
         return v;
     }
@@ -211,7 +211,7 @@ Value number_value(const std::string& text, const std::string& sig) {
                                     {'t', 0, INT64_MAX}};
     for (auto& r : kRanges)
         if (sig[0] == r.c) {
-            if (sv < r.lo || sv > r.hi) throw sys::Error("number " + text + " out of range for type " + sig);
+            if (sv < r.lo || sv > r.hi) throw sys::Error(std::string("number ").append(text).append(" out of range for type ").append(sig));
             if (std::string("nix").find(r.c) != std::string::npos)
                 v.i = sv;
             else

@@ -32,6 +32,7 @@ constexpr std::uint64_t kJobTimeoutUsec = 30ull * 1000 * 1000;  // runc's 30 s
     X(sd_bus_slot_unref) X(sd_bus_process) X(sd_bus_wait) X(sd_bus_error_free) X(sd_bus_error_has_name)
 
 struct Api {
+// NOLINTNEXTLINE(bugprone-macro-parentheses): `name` is a declarator, not an expression
 #define ISLET_SD_DECLARE(name) decltype(&::name) name = nullptr;
     ISLET_SD_FUNCTIONS(ISLET_SD_DECLARE)
 #undef ISLET_SD_DECLARE
@@ -276,7 +277,7 @@ void Bus::start_transient(const std::string& unit, const std::vector<Property>& 
         const std::string result = impl_->wait_job(impl_->job_of(reply), "create " + unit);
         if (result != "done") {
             impl_->reset_failed(unit);
-            throw sys::Error("error creating systemd unit `" + unit + "`: got `" + result + "`");
+            throw sys::Error(std::string("error creating systemd unit `").append(unit).append("`: got `").append(result).append("`"));
         }
         return;
     }

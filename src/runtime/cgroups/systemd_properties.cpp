@@ -104,19 +104,20 @@ std::vector<Property> annotation_properties(const std::map<std::string, std::str
         if (key.compare(0, prefix.size(), prefix) != 0) continue;
         std::string name = key.substr(prefix.size());
         if (auto problem = name_problem(name); !problem.empty())
-            throw sys::Error("annotation " + key + " name incorrect: " + problem);
+            throw sys::Error(std::string("annotation ").append(key).append(" name incorrect: ").append(problem));
         Value v;
         try {
             v = parse_gvariant(text);
         } catch (const sys::Error& e) {
-            throw sys::Error("annotation " + key + "=" + text + " value parse error: " + e.message());
+            throw sys::Error(std::string("annotation ").append(key).append("=").append(text).append(" value parse error: ").append(e.message()));
         }
         // TimeoutStopSec -> TimeoutStopUSec (systemd's D-Bus names); "USec"
         // itself ends in an uppercase letter and stays.
         const std::size_t n = name.size();
         if (n > 3 && name.compare(n - 3, 3, "Sec") == 0 && name[n - 4] >= 'a' && name[n - 4] <= 'z') {
             auto usec = seconds_to_usec(v);
-            if (!usec) throw sys::Error("annotation " + key + "=" + text + " value parse error: not a number");
+            if (!usec)
+                throw sys::Error(std::string("annotation ").append(key).append("=").append(text).append(" value parse error: not a number"));
             name = name.substr(0, n - 3) + "USec";
             v = Value::u64(*usec);
         }

@@ -67,7 +67,7 @@ void check_proc_sys(const InitContext& ctx, const PlannedMount& pm, const std::s
 // symlink /x -> /proc/sys/kernel), from the kernel's names of both fds.
 std::string resolved_destination(const InitContext& ctx, int dest_fd) {
     const std::string root = sys::fd_target(ctx.rootfd.get());
-    const std::string dest = sys::fd_target(dest_fd);
+    std::string dest = sys::fd_target(dest_fd);
     if (dest == root) return "/";
     if (root == "/") return dest;
     return sys::starts_with(dest, root + "/") ? dest.substr(root.size()) : dest;
