@@ -181,3 +181,22 @@ load helpers
 	run "$ISLET" features 2>/dev/null
 	assert_success
 }
+
+@test "--debug: create and exec log each step once (from the sealed islet), nothing without it" {
+	set_args sleep 100
+	run_file "$ISLET" --root "$ROOT" --debug create "$CID"
+	assert_success
+	assert_line --partial "level=debug msg=\"create $CID: read the config from $BUNDLE\""
+	assert_line --partial "level=debug msg=\"create $CID: created, init pid"
+	# read_input re-executes islet sealed first: one line per step, not two.
+	[ "$(grep -c 'read the config from' <<<"$output")" -eq 1 ]
+	run_file "$ISLET" --root "$ROOT" start "$CID"
+	assert_success
+	run_file "$ISLET" --root "$ROOT" --debug exec "$CID" true
+	assert_success
+	[ "$(grep -c "exec $CID: loaded the container and the process" <<<"$output")" -eq 1 ]
+	assert_line --partial "exec $CID: started, waiting for it to exit"
+	run_file "$ISLET" --root "$ROOT" exec "$CID" true
+	assert_success
+	refute_output --partial level=debug
+}

@@ -536,10 +536,11 @@ std::string read_config_text(const std::string& bundle) {
 
 Created create_container(const CreateOptions& o) {
     Creation c(o);
-    // --debug: one line per step (runc logs its create's stages too).
+    // --debug: one line per step (runc logs its create's stages too), all
+    // from the sealed islet that read_input re-executes first.
     auto stage = [&](const std::string& what) { log::debug("create " + o.id + ": " + what); };
-    stage("read the config from " + o.bundle);
     c.read_input();         // 1. id, config, host checks, plans: nothing is touched yet
+    stage("read the config from " + o.bundle);
     stage("plan the cgroups");
     c.plan_cgroup();        // 2. the cgroup plan; a duplicate id or a cgroup in use is refused
     stage("make the state directory in " + o.root);

@@ -308,10 +308,11 @@ std::pair<std::uint32_t, std::optional<std::uint32_t>> parse_exec_user(const std
 
 int exec_in_container(const ExecOptions& o) {
     Joining j(o);
-    // --debug: one line per step (runc logs its exec's stages too).
+    // --debug: one line per step (runc logs its exec's stages too), all
+    // from the sealed islet that load re-executes first.
     auto stage = [&](const std::string& what) { log::debug("exec " + o.id + ": " + what); };
-    stage("load the container and the process");
     j.load();           // 1. the container, its status and config; the process
+    stage("loaded the container and the process");
     stage("find the init, its namespaces and cgroups");
     j.find_target();    // 2. the init's pidfd, namespaces, cgroups
     stage("prepare what the process inherits");
