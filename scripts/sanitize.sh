@@ -13,10 +13,12 @@ cd "$(dirname "$0")/.."
 build=${SANITIZE_BUILD:-build-asan}
 suites=("$@")
 # The subset, a few minutes' worth: create/start/run/delete and state
-# (lifecycle), exec, mounts, seccomp, cgroups and resources (cgroups), and
-# the attacks a container can try (regressions). bad_input.bats is left out: it runs islet under
+# (lifecycle), exec, mounts, seccomp, and the attacks a container can try
+# (regressions). cgroups.bats (26 tests, 2 more minutes) ran clean on
+# 2026-12-07 and is left to a run by hand (`scripts/sanitize.sh cgroups`)
+# to keep CI under its time budget. bad_input.bats is left out: it runs islet under
 # `ulimit -v 1000000`, which ASAN's shadow memory cannot start in.
-[ ${#suites[@]} -gt 0 ] || suites=(lifecycle exec mounts seccomp cgroups regressions)
+[ ${#suites[@]} -gt 0 ] || suites=(lifecycle exec mounts seccomp regressions)
 # Tests left out of this lane, by name, and why:
 skipped=(
 	# Its deny-by-default profile refuses sigaltstack(2), which ASAN's
