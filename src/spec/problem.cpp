@@ -29,6 +29,7 @@ std::string problems_message(const std::string& what, const std::vector<std::str
 void throw_problems(const std::string& what, const std::vector<Problem>& problems) {
     if (problems.empty()) return;
     std::vector<std::string> texts;
+    texts.reserve(problems.size());
     for (auto& p : problems) texts.push_back(p.text());
     throw sys::Error(problems_message(what, texts));
 }

@@ -10,6 +10,7 @@ namespace islet::runtime {
 
 std::vector<RlimitSetting> plan_rlimits(const std::vector<spec::Rlimit>& limits) {
     std::vector<RlimitSetting> out;
+    out.reserve(limits.size());
     for (const auto& l : limits) out.push_back({spec::rlimit_number(l.type), l.soft, l.hard, l.type});
     return out;
 }
