@@ -1,10 +1,13 @@
 // islet blocks [gc]: the ranges mode's ID registry (docs/ISOLATION.md "IDs"),
 // islet's own command (runc has none): list every allocated block with its
 // IDs and owner, or free those whose container is gone.
+#include <unistd.h>
+
 #include <iostream>
 
 #include "cli/commands.hpp"
 #include "runtime/isolation/id_pool.hpp"
+#include "runtime/isolation/isolation.hpp"
 #include "spec/islet_config.hpp"
 #include "sys/error.hpp"
 
@@ -32,7 +35,10 @@ Command blocks_command() {
     c.run = [](Invocation& inv) {
         const bool gc = !inv.args.empty();
         if (gc && inv.args[0] != "gc") throw sys::Error("blocks: unknown subcommand \"" + inv.args[0] + "\" (only gc)");
-        runtime::isolation::IdPool pool(spec::load_islet_config());
+        spec::IsletConfig settings = spec::load_islet_config();
+        // Rootless islet: the caller's own registry (docs/ISOLATION.md "Rootless").
+        if (::geteuid() != 0) settings = runtime::isolation::host::rootless_pool_settings(settings);
+        runtime::isolation::IdPool pool(settings);
         const auto blocks = gc ? pool.gc() : pool.list();
         std::vector<std::vector<std::string>> rows = {{"BLOCK", "IDS", "CONTAINER", "ROOT", "STATE"}};
         for (auto& a : blocks) rows.push_back(row(a));

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace islet::spec {
@@ -23,6 +24,10 @@ struct IsletConfig {
     std::uint64_t block_size = 65536;
     std::string registry = "/run/islet-idblocks";
     std::string source = "built-in defaults";  // the file it came from, for messages
+    // Rootless islet's pool (isolation::rootless_pool): its gid blocks come
+    // from the caller's /etc/subgid range, which need not start where the
+    // /etc/subuid one does. Absent: gids = uids (root's pool).
+    std::optional<std::uint64_t> gid_pool_start;
 };
 
 // Parses and checks the file's text (gate + nlohmann). Throws sys::Error

@@ -166,6 +166,9 @@ private:
     pid_t init_pid_ = 0;
     sys::UniqueFd pidfd_;
     bool into_cgroup_ = false;
+    // euid != 0: rootless islet (not root in an engine's user namespace,
+    // which may mount and write any map of its own ranges).
+    bool unprivileged_ = false;
     Rollback rollback_;
 };
 
@@ -174,6 +177,7 @@ void Creation::read_input() {
     // First, so that the config is parsed and checked once, by the sealed islet.
     host::reexec_sealed();
     validate_container_id(o_.id);
+    unprivileged_ = ::geteuid() != 0;
     text_ = read_config_text(o_.bundle);
     config_ = spec::parse_config(text_, "config.json");
     spec::throw_problems("config.json", spec::validate_config(config_));
@@ -184,7 +188,14 @@ void Creation::read_input() {
     // namespace plan and the security plan, which they change.
     if (isolation::requested(config_)) {
         settings_ = spec::load_islet_config();
-        iso_ = isolation::plan(config_, settings_, isolation::kernel_supports_isolation(proc_), o_.rootless);
+        std::optional<isolation::Caller> caller;
+        if (unprivileged_) {
+            // Rootless: blocks of the caller's own subordinate ranges.
+            settings_ = isolation::host::rootless_pool_settings(settings_);
+            caller = isolation::Caller{::geteuid(), ::getegid()};
+        }
+        iso_ = isolation::plan(config_, settings_, !unprivileged_ && isolation::kernel_supports_isolation(proc_),
+                               o_.rootless, caller);
     }
     security_ = host::plan_security(config_);
     plan_ = ns::plan(*config_.linux);
@@ -305,7 +316,10 @@ void Creation::make_cgroups() {
             if (linux.resources && cgroups::has_limits(*linux.resources))
                 throw sys::Error(
                     "rootless needs no limits when no permission is granted for cgroups: " + e.message(), e.code());
-            // Rootless without cgroup access (podman on v1): run without cgroups.
+            // Rootless without cgroup access (podman on v1, a plain user on
+            // a host without a delegated subtree): run without cgroups, and
+            // say so once, at debug level, as runc does.
+            log::debug("rootless: no permission for cgroups (" + e.message() + "); running without cgroups");
             cgroups::destroy(cg_);
             rollback_.cgroup.reset();
             cg_.dirs.clear();
@@ -331,11 +345,14 @@ void Creation::prepare_inherited() {
     ctx_.no_pivot = o_.no_pivot;
     ctx_.no_new_keyring = o_.no_new_keyring;
     ctx_.bind_devices = plan_.new_user() || !plan_.user_path.empty() || sys::in_user_namespace();
+    ctx_.dumpable_until_go = unprivileged_ && plan_.new_user();
     ctx_.host_hooks = !config_.hooks.prestart.empty() || !config_.hooks.create_runtime.empty();
     const auto [root_uid, root_gid] = container_root_ids(linux);
     if (::mkfifoat(dir_->fd(), "exec.fifo", 0622) < 0) sys::throw_errno("mkfifo", dir_->exec_fifo_path());
     ::fchmodat(dir_->fd(), "exec.fifo", 0622, 0);
-    if (::fchownat(dir_->fd(), "exec.fifo", root_uid, root_gid, 0) < 0)
+    // Rootless: the fifo stays ours (a chown to another id is refused);
+    // its 0622 lets a container root mapped elsewhere open it for writing.
+    if (!unprivileged_ && ::fchownat(dir_->fd(), "exec.fifo", root_uid, root_gid, 0) < 0)
         sys::throw_errno("chown", dir_->exec_fifo_path());
     ctx_.fds.fifo = sys::open_at(dir_->fd(), "exec.fifo", O_PATH);
     const bool shares_pid_ns = !plan_.new_pid() && std::none_of(plan_.joins.begin(), plan_.joins.end(),
@@ -350,6 +367,10 @@ void Creation::prepare_inherited() {
     ctx_.fds.console = std::move(console_.for_child);
     ctx_.fds.stub = host::make_exec_stub();
     host::open_mount_trees(mounts_, o_.bundle, rootfs_);
+    // The kernel idmaps a mount only for a caller privileged over the
+    // filesystem's user namespace (the host's): never a rootless one.
+    if (mounts_.cloned_by_init && mounts_.wants_idmaps())
+        throw sys::Error("idmapped mounts (mounts[].uidMappings, idmap, ridmap) need islet to run as root");
     ctx_.mounts = &mounts_;
     if (auto it = cg_.dirs.find("unified"); it != cg_.dirs.end() && !scope_after_clone())
         unified_ = cgroups::open_dir(it->second);
@@ -420,10 +441,14 @@ void Creation::hand_over() {
     if (iso_.mode == isolation::Mode::kernel)
         isolation::isolate_user_namespace(proc_, init_pid_, host::format_id_map(linux.uid_mappings),
                                           host::format_id_map(linux.gid_mappings));
+    else if (plan_.new_user() && unprivileged_)
+        host::write_rootless_id_maps(init_pid_, linux.uid_mappings, linux.gid_mappings);
     else if (plan_.new_user())
         host::write_id_maps(init_pid_, linux.uid_mappings, linux.gid_mappings);
     sys::UniqueFd rebuilt_rootfs;
-    if (iso_.enabled() || mounts_.wants_idmaps())
+    // Rootless: nothing to idmap (refused above; an isolated rootfs stays
+    // as it is, docs/ISOLATION.md "Rootless").
+    if ((iso_.enabled() || mounts_.wants_idmaps()) && !mounts_.cloned_by_init)
         rebuilt_rootfs =
             host::apply_idmaps(mounts_, linux, init_pid_, iso_.enabled() && !iso_.engine_maps, rootfs_);
     // A joined user namespace forks the real init right after go: it must
@@ -435,7 +460,7 @@ void Creation::hand_over() {
     if (config_.process) host::set_oom_score_adj(init_pid_, *config_.process);
     // The rootfs directory as the init's mount namespace has it, opened with
     // our credentials (the init may not be allowed to walk there).
-    if (own_mount_namespace()) {
+    if (own_mount_namespace() && !mounts_.cloned_by_init) {
         if (rebuilt_rootfs) sync::send_with_fd(sock_.get(), sync::Type::mount_fd, rebuilt_rootfs.get(), "rootfs");
         sys::UniqueFd target =
             sys::open_path("/proc/" + std::to_string(init_pid_) + "/root" + rootfs_, O_PATH | O_DIRECTORY);

@@ -346,6 +346,9 @@ void pause_container(const std::string& root, const std::string& id) {
     LoadedContainer c = load_container(root, id, true);
     const Status status = c.status();
     if (status != Status::running && status != Status::created) throw sys::Error("container not running");
+    if (c.record.cgroup.manager == spec::CgroupManager::none)
+        throw sys::Error("cannot pause: the container runs without cgroups (rootless without a delegated cgroup, or "
+                         "--cgroup-manager disabled), and pausing needs its freezer");
     cgroups::freeze(c.record.cgroup);
 }
 

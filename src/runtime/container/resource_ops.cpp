@@ -2,6 +2,7 @@
 
 #include <poll.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 #include "runtime/container/state_store.hpp"
 #include "spec/cgroup_documents.hpp"
 #include "spec/parse.hpp"
+#include "sys/dir.hpp"
 #include "sys/error.hpp"
 #include "sys/log.hpp"
 #include "sys/strings.hpp"
@@ -41,6 +43,25 @@ bool gone(const std::string& root, const std::string& id) {
     }
 }
 
+// A container without cgroups (rootless here): the processes of its own pid
+// namespace, found by the namespace each /proc/<pid> names (runc 1.1.5 has
+// no cgroup to read and fails). Processes we may not inspect (another
+// user's, or non-dumpable during their setup) are left out: a rootless
+// user's container processes are its own.
+std::vector<pid_t> pids_in_pid_namespace(pid_t init) {
+    struct stat want {};
+    if (::stat(("/proc/" + std::to_string(init) + "/ns/pid").c_str(), &want) < 0)
+        sys::throw_errno("stat", "/proc/" + std::to_string(init) + "/ns/pid");
+    std::vector<pid_t> out;
+    for (const auto& e : sys::try_list_dir("/proc").value_or(std::vector<sys::DirEntry>{})) {
+        auto pid = sys::parse_uint(e.name);
+        struct stat st {};
+        if (!pid || ::stat(("/proc/" + e.name + "/ns/pid").c_str(), &st) < 0) continue;
+        if (st.st_ino == want.st_ino && st.st_dev == want.st_dev) out.push_back(static_cast<pid_t>(*pid));
+    }
+    return out;
+}
+
 }  // namespace
 
 void update_container(const std::string& root, const std::string& id, const spec::Resources& patch) {
@@ -62,6 +83,12 @@ void update_container(const std::string& root, const std::string& id, const spec
 std::vector<pid_t> container_pids(const std::string& root, const std::string& id) {
     LoadedContainer c = load_container(root, id, false);
     if (c.status() == spec::Status::stopped) return {};
+    if (c.record.cgroup.manager == spec::CgroupManager::none) {
+        if (!c.record.private_pid_ns)
+            throw sys::Error("the container runs without cgroups and in the host's pid namespace: islet cannot tell "
+                             "its processes from the host's");
+        return pids_in_pid_namespace(c.record.pid);
+    }
     return cgroups::pids(c.record.cgroup);
 }
 

@@ -5,6 +5,7 @@
 #include <linux/mount.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 
@@ -96,24 +97,41 @@ void choose_idmaps(MountPlan& plan, const spec::Linux& linux, bool isolated) {
     for (auto& m : plan.mounts) m.idmap = choose_idmap(m, linux, isolated);
 }
 
+void clone_mount_trees(MountPlan& plan) {
+    plan.rootfs_tree = sys::open_tree(AT_FDCWD, plan.rootfs_path, OPEN_TREE_CLONE | AT_RECURSIVE);
+    for (auto& pm : plan.mounts) {
+        if (pm.kind != spec::MountKind::bind) continue;
+        pm.tree = sys::with_context(pm.describe(), [&] {
+            return sys::open_tree(AT_FDCWD, pm.source_path,
+                                  OPEN_TREE_CLONE | (pm.options.recursive ? AT_RECURSIVE : 0));
+        });
+    }
+}
+
 namespace host {
 
 void open_mount_trees(MountPlan& plan, const std::string& bundle, const std::string& rootfs) {
-    plan.rootfs_tree = sys::open_tree(AT_FDCWD, rootfs, OPEN_TREE_CLONE | AT_RECURSIVE);
+    plan.rootfs_path = rootfs;
     for (auto& pm : plan.mounts) {
         if (pm.kind != spec::MountKind::bind) continue;
         const spec::Mount& m = pm.mount;
-        const std::string what = pm.describe();
-        const std::string source = m.source.empty() || m.source.front() == '/' ? m.source : bundle + "/" + m.source;
+        pm.source_path = m.source.empty() || m.source.front() == '/' ? m.source : bundle + "/" + m.source;
         struct stat st {};
-        if (::stat(source.c_str(), &st) < 0) {
+        if (::stat(pm.source_path.c_str(), &st) < 0) {
             const int err = errno;
-            throw sys::Error(what + ": " + sys::describe_errno("stat", source, err), err);
+            throw sys::Error(pm.describe() + ": " + sys::describe_errno("stat", pm.source_path, err), err);
         }
         pm.source_is_dir = S_ISDIR(st.st_mode);
-        pm.tree = sys::with_context(what, [&] {
-            return sys::open_tree(AT_FDCWD, source, OPEN_TREE_CLONE | (pm.options.recursive ? AT_RECURSIVE : 0));
-        });
+    }
+    try {
+        clone_mount_trees(plan);
+    } catch (const sys::Error& e) {
+        // Only an unprivileged runtime hands the clones over; root's EPERM
+        // is an error as any other.
+        if (e.code() != EPERM || ::geteuid() == 0) throw;
+        plan.rootfs_tree.reset();
+        for (auto& pm : plan.mounts) pm.tree.reset();
+        plan.cloned_by_init = true;
     }
 }
 

@@ -51,6 +51,7 @@ struct PlannedMount {
     // A bind mount's source, cloned by the runtime (open_tree, recursive for
     // rbind); invalid for the other kinds.
     sys::UniqueFd tree;
+    std::string source_path;    // a bind mount's source as a host path (relative ones from the bundle)
     bool source_is_dir = true;  // a bind of a file needs a file to land on
 
     // "mount <source> to <destination> (type <type>)", for every mount error.
@@ -62,6 +63,12 @@ struct MountPlan {
     // A recursive clone of the rootfs, opened by the runtime (or an isolated
     // container's idmapped rebuild, which the init receives before `go`).
     sys::UniqueFd rootfs_tree;
+    std::string rootfs_path;  // the host path rootfs_tree is a clone of
+    // Rootless islet (an unprivileged runtime, whose open_tree clones the
+    // kernel refuses: EPERM) leaves the clones to the init, which makes
+    // them by path in the mount namespace its user namespace owns, as
+    // runc's rootless init binds by path.
+    bool cloned_by_init = false;
 
     // /dev is a bind mount: the container brings its own device nodes.
     bool binds_dev() const;
@@ -95,9 +102,15 @@ IdmapChoice choose_idmap(const PlannedMount& mount, const spec::Linux& linux, bo
 // choose_idmap for every mount of the plan.
 void choose_idmaps(MountPlan& plan, const spec::Linux& linux, bool isolated);
 
+// Either side: clones the rootfs and every bind mount's source (recursive
+// for rbind) into the plan's trees, by the paths open_mount_trees recorded.
+void clone_mount_trees(MountPlan& plan);
+
 namespace host {
 // Before clone3: the rootfs tree and every bind mount's tree (a missing
-// source fails here, before anything was started).
+// source fails here, before anything was started). An unprivileged runtime
+// only checks the sources and leaves the clones to the init
+// (MountPlan::cloned_by_init).
 void open_mount_trees(MountPlan& plan, const std::string& bundle, const std::string& rootfs);
 }  // namespace host
 

@@ -141,6 +141,13 @@ void bind_mount(const InitContext& ctx, const PlannedMount& pm) {
     // The runtime cloned the source already (host credentials, no walk here).
     const int tree = pm.tree.get();
     set_attrs(tree, read_only_now(pm), what);
+    if (ctx.mounts->cloned_by_init && pm.idmap.nosuid) {
+        // Rootless isolated: the runtime, which sets this for root
+        // (idmapped_mounts), held no tree to set it on.
+        mount_attr attr{};
+        attr.attr_set = MOUNT_ATTR_NOSUID;
+        sys::mount_setattr(tree, "", AT_EMPTY_PATH | (pm.idmap.recursive ? AT_RECURSIVE : 0), attr, what + " (nosuid)");
+    }
     attach(tree, dest.get(), what);
     set_propagation(tree, pm.options, what);
 }

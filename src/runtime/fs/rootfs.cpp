@@ -11,6 +11,7 @@
 
 #include <cstdlib>
 
+#include "runtime/fs/mount_plan.hpp"
 #include "spec/mount_options.hpp"
 #include "sys/error.hpp"
 #include "sys/strings.hpp"
@@ -78,6 +79,13 @@ void prepare_rootfs(InitContext& ctx) {
     // nothing is shared any more, pivot_root will accept the rootfs's parent
     // too. The configured rootfsPropagation is applied to "/" after pivot_root.
     if (::mount(nullptr, "/", nullptr, MS_SLAVE | MS_REC, nullptr) < 0) sys::throw_errno("make / rslave");
+    if (ctx.mounts->cloned_by_init) {
+        // Rootless: the runtime could clone nothing; we may, in the mount
+        // namespace our user namespace owns, with the caller's access to
+        // the host paths (docs/ARCHITECTURE.md "Rootless").
+        clone_mount_trees(*ctx.mounts);
+        ctx.rootfs_target = sys::open_path(ctx.rootfs, O_PATH | O_DIRECTORY);
+    }
     if (!ctx.rootfs_target) throw sys::Error("the runtime sent no rootfs mount point");
     // Attach the runtime's clone of the rootfs onto its own directory:
     // pivot_root needs a mount point, and every later path is resolved

@@ -124,6 +124,8 @@ IdBlock IdPool::block(std::uint64_t index) const {
     b.index = index;
     b.start = static_cast<std::uint32_t>(config_.pool_start + index * config_.block_size);
     b.size = static_cast<std::uint32_t>(config_.block_size);
+    b.gid_start =
+        static_cast<std::uint32_t>(config_.gid_pool_start.value_or(config_.pool_start) + index * config_.block_size);
     return b;
 }
 
@@ -157,7 +159,11 @@ IdBlock IdPool::allocate(const BlockOwner& owner) {
                 throw;
             }
             try {
-                sys::write_file(config_.registry + "/.next", std::to_string(i + 1), O_WRONLY | O_CREAT | O_TRUNC);
+                // 0600: an unprivileged owner (rootless islet's registry) must
+                // be able to open it again.
+                const std::string next = config_.registry + "/.next";
+                sys::UniqueFd hint_fd = sys::open_path(next, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+                sys::write_all(hint_fd.get(), std::to_string(i + 1), next);
             } catch (const sys::Error& e) {
                 log::debug("ID pool: the next-block hint was not saved: " + e.message());
             }

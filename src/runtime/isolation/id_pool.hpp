@@ -29,7 +29,8 @@ struct IdBlock {
     std::uint64_t index = 0;
     std::uint32_t start = 0;  // first host ID
     std::uint32_t size = 0;
-    std::string text() const;  // "start-end"
+    std::uint32_t gid_start = 0;  // first host gid (= start but in a rootless pool)
+    std::string text() const;     // "start-end"
 };
 
 // Who holds a block: the content of its registry file.

@@ -1,6 +1,8 @@
 // Applies: annotations["run.islet.isolated-userns"]
 #include "runtime/isolation/isolation.hpp"
 
+#include <algorithm>
+
 #include "sys/error.hpp"
 
 namespace islet::runtime::isolation {
@@ -22,7 +24,8 @@ bool requested(const spec::Config& config) {
                      "\"");
 }
 
-Plan plan(spec::Config& config, const spec::IsletConfig& settings, bool kernel_supported, bool rootless) {
+Plan plan(spec::Config& config, const spec::IsletConfig& settings, bool kernel_supported, bool rootless,
+          std::optional<Caller> unprivileged) {
     Plan p;
     if (!requested(config)) return p;
     spec::Linux& l = *config.linux;
@@ -32,6 +35,19 @@ Plan plan(spec::Config& config, const spec::IsletConfig& settings, bool kernel_s
                              "; an isolated container needs a user namespace of its own");
     } else {
         l.namespaces.push_back({"user", ""});
+    }
+    if (unprivileged) {
+        if (!only_self_mapping(l, unprivileged->uid, unprivileged->gid))
+            throw sys::Error(std::string("isolated user namespaces: rootless islet maps each container to a block of the "
+                                         "caller's subordinate ranges; the config's own linux.uidMappings/gidMappings "
+                                         "(other than `spec --rootless`'s self-mapping) cannot be used with the "
+                                         "annotation ") +
+                             kAnnotation + ": drop one of the two");
+        l.uid_mappings.clear();
+        l.gid_mappings.clear();
+        p.mode = Mode::ranges;
+        p.needs_block = true;
+        return p;
     }
     const bool own_maps = !l.uid_mappings.empty() || !l.gid_mappings.empty();
     if (kernel_supported) {
@@ -77,9 +93,40 @@ void check_engine_mappings(const spec::Linux& l, const spec::IsletConfig& settin
 }
 
 void apply_block(spec::Config& config, const IdBlock& block) {
-    spec::IdMapping m{0, block.start, block.size};
-    config.linux->uid_mappings = {m};
-    config.linux->gid_mappings = {m};
+    config.linux->uid_mappings = {spec::IdMapping{0, block.start, block.size}};
+    config.linux->gid_mappings = {spec::IdMapping{0, block.gid_start, block.size}};
+}
+
+spec::IsletConfig rootless_pool(const spec::IsletConfig& base, const std::vector<runtime::host::SubIdRange>& uids,
+                                const std::vector<runtime::host::SubIdRange>& gids, std::uint32_t uid,
+                                const std::string& registry) {
+    auto largest = [](const std::vector<runtime::host::SubIdRange>& rs) {
+        runtime::host::SubIdRange best;
+        for (const auto& r : rs)
+            if (r.size > best.size) best = r;
+        return best;
+    };
+    const runtime::host::SubIdRange u = largest(uids), g = largest(gids);
+    spec::IsletConfig s = base;
+    s.pool_start = u.start;
+    s.gid_pool_start = g.start;
+    s.pool_size = std::min(u.size, g.size) / base.block_size * base.block_size;
+    s.registry = registry;
+    s.source = "/etc/subuid and /etc/subgid (uid " + std::to_string(uid) + ")";
+    if (s.pool_size == 0)
+        throw sys::Error("isolated user namespaces: rootless islet divides the caller's subordinate ranges into blocks of " +
+                         std::to_string(base.block_size) + " IDs, and uid " + std::to_string(uid) + "'s largest ranges hold " +
+                         std::to_string(u.size) + " IDs in /etc/subuid and " + std::to_string(g.size) +
+                         " in /etc/subgid: not one block (add ranges: usermod --add-subuids/--add-subgids)");
+    return s;
+}
+
+bool only_self_mapping(const spec::Linux& l, std::uint32_t uid, std::uint32_t gid) {
+    auto self = [](const std::vector<spec::IdMapping>& maps, std::uint32_t id) {
+        return maps.empty() || (maps.size() == 1 && maps[0].container_id == 0 && maps[0].host_id == id &&
+                                maps[0].size == 1);
+    };
+    return self(l.uid_mappings, uid) && self(l.gid_mappings, gid);
 }
 
 }  // namespace islet::runtime::isolation

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "runtime/isolation/id_pool.hpp"
+#include "runtime/ns/userns_maps.hpp"
 #include "spec/islet_config.hpp"
 #include "spec/model.hpp"
 
@@ -49,7 +50,17 @@ bool requested(const spec::Config& config);
 // support, for rootless islet in ranges mode, and for the config's own
 // mappings when they map host ID 0 or overlap islet's pool (either would
 // break the annotation's promise: check_engine_mappings).
-Plan plan(spec::Config& config, const spec::IsletConfig& settings, bool kernel_supported, bool rootless);
+// `unprivileged`: rootless islet itself (euid != 0, not root in an engine's
+// user namespace), as {uid, gid}: the block comes from the caller's own
+// subordinate ranges (rootless_pool) and replaces the self-mapping `spec
+// --rootless` writes; other mappings are refused. Always the ranges mode:
+// the kernel mode's toggle is root's.
+struct Caller {
+    std::uint32_t uid = 0;
+    std::uint32_t gid = 0;
+};
+Plan plan(spec::Config& config, const spec::IsletConfig& settings, bool kernel_supported, bool rootless,
+          std::optional<Caller> unprivileged = std::nullopt);
 
 // Throws sys::Error naming both settings when the config's own mappings
 // cannot keep the annotation's promise: a range holding host ID 0 (the
@@ -60,5 +71,23 @@ void check_engine_mappings(const spec::Linux& linux, const spec::IsletConfig& se
 // Ranges mode: the block becomes the container's uid and gid mappings
 // (container 0..size-1 -> the block).
 void apply_block(spec::Config& config, const IdBlock& block);
+
+// Pure: rootless islet's pool (docs/ISOLATION.md "Rootless"): the caller's
+// largest /etc/subuid and /etc/subgid ranges, divided into base's block
+// size, recorded in `registry` (under $XDG_RUNTIME_DIR). Throws sys::Error
+// when the ranges cannot hold one block.
+spec::IsletConfig rootless_pool(const spec::IsletConfig& base, const std::vector<runtime::host::SubIdRange>& uids,
+                                const std::vector<runtime::host::SubIdRange>& gids, std::uint32_t uid,
+                                const std::string& registry);
+// Pure: the config maps nothing, or only container 0 to the caller's own
+// ids (what `spec --rootless` writes): rootless isolation replaces that
+// with a block; other mappings are refused.
+bool only_self_mapping(const spec::Linux& linux, std::uint32_t uid, std::uint32_t gid);
+
+namespace host {
+// Rootless: rootless_pool from the caller's files, the registry
+// $XDG_RUNTIME_DIR/islet-idblocks (else /run/user/<uid>/islet-idblocks).
+spec::IsletConfig rootless_pool_settings(const spec::IsletConfig& base);
+}  // namespace host
 
 }  // namespace islet::runtime::isolation

@@ -72,7 +72,8 @@ void start(InitContext& ctx) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     // Not dumpable until the final execve: container processes cannot
     // open our /proc/<pid>/exe, fds or memory (CVE-2016-9962 class).
-    ::prctl(PR_SET_DUMPABLE, 0);
+    // Rootless: from `go` on (init_context.hpp).
+    if (!ctx.dumpable_until_go) ::prctl(PR_SET_DUMPABLE, 0);
     init_signals();
     // Only stdio, the preserved fds and what the context holds stay open:
     // nothing of the runtime's (its state-dir lock included) lingers here.
@@ -89,6 +90,7 @@ void start(InitContext& ctx) {
         ctx.mounts->rootfs_tree = std::move(go.fd);
         go = sync::expect(ctx.fds.sync.get(), sync::Type::go);
     }
+    if (ctx.dumpable_until_go) ::prctl(PR_SET_DUMPABLE, 0);
     ctx.rootfs_target = std::move(go.fd);
 }
 

@@ -58,6 +58,12 @@ struct InitContext {
     // mknod is denied: the container gets a user namespace, or islet itself
     // runs in one (rootless podman). Device nodes are then host binds.
     bool bind_devices = false;
+    // Rootless islet: the kernel makes a non-dumpable process's /proc files
+    // root's, and an unprivileged runtime (or newuidmap, which checks the
+    // owner of /proc/<pid>) could then not write its id maps. The init stays
+    // dumpable until `go`, which comes after the maps: until then it has
+    // entered nothing and holds nothing its user could not read anyway.
+    bool dumpable_until_go = false;
     // For the cgroup filesystem mount: the host layout and the container's
     // directories (hierarchy name -> host path).
     cgroups::Host cgroup_host;

@@ -374,3 +374,44 @@ TEST(IsletConfigFile, ParsesAndChecksEveryKey) {
           R"({"isolation": {"pool": {"block": 1}, "pool": {}}})"})
         EXPECT_THROW(islet::spec::parse_islet_config(bad, "islet.json"), islet::sys::Error) << bad;
 }
+
+TEST(RootlessIsolation, TheCallersLargestRangesBecomeThePool) {
+    IsletConfig base;
+    base.block_size = 65536;
+    using islet::runtime::host::SubIdRange;
+    IsletConfig s = rootless_pool(base, {{100000, 65536}, {700000, 196608}}, {{800000, 150000}}, 1000, "/x/reg");
+    EXPECT_EQ(s.pool_start, 700000u);
+    EXPECT_EQ(s.gid_pool_start, 800000u);
+    EXPECT_EQ(s.pool_size, 131072u);  // min(196608, 150000) in whole blocks
+    EXPECT_EQ(s.registry, "/x/reg");
+    IdPool pool(s);
+    EXPECT_EQ(pool.blocks(), 2u);
+    try {
+        rootless_pool(base, {{100000, 1000}}, {}, 1000, "/x/reg");
+        FAIL() << "a pool without a block was accepted";
+    } catch (const islet::sys::Error& e) {
+        const std::string m = e.what();
+        EXPECT_NE(m.find("uid 1000's largest ranges hold 1000 IDs in /etc/subuid and 0 in /etc/subgid"), std::string::npos) << m;
+    }
+}
+
+TEST(RootlessIsolation, TheSelfMappingMakesWayForTheBlockOthersAreRefused) {
+    islet::spec::Config c;
+    c.linux = islet::spec::Linux{};
+    c.annotations["run.islet.isolated-userns"] = "true";
+    c.linux->namespaces.push_back({"user", ""});
+    c.linux->uid_mappings = {{0, 1000, 1}};
+    c.linux->gid_mappings = {{0, 1000, 1}};
+    Plan p = plan(c, IsletConfig{}, true, true, Caller{1000, 1000});
+    EXPECT_EQ(p.mode, Mode::ranges);  // never the kernel mode: its toggle is root's
+    EXPECT_TRUE(p.needs_block);
+    EXPECT_TRUE(c.linux->uid_mappings.empty());
+    IdBlock b;
+    b.start = 700000;
+    b.gid_start = 800000;
+    b.size = 65536;
+    apply_block(c, b);
+    EXPECT_EQ(c.linux->gid_mappings[0].host_id, 800000u);
+    c.linux->uid_mappings = {{0, 1000, 1}, {1, 700000, 10}};
+    EXPECT_THROW(plan(c, IsletConfig{}, false, true, Caller{1000, 1000}), islet::sys::Error);
+}
