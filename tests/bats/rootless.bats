@@ -1,0 +1,324 @@
+#!/usr/bin/env bats
+# Rootless islet (issue 13): an unprivileged user runs containers with islet
+# directly, side by side with runc 1.1.5 run by the same user on the same
+# bundle (runc's state under the user's $XDG_RUNTIME_DIR/runc). The file
+# makes its own user (not podman-rootless.bats's isletrl), its /etc/subuid
+# and /etc/subgid lines and a private runtime directory, and removes them.
+# This host has cgroups v1 and no systemd: no delegated cgroup, so rootless
+# containers run without cgroups (as runc's do here).
+
+load helpers
+
+RS_USER=isletrs
+# Three blocks of 65536: the isolated tests fill them.
+RS_SUB_START=700000
+RS_SUB_SIZE=196608
+
+setup_file() {
+	requires root cmd:setpriv cmd:newuidmap cmd:newgidmap cmd:runc
+	id "$RS_USER" >/dev/null 2>&1 || useradd -m -s /bin/sh "$RS_USER"
+	# Debian's useradd assigns ranges of its choosing: ours replace them.
+	sed -i "/^$RS_USER:/d" /etc/subuid /etc/subgid
+	echo "$RS_USER:$RS_SUB_START:$RS_SUB_SIZE" >>/etc/subuid
+	echo "$RS_USER:$RS_SUB_START:$RS_SUB_SIZE" >>/etc/subgid
+	export RS_UID RS_GID RS_HOME RS_TMP RS_XDG RS_ISLET RS_TEMPLATE
+	RS_UID=$(id -u "$RS_USER")
+	RS_GID=$(id -g "$RS_USER")
+	RS_HOME=$(getent passwd "$RS_USER" | cut -d: -f6)
+	# Not under bats' 0700 run directory: the user must reach it.
+	RS_TMP=$(mktemp -d /tmp/islet-rootless.XXXXXX)
+	chmod 755 "$RS_TMP"
+	RS_XDG="$RS_TMP/xdg"
+	mkdir -m 700 "$RS_XDG"
+	chown "$RS_USER:" "$RS_XDG"
+	# The binary where the user can run it, as it would be installed.
+	mkdir "$RS_TMP/bin"
+	RS_ISLET="$RS_TMP/bin/islet"
+	install -m 755 "$(command -v "$ISLET")" "$RS_ISLET"
+	RS_TEMPLATE="$RS_TMP/template"
+	"$BATS_TEST_DIRNAME/../../scripts/busybox-rootfs.sh" "$RS_TEMPLATE/rootfs" >/dev/null
+	chown -R "$RS_USER:" "$RS_TEMPLATE"
+}
+
+teardown_file() {
+	[ -n "${RS_TMP:-}" ] || return 0
+	local c
+	for c in $(rs "$RS_ISLET" list -q 2>/dev/null); do rs "$RS_ISLET" delete -f "$c" >/dev/null 2>&1 || true; done
+	for c in $(rs runc --root "$RS_XDG/runc" list -q 2>/dev/null); do
+		rs runc --root "$RS_XDG/runc" delete -f "$c" >/dev/null 2>&1 || true
+	done
+	rm -rf "$RS_TMP"
+	userdel -r "$RS_USER" 2>/dev/null || true
+	sed -i "/^$RS_USER:/d" /etc/subuid /etc/subgid
+}
+
+# Runs a command as the test user, in the bundle, with a login's environment.
+rs() {
+	(cd "${RS_BUNDLE:-/}" && setpriv --reuid="$RS_UID" --regid="$RS_GID" --init-groups \
+		env -i HOME="$RS_HOME" USER="$RS_USER" LOGNAME="$RS_USER" \
+		PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin XDG_RUNTIME_DIR="$RS_XDG" "$@")
+}
+ri() { rs "$RS_ISLET" "$@"; }                # islet, state in $XDG_RUNTIME_DIR/islet
+rr() { rs runc --root "$RS_XDG/runc" "$@"; }  # runc, as the same user
+
+# A command that leaves a container behind (create, run -d): the container
+# must not hold bats' output pipe, so its stdio is /dev/null; the command's
+# errors are shown when it fails.
+quiet() {
+	"$@" </dev/null >/dev/null 2>"$BATS_TEST_TMPDIR/quiet.err" || {
+		cat "$BATS_TEST_TMPDIR/quiet.err" >&2
+		return 1
+	}
+}
+
+# A jq filter applied to the bundle's config (the file stays the user's).
+config() {
+	jq "$1" "$RS_BUNDLE/config.json" >"$RS_BUNDLE/config.json.new"
+	mv "$RS_BUNDLE/config.json.new" "$RS_BUNDLE/config.json"
+	chown "$RS_USER:" "$RS_BUNDLE/config.json"
+}
+
+setup() {
+	RS_BUNDLE="$RS_TMP/t$BATS_TEST_NUMBER"
+	CID="rs$$-$BATS_TEST_NUMBER"
+	mkdir "$RS_BUNDLE"
+	cp -a "$RS_TEMPLATE/rootfs" "$RS_BUNDLE/rootfs"
+	chown "$RS_USER:" "$RS_BUNDLE"
+	# `islet spec --rootless` as the user would write it.
+	rs "$RS_ISLET" spec --rootless
+	config '.process.terminal = false'
+}
+
+teardown() {
+	local c left=""
+	for c in $(ri list -q 2>/dev/null); do ri delete -f "$c" >/dev/null 2>&1 || true; done
+	for c in $(rr list -q 2>/dev/null); do rr delete -f "$c" >/dev/null 2>&1 || true; done
+	[ -z "$(ls -A "$RS_XDG/islet" 2>/dev/null)" ] || left="islet state left: $(ls "$RS_XDG/islet")"
+	[ -z "$(ls -A "$RS_XDG/islet-idblocks" 2>/dev/null | grep -v '^\.')" ] || left+=" ID blocks left"
+	rm -rf "$RS_BUNDLE"
+	[ -z "$left" ] || { echo "$left" >&2; return 1; }
+}
+
+@test "spec --rootless, then run prints uid=0(root), as runc" {
+	config '.process.args = ["id"]'
+	run rr run "$CID-runc"
+	assert_success
+	assert_output "uid=0(root) gid=0(root) groups=0(root)"
+	run ri run "$CID"
+	assert_success
+	assert_output "uid=0(root) gid=0(root) groups=0(root)"
+}
+
+@test "the state lives under \$XDG_RUNTIME_DIR/islet, the user's own, as runc's" {
+	config '.process.args = ["sleep", "100"]'
+	quiet rr create "$CID-runc"
+	quiet ri create "$CID"
+	[ "$(stat -c '%U %a' "$RS_XDG/islet")" = "$RS_USER 1700" ]
+	[ "$(stat -c %U "$RS_XDG/islet/$CID/state.json")" = "$RS_USER" ]
+	run ri list -q
+	assert_output "$CID"
+	run ri state "$CID"
+	assert_success
+	[ "$(jq -r .status <<<"$output")" = created ]
+	[ "$(rr state "$CID-runc" | jq -r .status)" = created ]
+}
+
+@test "create, start, exec, kill, delete, as runc" {
+	config '.process.args = ["sleep", "100"]'
+	local c
+	for c in "rr $CID-runc" "ri $CID"; do
+		set -- $c
+		quiet "$1" create "$2"
+		"$1" start "$2"
+		[ "$("$1" state "$2" | jq -r .status)" = running ]
+		run "$1" exec "$2" id
+		assert_success
+		assert_output "uid=0(root) gid=0(root) groups=0(root)"
+		"$1" kill "$2" KILL
+		for _ in $(seq 50); do [ "$("$1" state "$2" | jq -r .status)" = stopped ] && break; sleep 0.1; done
+		[ "$("$1" state "$2" | jq -r .status)" = stopped ]
+		"$1" delete "$2"
+		run "$1" state "$2"
+		assert_failure
+	done
+	[ ! -e "$RS_XDG/islet/$CID" ]
+}
+
+@test "ps without cgroups lists the container's pid namespace (runc 1.1.5 fails)" {
+	config '.process.args = ["sleep", "100"]'
+	quiet rr run -d "$CID-runc"
+	quiet ri run -d "$CID"
+	# runc reads the pids from a cgroup it does not have; islet finds the
+	# processes of the container's pid namespace instead (deliberately more).
+	run rr ps "$CID-runc"
+	assert_failure
+	assert_output --partial "unable to get all container pids"
+	local pid
+	pid=$(ri state "$CID" | jq -r .pid)
+	run ri ps "$CID"
+	assert_success
+	assert_line -n 0 --regexp "^UID +PID +PPID"
+	assert_line --regexp "^$RS_USER +$pid .*sleep 100\$"
+	[ "${#lines[@]}" = 2 ]
+}
+
+@test "--rootless true, auto and false, as runc" {
+	config '.process.args = ["true"]'
+	local v
+	for v in true auto; do
+		run rr --rootless "$v" run "$CID-runc-$v"
+		assert_success
+		run ri --rootless "$v" run "$CID-$v"
+		assert_success
+	done
+	# false: the cgroups errors are not ignored, and a user has none.
+	run rr --rootless false run "$CID-runc-false"
+	assert_failure
+	run ri --rootless false run "$CID-false"
+	assert_failure
+	assert_output --partial "cgroups"
+	[ ! -e "$RS_XDG/islet/$CID-false" ]
+}
+
+@test "mounts an unprivileged user may make: host /sys, host device nodes, as runc" {
+	config '.process.args = ["sh", "-c", "stat -c %t:%T /dev/null /dev/zero /dev/tty; awk \"\\$5 == \\\"/sys\\\" {print \\$9}\" /proc/self/mountinfo; mknod /dev/x c 1 3 2>/dev/null && echo mknod || echo no-mknod"]'
+	run rr run "$CID-runc"
+	assert_success
+	local expected=$output
+	run ri run "$CID"
+	assert_success
+	assert_output "$expected"
+	assert_line -n 0 "1:3"
+	assert_line -n 3 sysfs
+	assert_line -n 4 no-mknod
+}
+
+@test "a network namespace of its own has lo up, as runc" {
+	config '.linux.namespaces += [{"type": "network"}] | .process.args = ["sh", "-c", "ip -o link show lo | grep -o \"<[^>]*>\"; cat /proc/net/dev | grep -c :"]'
+	run rr run "$CID-runc"
+	assert_success
+	local expected=$output
+	run ri run "$CID"
+	assert_success
+	assert_output "$expected"
+	assert_line -n 0 --partial "UP"
+	assert_line -n 1 1
+}
+
+@test "no cgroups here: said once at debug level, limits and pause are clear errors, as runc" {
+	config '.process.args = ["true"]'
+	run ri --debug run "$CID"
+	assert_success
+	[ "$(grep -c 'running without cgroups' <<<"$output")" = 1 ]
+	# A limit needs a cgroup: refused, not dropped (runc's rule too).
+	config '.linux.resources = {"memory": {"limit": 67108864}}'
+	run rr run "$CID-runc"
+	assert_failure
+	run ri run "$CID-mem"
+	assert_failure
+	assert_output --partial "rootless needs no limits when no permission is granted for cgroups"
+	[ ! -e "$RS_XDG/islet/$CID-mem" ]
+	config 'del(.linux.resources) | .process.args = ["sleep", "100"]'
+	quiet rr run -d "$CID-runc-p"
+	quiet ri run -d "$CID-p"
+	run rr pause "$CID-runc-p"
+	assert_failure
+	run ri pause "$CID-p"
+	assert_failure
+	assert_output --partial "cannot pause: the container runs without cgroups"
+	[ "$(ri state "$CID-p" | jq -r .status)" = running ]
+}
+
+@test "several ranges through newuidmap and newgidmap, as runc" {
+	config ".linux.uidMappings = [{\"containerID\": 0, \"hostID\": $RS_UID, \"size\": 1}, {\"containerID\": 1, \"hostID\": $RS_SUB_START, \"size\": 65536}]
+		| .linux.gidMappings = [{\"containerID\": 0, \"hostID\": $RS_GID, \"size\": 1}, {\"containerID\": 1, \"hostID\": $RS_SUB_START, \"size\": 65536}]
+		| .process.args = [\"sh\", \"-c\", \"cat /proc/self/uid_map /proc/self/gid_map | tr -s \\\" \\\"; touch /dev/shm/f; chown 1000:1000 /dev/shm/f && stat -c %u:%g /dev/shm/f\"]"
+	# chown needs CAP_CHOWN, which `spec --rootless` leaves out.
+	config '.process.capabilities |= with_entries(.value += ["CAP_CHOWN"])'
+	run rr run "$CID-runc"
+	assert_success
+	local expected=$output
+	run ri run "$CID"
+	assert_success
+	assert_output "$expected"
+	assert_line -n 1 " 1 $RS_SUB_START 65536"
+	assert_line -n 3 " 1 $RS_SUB_START 65536"
+	# ID 1000 inside is a subordinate ID, which only newuidmap could map.
+	assert_line -n 4 "1000:1000"
+}
+
+@test "a mapping the user does not own is refused naming it, nothing left, as runc" {
+	config ".linux.uidMappings = [{\"containerID\": 0, \"hostID\": $RS_UID, \"size\": 1}, {\"containerID\": 1, \"hostID\": 900000, \"size\": 65536}]
+		| .linux.gidMappings = [{\"containerID\": 0, \"hostID\": $RS_GID, \"size\": 1}]
+		| .process.args = [\"true\"]"
+	run rr run "$CID-runc"
+	assert_failure
+	run ri run "$CID"
+	assert_failure
+	assert_output --partial "linux.uidMappings: host IDs 900000-965535 are not the caller's to map: id $RS_UID owns $RS_SUB_START-$((RS_SUB_START + RS_SUB_SIZE - 1)) in /etc/subuid"
+	[ "$(grep -c . <<<"$output")" = 1 ]
+	[ ! -e "$RS_XDG/islet/$CID" ]
+}
+
+# runc has no isolated user namespaces: these are islet's own.
+isolated_config() {
+	config '.annotations["run.islet.isolated-userns"] = "true" | .process.args = ["sleep", "100"]'
+	# The block's root is no one to the bundle's owner: it must reach the
+	# rootfs as "others" (docs/ISOLATION.md "Rootless").
+	chmod 755 "$RS_BUNDLE"
+}
+
+@test "isolated: two containers get disjoint blocks of the user's ranges, freed on delete" {
+	isolated_config
+	quiet ri run -d "$CID-a"
+	quiet ri run -d "$CID-b"
+	local a b
+	a=$(ri exec "$CID-a" cat /proc/self/uid_map | tr -s ' ')
+	b=$(ri exec "$CID-b" cat /proc/self/uid_map | tr -s ' ')
+	[ "$a" != "$b" ]
+	local sa sb
+	sa=$(cut -d' ' -f3 <<<"$a")
+	sb=$(cut -d' ' -f3 <<<"$b")
+	# Inside the user's range, 65536 apart at least, and gids alike.
+	[ "$sa" -ge "$RS_SUB_START" ] && [ "$sb" -ge "$RS_SUB_START" ]
+	[ $((sa > sb ? sa - sb : sb - sa)) -ge 65536 ]
+	[ "$(ri exec "$CID-a" cat /proc/self/gid_map | tr -s ' ')" = "$a" ]
+	[ "$(ri state "$CID-a" | jq -r '.annotations["run.islet.isolated-userns.block"]')" = "$sa-$((sa + 65535))" ]
+	run ri exec "$CID-a" id
+	assert_output --regexp "^uid=0\(root\) gid=0\(root\)"
+	run ri blocks
+	assert_success
+	assert_line --partial "$CID-a"
+	assert_line --partial "$CID-b"
+	ri delete -f "$CID-a"
+	run ri blocks
+	refute_line --partial "$CID-a"
+	assert_line --partial "$CID-b"
+}
+
+@test "isolated: refused with a clear error when the user's ranges hold no more blocks" {
+	isolated_config
+	quiet ri create "$CID-1"
+	quiet ri create "$CID-2"
+	quiet ri create "$CID-3"
+	run quiet ri create "$CID-4"
+	assert_failure
+	assert_output --partial "the ID pool is exhausted: all 3 blocks of 65536 IDs from $RS_SUB_START are in use"
+	[ ! -e "$RS_XDG/islet/$CID-4" ]
+	# Room again once one goes.
+	ri delete "$CID-2"
+	quiet ri create "$CID-4"
+}
+
+@test "isolated: the block of a killed create is freed by delete --force" {
+	require_test_hooks
+	isolated_config
+	run quiet rs env ISLET_TEST_PAUSE_AT=after-cgroup timeout -s KILL 2 "$RS_ISLET" create "$CID"
+	assert_failure
+	run ri blocks
+	assert_line --partial "$CID"
+	ri delete --force "$CID"
+	run ri blocks
+	refute_line --partial "$CID"
+	[ ! -e "$RS_XDG/islet/$CID" ]
+}
