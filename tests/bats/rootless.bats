@@ -78,6 +78,17 @@ config() {
 	chown "$RS_USER:" "$RS_BUNDLE/config.json"
 }
 
+# The bundle run by runc, then by islet, as the user: both succeed with the
+# same output, which the test reads on in $output and $lines.
+same_as_runc() {
+	run rr run "$CID-runc"
+	assert_success
+	local expected=$output
+	run ri run "$CID"
+	assert_success
+	assert_output "$expected"
+}
+
 setup() {
 	RS_BUNDLE="$RS_TMP/t$BATS_TEST_NUMBER"
 	CID="rs$$-$BATS_TEST_NUMBER"
@@ -94,18 +105,14 @@ teardown() {
 	for c in $(ri list -q 2>/dev/null); do ri delete -f "$c" >/dev/null 2>&1 || true; done
 	for c in $(rr list -q 2>/dev/null); do rr delete -f "$c" >/dev/null 2>&1 || true; done
 	[ -z "$(ls -A "$RS_XDG/islet" 2>/dev/null)" ] || left="islet state left: $(ls "$RS_XDG/islet")"
-	[ -z "$(ls -A "$RS_XDG/islet-idblocks" 2>/dev/null | grep -v '^\.')" ] || left+=" ID blocks left"
+	! compgen -G "$RS_XDG/islet-idblocks/block-*" >/dev/null || left+=" ID blocks left"
 	rm -rf "$RS_BUNDLE"
 	[ -z "$left" ] || { echo "$left" >&2; return 1; }
 }
 
 @test "spec --rootless, then run prints uid=0(root), as runc" {
 	config '.process.args = ["id"]'
-	run rr run "$CID-runc"
-	assert_success
-	assert_output "uid=0(root) gid=0(root) groups=0(root)"
-	run ri run "$CID"
-	assert_success
+	same_as_runc
 	assert_output "uid=0(root) gid=0(root) groups=0(root)"
 }
 
@@ -123,24 +130,26 @@ teardown() {
 	[ "$(rr state "$CID-runc" | jq -r .status)" = created ]
 }
 
+# create, start, exec, kill and delete with runtime $1 (rr or ri), id $2.
+lifecycle() {
+	quiet "$1" create "$2"
+	"$1" start "$2"
+	[ "$("$1" state "$2" | jq -r .status)" = running ]
+	run "$1" exec "$2" id
+	assert_success
+	assert_output "uid=0(root) gid=0(root) groups=0(root)"
+	"$1" kill "$2" KILL
+	for _ in $(seq 50); do [ "$("$1" state "$2" | jq -r .status)" = stopped ] && break; sleep 0.1; done
+	[ "$("$1" state "$2" | jq -r .status)" = stopped ]
+	"$1" delete "$2"
+	run "$1" state "$2"
+	assert_failure
+}
+
 @test "create, start, exec, kill, delete, as runc" {
 	config '.process.args = ["sleep", "100"]'
-	local c
-	for c in "rr $CID-runc" "ri $CID"; do
-		set -- $c
-		quiet "$1" create "$2"
-		"$1" start "$2"
-		[ "$("$1" state "$2" | jq -r .status)" = running ]
-		run "$1" exec "$2" id
-		assert_success
-		assert_output "uid=0(root) gid=0(root) groups=0(root)"
-		"$1" kill "$2" KILL
-		for _ in $(seq 50); do [ "$("$1" state "$2" | jq -r .status)" = stopped ] && break; sleep 0.1; done
-		[ "$("$1" state "$2" | jq -r .status)" = stopped ]
-		"$1" delete "$2"
-		run "$1" state "$2"
-		assert_failure
-	done
+	lifecycle rr "$CID-runc"
+	lifecycle ri "$CID"
 	[ ! -e "$RS_XDG/islet/$CID" ]
 }
 
@@ -182,12 +191,7 @@ teardown() {
 
 @test "mounts an unprivileged user may make: host /sys, host device nodes, as runc" {
 	config '.process.args = ["sh", "-c", "stat -c %t:%T /dev/null /dev/zero /dev/tty; awk \"\\$5 == \\\"/sys\\\" {print \\$9}\" /proc/self/mountinfo; mknod /dev/x c 1 3 2>/dev/null && echo mknod || echo no-mknod"]'
-	run rr run "$CID-runc"
-	assert_success
-	local expected=$output
-	run ri run "$CID"
-	assert_success
-	assert_output "$expected"
+	same_as_runc
 	assert_line -n 0 "1:3"
 	assert_line -n 3 sysfs
 	assert_line -n 4 no-mknod
@@ -195,12 +199,7 @@ teardown() {
 
 @test "a network namespace of its own has lo up, as runc" {
 	config '.linux.namespaces += [{"type": "network"}] | .process.args = ["sh", "-c", "ip -o link show lo | grep -o \"<[^>]*>\"; cat /proc/net/dev | grep -c :"]'
-	run rr run "$CID-runc"
-	assert_success
-	local expected=$output
-	run ri run "$CID"
-	assert_success
-	assert_output "$expected"
+	same_as_runc
 	assert_line -n 0 --partial "UP"
 	assert_line -n 1 1
 }
@@ -235,12 +234,7 @@ teardown() {
 		| .process.args = [\"sh\", \"-c\", \"cat /proc/self/uid_map /proc/self/gid_map | tr -s \\\" \\\"; touch /dev/shm/f; chown 1000:1000 /dev/shm/f && stat -c %u:%g /dev/shm/f\"]"
 	# chown needs CAP_CHOWN, which `spec --rootless` leaves out.
 	config '.process.capabilities |= with_entries(.value += ["CAP_CHOWN"])'
-	run rr run "$CID-runc"
-	assert_success
-	local expected=$output
-	run ri run "$CID"
-	assert_success
-	assert_output "$expected"
+	same_as_runc
 	assert_line -n 1 " 1 $RS_SUB_START 65536"
 	assert_line -n 3 " 1 $RS_SUB_START 65536"
 	# ID 1000 inside is a subordinate ID, which only newuidmap could map.
