@@ -1,9 +1,27 @@
 #include "sys/proc.hpp"
 
+#include <sys/stat.h>
+
+#include "sys/dir.hpp"
+#include "sys/error.hpp"
 #include "sys/strings.hpp"
 #include "sys/syscalls.hpp"
 
 namespace islet::sys {
+
+std::vector<pid_t> pids_in_pid_namespace(pid_t pid) {
+    const std::string own = "/proc/" + std::to_string(pid) + "/ns/pid";
+    struct stat want {};
+    if (::stat(own.c_str(), &want) < 0) throw_errno("stat", own);
+    std::vector<pid_t> out;
+    for (const auto& e : try_list_dir("/proc").value_or(std::vector<DirEntry>{})) {
+        auto n = parse_uint(e.name);
+        struct stat st {};
+        if (!n || ::stat(("/proc/" + e.name + "/ns/pid").c_str(), &st) < 0) continue;
+        if (st.st_ino == want.st_ino && st.st_dev == want.st_dev) out.push_back(static_cast<pid_t>(*n));
+    }
+    return out;
+}
 
 std::optional<ProcStat> parse_proc_stat(const std::string& text) {
     auto close = text.rfind(')');

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace islet::sys {
 
@@ -30,5 +31,12 @@ bool process_alive(pid_t pid, std::uint64_t start_time);
 // uid_map is not the identity map of all 2^32 ids): rootless podman runs
 // islet as uid 0 inside such a namespace. Either side.
 bool in_user_namespace();
+
+// Every process in pid's pid namespace that the caller may inspect (its
+// /proc/<n>/ns/pid names the same namespace), pid's included; for
+// containers without a cgroup (rootless islet here). Processes the caller
+// may not inspect (another user's, or non-dumpable during their set-up) are
+// left out. Throws sys::Error when pid's own namespace cannot be read.
+std::vector<pid_t> pids_in_pid_namespace(pid_t pid);
 
 }  // namespace islet::sys

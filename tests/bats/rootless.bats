@@ -171,6 +171,24 @@ lifecycle() {
 	[ "${#lines[@]}" = 2 ]
 }
 
+@test "kill --all without cgroups signals the container's pid namespace (runc 1.1.5 fails)" {
+	config '.process.args = ["sleep", "100"]'
+	quiet rr run -d "$CID-runc"
+	quiet ri run -d "$CID"
+	run rr kill --all "$CID-runc" TERM
+	assert_failure
+	quiet ri exec -d "$CID" sleep 200
+	run ri ps "$CID"
+	assert_line --regexp "sleep 200\$"
+	# The exec'd sleep is no child of the init: only --all reaches it (the
+	# init, pid 1 without a handler, ignores TERM).
+	ri kill --all "$CID" TERM
+	for _ in $(seq 50); do ri ps "$CID" | grep -q 'sleep 200$' || break; sleep 0.1; done
+	run ri ps "$CID"
+	refute_line --regexp "sleep 200\$"
+	[ "$(ri state "$CID" | jq -r .status)" = running ]
+}
+
 @test "--rootless true, auto and false, as runc" {
 	config '.process.args = ["true"]'
 	local v
@@ -204,7 +222,7 @@ lifecycle() {
 	assert_line -n 1 1
 }
 
-@test "no cgroups here: said once at debug level, limits and pause are clear errors, as runc" {
+@test "no cgroups here: said once at debug level; limits, update and pause are clear errors, as runc" {
 	config '.process.args = ["true"]'
 	run ri --debug run "$CID"
 	assert_success
@@ -226,6 +244,11 @@ lifecycle() {
 	assert_failure
 	assert_output --partial "cannot pause: the container runs without cgroups"
 	[ "$(ri state "$CID-p" | jq -r .status)" = running ]
+	run rr update --memory 67108864 "$CID-runc-p"
+	assert_failure
+	run ri update --memory 67108864 "$CID-p"
+	assert_failure
+	assert_output --partial "cannot update resources: the container runs without cgroups"
 }
 
 @test "several ranges through newuidmap and newgidmap, as runc" {

@@ -270,6 +270,13 @@ void kill_container(const std::string& root, const std::string& id, int sig, boo
     }
     // --all, or SIGKILL without a pid namespace of its own, reaches every
     // process of the container through its cgroup (cgroup.kill on v2).
+    if (all && c.record.cgroup.manager == spec::CgroupManager::none && c.record.private_pid_ns) {
+        // No cgroup (rootless here): every process of its pid namespace.
+        for (pid_t p : sys::pids_in_pid_namespace(c.record.pid))
+            if (::kill(p, sig) < 0 && errno != ESRCH)
+                sys::throw_errno("kill " + std::to_string(p) + " with " + sys::signal_name(sig));
+        return;
+    }
     if (all || (sig == SIGKILL && !c.record.private_pid_ns)) {
         cgroups::kill_all(c.record.cgroup, sig);
         return;

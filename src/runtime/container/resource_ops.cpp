@@ -2,7 +2,6 @@
 
 #include <poll.h>
 #include <spawn.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,7 +18,7 @@
 #include "runtime/container/state_store.hpp"
 #include "spec/cgroup_documents.hpp"
 #include "spec/parse.hpp"
-#include "sys/dir.hpp"
+#include "sys/proc.hpp"
 #include "sys/error.hpp"
 #include "sys/log.hpp"
 #include "sys/strings.hpp"
@@ -43,25 +42,6 @@ bool gone(const std::string& root, const std::string& id) {
     }
 }
 
-// A container without cgroups (rootless here): the processes of its own pid
-// namespace, found by the namespace each /proc/<pid> names (runc 1.1.5 has
-// no cgroup to read and fails). Processes we may not inspect (another
-// user's, or non-dumpable during their setup) are left out: a rootless
-// user's container processes are its own.
-std::vector<pid_t> pids_in_pid_namespace(pid_t init) {
-    struct stat want {};
-    if (::stat(("/proc/" + std::to_string(init) + "/ns/pid").c_str(), &want) < 0)
-        sys::throw_errno("stat", "/proc/" + std::to_string(init) + "/ns/pid");
-    std::vector<pid_t> out;
-    for (const auto& e : sys::try_list_dir("/proc").value_or(std::vector<sys::DirEntry>{})) {
-        auto pid = sys::parse_uint(e.name);
-        struct stat st {};
-        if (!pid || ::stat(("/proc/" + e.name + "/ns/pid").c_str(), &st) < 0) continue;
-        if (st.st_ino == want.st_ino && st.st_dev == want.st_dev) out.push_back(static_cast<pid_t>(*pid));
-    }
-    return out;
-}
-
 }  // namespace
 
 void update_container(const std::string& root, const std::string& id, const spec::Resources& patch) {
@@ -70,6 +50,12 @@ void update_container(const std::string& root, const std::string& id, const spec
     spec::Resources next = cgroups::merge_resources(current_resources(c.dir), patch);
     spec::Resources to_apply = next;
     to_apply.devices.clear();  // never updated (runc's SkipDevices)
+    // Rootless without cgroups (or --cgroup-manager disabled): a limit with
+    // nowhere to go is an error, never a note in resources.json (runc:
+    // "container could not join or create cgroup").
+    if (c.record.cgroup.manager == spec::CgroupManager::none && cgroups::has_limits(to_apply))
+        throw sys::Error("cannot update resources: the container runs without cgroups (rootless without a delegated "
+                         "cgroup, or --cgroup-manager disabled)");
     if (!c.record.cgroup.dirs.empty()) {
         const cgroups::Host host = cgroups::detect();
         // systemd first (runc's order), so a reload of the unit keeps them.
@@ -87,7 +73,8 @@ std::vector<pid_t> container_pids(const std::string& root, const std::string& id
         if (!c.record.private_pid_ns)
             throw sys::Error("the container runs without cgroups and in the host's pid namespace: islet cannot tell "
                              "its processes from the host's");
-        return pids_in_pid_namespace(c.record.pid);
+        // runc 1.1.5 has no cgroup to read and fails; the namespace says.
+        return sys::pids_in_pid_namespace(c.record.pid);
     }
     return cgroups::pids(c.record.cgroup);
 }
