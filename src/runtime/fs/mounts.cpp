@@ -138,7 +138,8 @@ MountOptions read_only_now(const PlannedMount& pm) {
 void bind_mount(const InitContext& ctx, const PlannedMount& pm) {
     const std::string what = pm.describe();
     sys::UniqueFd dest = destination(ctx, pm, pm.source_is_dir ? sys::CreateLast::directory : sys::CreateLast::file);
-    // The runtime cloned the source already (host credentials, no walk here).
+    // The runtime cloned the source already (host credentials, no walk
+    // here); rootless, prepare_rootfs did, by path.
     const int tree = pm.tree.get();
     set_attrs(tree, read_only_now(pm), what);
     if (ctx.mounts->cloned_by_init && pm.idmap.nosuid) {
@@ -146,7 +147,8 @@ void bind_mount(const InitContext& ctx, const PlannedMount& pm) {
         // (idmapped_mounts), held no tree to set it on.
         mount_attr attr{};
         attr.attr_set = MOUNT_ATTR_NOSUID;
-        sys::mount_setattr(tree, "", AT_EMPTY_PATH | (pm.idmap.recursive ? AT_RECURSIVE : 0), attr, what + " (nosuid)");
+        const unsigned flags = AT_EMPTY_PATH | (pm.idmap.recursive ? AT_RECURSIVE : 0);
+        sys::mount_setattr(tree, "", flags, attr, what + " (nosuid)");
     }
     attach(tree, dest.get(), what);
     set_propagation(tree, pm.options, what);

@@ -43,7 +43,9 @@ std::string find_helper(const std::string& name) {
     std::string path = env && *env ? env : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     for (const auto& dir : sys::split(path, ':')) {
         if (dir.empty() || dir.front() != '/') continue;
-        std::string candidate = dir + "/" + name;
+        std::string candidate = dir;
+        candidate += '/';
+        candidate += name;
         if (::access(candidate.c_str(), X_OK) == 0) return candidate;
     }
     throw sys::Error(name + " not found on PATH: a rootless container whose mappings are more than the caller's own id "
@@ -114,11 +116,17 @@ MapWriter plan_map_writer(const std::vector<spec::IdMapping>& maps, std::uint32_
     for (const auto& m : maps) {
         const std::uint64_t first = m.host_id, end = first + m.size;
         if ((m.size == 1 && first == own_id) || covered(first, end, owned)) continue;
-        std::string have;
-        for (const auto& r : owned) have += (have.empty() ? "" : ", ") + range_text(r.start, r.size);
-        throw sys::Error("linux." + key + ": host IDs " + range_text(first, m.size) + " are not the caller's to map: id " +
-                         std::to_string(own_id) + (have.empty() ? " owns no range" : " owns " + have) + " in " + file +
-                         " (a rootless container maps only the caller's own id and its subordinate ranges)");
+        std::string msg = "linux." + key + ": host IDs " + range_text(first, m.size) +
+                          " are not the caller's to map: id " + std::to_string(own_id);
+        msg += owned.empty() ? " owns no range" : " owns ";
+        for (size_t i = 0; i < owned.size(); ++i) {
+            if (i) msg += ", ";
+            msg += range_text(owned[i].start, owned[i].size);
+        }
+        msg += " in ";
+        msg += file;
+        msg += " (a rootless container maps only the caller's own id and its subordinate ranges)";
+        throw sys::Error(msg);
     }
     return MapWriter::helper;
 }
