@@ -215,6 +215,21 @@ lifecycle() {
 	assert_line -n 4 no-mknod
 }
 
+@test "sysfs without a network namespace of its own: the host's /sys bound instead (runc 1.1.5 fails)" {
+	# The kernel refuses a new sysfs to a user namespace that does not own
+	# the network namespace. runc 1.1.5 fails with EPERM; islet binds the
+	# host's /sys instead, as crun and later runc do (deliberately kinder).
+	config '.mounts |= map(if .destination == "/sys" then {"destination": "/sys", "type": "sysfs", "source": "sysfs", "options": ["nosuid", "noexec", "nodev", "ro"]} else . end)
+		| .process.args = ["sh", "-c", "awk \"\\$5 == \\\"/sys\\\" {print \\$9, \\$6}\" /proc/self/mountinfo | cut -d, -f1; test -d /sys/kernel && echo kernel"]'
+	run rr run "$CID-runc"
+	assert_failure
+	assert_output --partial 'error mounting \"sysfs\" to rootfs at \"/sys\"'
+	run ri run "$CID"
+	assert_success
+	assert_line -n 0 "sysfs ro"
+	assert_line -n 1 kernel
+}
+
 @test "a network namespace of its own has lo up, as runc" {
 	config '.linux.namespaces += [{"type": "network"}] | .process.args = ["sh", "-c", "ip -o link show lo | grep -o \"<[^>]*>\"; cat /proc/net/dev | grep -c :"]'
 	same_as_runc
