@@ -279,6 +279,18 @@ lifecycle() {
 	assert_line -n 4 "1000:1000"
 }
 
+@test "a config without a user namespace is runc's error, nothing left" {
+	config 'del(.linux.uidMappings, .linux.gidMappings) | .linux.namespaces |= map(select(.type != "user")) | .process.args = ["true"]'
+	run rr run "$CID-runc"
+	assert_failure
+	assert_output --partial "rootless container requires user namespaces"
+	run ri run "$CID"
+	assert_failure
+	assert_output --partial "rootless container requires user namespaces"
+	[ "$(grep -c . <<<"$output")" = 1 ]
+	[ ! -e "$RS_XDG/islet/$CID" ]
+}
+
 @test "a mapping the user does not own is refused naming it, nothing left, as runc" {
 	config ".linux.uidMappings = [{\"containerID\": 0, \"hostID\": $RS_UID, \"size\": 1}, {\"containerID\": 1, \"hostID\": 900000, \"size\": 65536}]
 		| .linux.gidMappings = [{\"containerID\": 0, \"hostID\": $RS_GID, \"size\": 1}]

@@ -197,6 +197,10 @@ void Creation::read_input() {
         iso_ = isolation::plan(config_, settings_, !unprivileged_ && isolation::kernel_supports_isolation(proc_),
                                o_.rootless, caller);
     }
+    // An unprivileged runtime can make no namespace, mount or map without
+    // a user namespace of the container's own: runc's check and message.
+    if (unprivileged_ && !config_.linux->find_namespace("user"))
+        throw sys::Error("rootless container requires user namespaces");
     security_ = host::plan_security(config_);
     plan_ = ns::plan(*config_.linux);
     if (config_.process) ctx_.env = config_.process->env;
