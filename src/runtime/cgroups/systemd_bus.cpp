@@ -23,13 +23,16 @@ constexpr const char* kPath = "/org/freedesktop/systemd1";
 constexpr const char* kManager = "org.freedesktop.systemd1.Manager";
 constexpr std::uint64_t kJobTimeoutUsec = 30ull * 1000 * 1000;  // runc's 30 s
 
-// The sd-bus functions islet calls, looked up once in libsystemd.so.0.
+// The sd-bus functions islet calls, looked up once in libsystemd.so.0 (an
+// X-macro list that clang-format would re-wrap on every run).
+// clang-format off
 #define ISLET_SD_FUNCTIONS(X)                                                                                  \
     X(sd_bus_open_system) X(sd_bus_open_user) X(sd_bus_new) X(sd_bus_set_address) X(sd_bus_start)              \
     X(sd_bus_flush_close_unref) X(sd_bus_message_new_method_call) X(sd_bus_message_append_basic)               \
     X(sd_bus_message_open_container) X(sd_bus_message_close_container) X(sd_bus_message_read_basic)            \
     X(sd_bus_message_unref) X(sd_bus_call) X(sd_bus_get_property_string) X(sd_bus_match_signal)                \
     X(sd_bus_slot_unref) X(sd_bus_process) X(sd_bus_wait) X(sd_bus_error_free) X(sd_bus_error_has_name)
+// clang-format on
 
 struct Api {
 // NOLINTNEXTLINE(bugprone-macro-parentheses): `name` is a declarator, not an expression
