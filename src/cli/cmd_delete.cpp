@@ -8,8 +8,7 @@ Command delete_command() {
     c.name = "delete";
     c.summary = "delete any resources held by the container often used with detached container";
     c.arguments = "<container-id>";
-    c.flags = {{"force", 'f', Kind::boolean,
-                "Forcibly deletes the container if it is still running (uses SIGKILL)"}};
+    c.flags = {{"force", 'f', Kind::boolean, "Forcibly deletes the container if it is still running (uses SIGKILL)"}};
     c.min_args = c.max_args = 1;
     c.run = [](Invocation& inv) {
         runtime::delete_container(inv.root(), inv.args[0], inv.flag("force"));

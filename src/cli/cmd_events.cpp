@@ -25,8 +25,9 @@ Command events_command() {
         o.interval = std::chrono::duration_cast<std::chrono::milliseconds>(*d);
         if (o.interval.count() == 0) o.interval = std::chrono::milliseconds(1);
         o.stats_once = inv.flag("stats");
-        runtime::container_events(inv.root(), inv.args[0], o,
-                                  [](const std::string& line) { std::cout << line << "\n" << std::flush; });
+        runtime::container_events(inv.root(), inv.args[0], o, [](const std::string& line) {
+            std::cout << line << "\n" << std::flush;
+        });
         return 0;
     };
     return c;

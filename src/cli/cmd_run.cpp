@@ -17,7 +17,8 @@ Command run_command() {
     c.flags = create_flags();
     c.flags.push_back({"detach", 'd', Kind::boolean, "detach from the container's process"});
     c.flags.push_back({"keep", 0, Kind::boolean, "do not delete the container after it exits"});
-    c.flags.push_back({"no-subreaper", 0, Kind::boolean, "disable the use of the subreaper used to reap reparented processes"});
+    c.flags.push_back(
+        {"no-subreaper", 0, Kind::boolean, "disable the use of the subreaper used to reap reparented processes"});
     c.min_args = c.max_args = 1;
     c.failure_prefix = "islet run failed: ";
     c.run = [](Invocation& inv) {

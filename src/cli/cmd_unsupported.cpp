@@ -36,6 +36,8 @@ Command unsupported(const char* name, const char* summary) {
 }  // namespace
 
 Command checkpoint_command() { return unsupported("checkpoint", "checkpoint a running container (not supported)"); }
-Command restore_command() { return unsupported("restore", "restore a container from a previous checkpoint (not supported)"); }
+Command restore_command() {
+    return unsupported("restore", "restore a container from a previous checkpoint (not supported)");
+}
 
 }  // namespace islet::cli

@@ -3,8 +3,8 @@
 #include <iterator>
 
 #include "cli/commands.hpp"
-#include "runtime/container/resource_ops.hpp"
 #include "runtime/cgroups/resources.hpp"
+#include "runtime/container/resource_ops.hpp"
 #include "spec/parse.hpp"
 #include "sys/error.hpp"
 #include "sys/log.hpp"
@@ -19,7 +19,8 @@ const std::vector<std::pair<const char*, const char*>>& value_flags() {
         {"blkio-weight", "Specifies per cgroup weight, range is from 10 to 1000"},
         {"cpu-period", "CPU CFS period to be used for hardcapping (in usecs). 0 to use system default"},
         {"cpu-quota", "CPU CFS hardcap limit (in usecs). Allowed cpu time in a given period"},
-        {"cpu-burst", "CPU CFS hardcap burst limit (in usecs). Allowed accumulated cpu time additionally for burst a given period"},
+        {"cpu-burst",
+         "CPU CFS hardcap burst limit (in usecs). Allowed accumulated cpu time additionally for burst a given period"},
         {"cpu-share", "CPU shares (relative weight vs. other containers)"},
         {"cpu-rt-period", "CPU realtime period to be used for hardcapping (in usecs). 0 to use system default"},
         {"cpu-rt-runtime", "CPU realtime hardcap limit (in usecs). Allowed cpu time in a given period"},
@@ -49,8 +50,7 @@ Command update_command() {
         "The accepted format of --resources is a runtime-spec LinuxResources JSON document\n"
         "(\"-\" reads it from stdin); when given, the other options are ignored.";
     c.flags = {{"resources", 'r', Kind::string,
-                "path to the file containing the resources to update or '-' to read from the standard input",
-                "value"}};
+                "path to the file containing the resources to update or '-' to read from the standard input", "value"}};
     for (auto& [name, help] : value_flags()) c.flags.push_back({name, 0, Kind::string, help, "value"});
     c.min_args = c.max_args = 1;
     c.run = [](Invocation& inv) {

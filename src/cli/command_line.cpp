@@ -20,9 +20,7 @@ const Flag* find_flag(const std::vector<const std::vector<Flag>*>& tables, const
 
 void add_to(po::options_description& desc, const Flag& f) {
     switch (f.kind) {
-        case Kind::boolean:
-            desc.add_options()(f.name.c_str(), po::value<std::string>(), f.help.c_str());
-            break;
+        case Kind::boolean: desc.add_options()(f.name.c_str(), po::value<std::string>(), f.help.c_str()); break;
         case Kind::string:
             if (f.default_value.empty())
                 desc.add_options()(f.name.c_str(), po::value<std::string>(), f.help.c_str());
@@ -34,8 +32,10 @@ void add_to(po::options_description& desc, const Flag& f) {
             desc.add_options()(f.name.c_str(), po::value<std::vector<std::string>>()->composing(), f.help.c_str());
             break;
         case Kind::integer:
-            desc.add_options()(f.name.c_str(), po::value<int>()->default_value(f.default_value.empty() ? 0 : std::stoi(f.default_value)),
-                               f.help.c_str());
+            desc.add_options()(
+                f.name.c_str(),
+                po::value<int>()->default_value(f.default_value.empty() ? 0 : std::stoi(f.default_value)),
+                f.help.c_str());
             break;
     }
 }
@@ -43,8 +43,8 @@ void add_to(po::options_description& desc, const Flag& f) {
 // One step of Go's flag parsing: returns false when `tok` is not a flag
 // (a positional argument), else appends "--name=value" and may consume the
 // next token as the value.
-bool take_flag(const std::vector<const std::vector<Flag>*>& tables, const std::vector<std::string>& toks,
-               size_t& i, std::vector<std::string>& out) {
+bool take_flag(const std::vector<const std::vector<Flag>*>& tables, const std::vector<std::string>& toks, size_t& i,
+               std::vector<std::string>& out) {
     const std::string& tok = toks[i];
     if (tok.size() < 2 || tok[0] != '-') return false;
     std::string body = tok.substr(tok[1] == '-' ? 2 : 1);
@@ -109,9 +109,8 @@ void store(const po::options_description& desc, const std::vector<std::string>& 
             if (auto* d = desc.find_nothrow(key.substr(2), false)) {
                 repeatable = d->semantic()->is_composing();
             }
-            if (repeatable || std::none_of(dedup.begin(), dedup.end(), [&](const std::string& s) {
-                    return s.substr(0, s.find('=')) == key;
-                }))
+            if (repeatable || std::none_of(dedup.begin(), dedup.end(),
+                                           [&](const std::string& s) { return s.substr(0, s.find('=')) == key; }))
                 dedup.insert(dedup.begin(), *it);
         }
         store(desc, dedup, vm);
@@ -127,8 +126,10 @@ std::string flag_help_line(const Flag& f) {
     if (f.value_name.size()) names += " " + f.value_name;
     if (f.short_name) names += ", -" + std::string(1, f.short_name);
     std::string line = "   " + names;
-    if (line.size() < 34) line.resize(34, ' ');
-    else line += "  ";
+    if (line.size() < 34)
+        line.resize(34, ' ');
+    else
+        line += "  ";
     line += f.help;
     if (!f.default_value.empty()) line += " (default: " + f.default_value + ")";
     return line + "\n";
@@ -166,9 +167,7 @@ std::vector<std::string> Invocation::strings(const std::string& name) const {
     return vm.count(name) ? vm[name].as<std::vector<std::string>>() : std::vector<std::string>{};
 }
 
-std::string Invocation::root() const {
-    return globals.root.empty() ? runtime::default_state_root() : globals.root;
-}
+std::string Invocation::root() const { return globals.root.empty() ? runtime::default_state_root() : globals.root; }
 
 const std::vector<Flag>& global_flags() {
     static const std::vector<Flag> kGlobal = {
@@ -225,10 +224,13 @@ Globals parse_globals(const std::vector<std::string>& tokens) {
     g.debug = s("debug") == "true" || s("log-level") == "debug";
     g.systemd_cgroup = s("systemd-cgroup") == "true";
     const std::string manager = s("cgroup-manager");
-    if (manager == "systemd") g.systemd_cgroup = true;
-    else if (manager == "disabled") g.no_cgroups = true;
+    if (manager == "systemd")
+        g.systemd_cgroup = true;
+    else if (manager == "disabled")
+        g.no_cgroups = true;
     else if (!manager.empty() && manager != "cgroupfs")
-        throw UsageError("invalid value \"" + manager + "\" for flag -cgroup-manager: want cgroupfs, systemd or disabled");
+        throw UsageError("invalid value \"" + manager +
+                         "\" for flag -cgroup-manager: want cgroupfs, systemd or disabled");
     g.rootless = s("rootless").empty() ? "auto" : s("rootless");
     return g;
 }

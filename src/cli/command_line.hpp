@@ -75,12 +75,12 @@ struct Invocation {
 
 struct Command {
     std::string name;
-    std::string summary;     // one line, for the command list
-    std::string arguments;   // "<container-id>"
+    std::string summary;    // one line, for the command list
+    std::string arguments;  // "<container-id>"
     std::string description;
     std::vector<Flag> flags;
     int min_args = 0;
-    int max_args = 0;        // -1: unlimited
+    int max_args = 0;                // -1: unlimited
     bool stop_at_first_arg = false;  // exec and ps
     std::string failure_prefix;      // "islet create failed: ", "exec failed: "
     int failure_exit = 1;

@@ -13,9 +13,9 @@ namespace islet::cli {
 
 const std::vector<Command>& all_commands() {
     static const std::vector<Command> kCommands = {
-        checkpoint_command(), create_command(), delete_command(), events_command(),  exec_command(),
-        kill_command(),       list_command(),   pause_command(),  ps_command(),      restore_command(),
-        resume_command(),     run_command(),    spec_command(),   start_command(),   state_command(),
+        checkpoint_command(), create_command(),   delete_command(), events_command(), exec_command(),
+        kill_command(),       list_command(),     pause_command(),  ps_command(),     restore_command(),
+        resume_command(),     run_command(),      spec_command(),   start_command(),  state_command(),
         update_command(),     features_command(), blocks_command(),
     };
     return kCommands;

@@ -128,8 +128,8 @@ Outcome pump(Spawned& s, const spec::Hook& hook, const std::string& state_json, 
     const long deadline = hook.timeout ? now_ms() + *hook.timeout * 1000 : -1;
     for (;;) {
         if (pending.empty()) s.in.reset();
-        pollfd fds[4] = {{s.pidfd.get(), POLLIN, 0}, {s.out.get(), POLLIN, 0}, {s.err.get(), POLLIN, 0},
-                         {s.in.get(), POLLOUT, 0}};
+        pollfd fds[4] = {
+            {s.pidfd.get(), POLLIN, 0}, {s.out.get(), POLLIN, 0}, {s.err.get(), POLLIN, 0}, {s.in.get(), POLLOUT, 0}};
         const int wait = deadline < 0 ? -1 : static_cast<int>(std::max(0L, deadline - now_ms()));
         const int n = ::poll(fds, 4, wait);
         if (n < 0 && errno != EINTR) sys::throw_errno(label + ": poll");
@@ -162,7 +162,8 @@ Outcome pump(Spawned& s, const spec::Hook& hook, const std::string& state_json, 
 // or empty when it succeeded.
 std::string describe(const Outcome& o, const spec::Hook& hook) {
     if (o.timed_out) return "timeout after " + std::to_string(*hook.timeout) + "s";
-    if (WIFEXITED(o.status) && WEXITSTATUS(o.status) != 0) return "exit status " + std::to_string(WEXITSTATUS(o.status));
+    if (WIFEXITED(o.status) && WEXITSTATUS(o.status) != 0)
+        return "exit status " + std::to_string(WEXITSTATUS(o.status));
     if (WIFSIGNALED(o.status)) return std::string("signal: ") + ::strsignal(WTERMSIG(o.status));
     return {};
 }

@@ -70,8 +70,7 @@ std::string default_config(const SpecOptions& o) {
     if (o.isolated_userns) c["annotations"] = {{"run.islet.isolated-userns", "true"}};
 
     ojson linux;
-    if (!o.rootless)
-        linux["resources"] = {{"devices", ojson::array({{{"allow", false}, {"access", "rwm"}}})}};
+    if (!o.rootless) linux["resources"] = {{"devices", ojson::array({{{"allow", false}, {"access", "rwm"}}})}};
     ojson ns = ojson::array();
     for (const char* t : {"pid", "network", "ipc", "uts", "mount", "cgroup"}) {
         if (o.rootless && std::string(t) == "network") continue;
@@ -83,9 +82,9 @@ std::string default_config(const SpecOptions& o) {
         linux["uidMappings"] = ojson::array({{{"containerID", 0}, {"hostID", o.uid}, {"size", 1}}});
         linux["gidMappings"] = ojson::array({{{"containerID", 0}, {"hostID", o.gid}, {"size", 1}}});
     }
-    linux["maskedPaths"] = {"/proc/acpi",       "/proc/asound",    "/proc/kcore",      "/proc/keys",
+    linux["maskedPaths"] = {"/proc/acpi",          "/proc/asound",     "/proc/kcore",       "/proc/keys",
                             "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
-                            "/sys/firmware",    "/proc/scsi"};
+                            "/sys/firmware",       "/proc/scsi"};
     linux["readonlyPaths"] = {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"};
     c["linux"] = linux;
     return tab_indent(c.dump(1));

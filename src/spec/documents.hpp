@@ -32,8 +32,7 @@ struct FeaturesInfo {
     std::vector<std::string> mount_options;
     std::vector<std::string> namespaces;
     std::vector<std::string> capabilities;
-    bool cgroup_v1 = false, cgroup_v2 = false, cgroup_systemd = false, cgroup_systemd_user = false,
-         cgroup_rdma = false;
+    bool cgroup_v1 = false, cgroup_v2 = false, cgroup_systemd = false, cgroup_systemd_user = false, cgroup_rdma = false;
     bool seccomp_enabled = false;
     std::vector<std::string> seccomp_actions, seccomp_operators, seccomp_archs, seccomp_known_flags,
         seccomp_supported_flags;

@@ -73,8 +73,8 @@ int on_map_key(void* ctx, const unsigned char* k, size_t len) {
 }
 
 const yajl_callbacks kCallbacks = {
-    on_scalar, on_bool, nullptr, nullptr, on_number, on_string,
-    on_start_map, on_map_key, on_end, on_start_array, on_end,
+    on_scalar,    on_bool,    nullptr, nullptr,        on_number, on_string,
+    on_start_map, on_map_key, on_end,  on_start_array, on_end,
 };
 
 // Line and column (1-based) of byte offset `off` in text.
@@ -112,7 +112,8 @@ size_t error_offset(std::string_view text, size_t consumed, const GateState& g, 
     if (g.problem.empty()) {
         if (problem == "parse error: trailing garbage" && g.doc_end <= text.size()) {
             size_t off = g.doc_end;
-            while (off < text.size() && (text[off] == ' ' || text[off] == '\t' || text[off] == '\n' || text[off] == '\r'))
+            while (off < text.size() &&
+                   (text[off] == ' ' || text[off] == '\t' || text[off] == '\n' || text[off] == '\r'))
                 ++off;
             return off;
         }
@@ -133,8 +134,8 @@ void gate_json(std::string_view text, const std::string& what, const GateLimits&
                          std::to_string(limits.max_bytes) + "-byte limit");
     if (sys::trim(text).empty()) throw sys::Error(what + ": empty document (expected a JSON object)");
     GateState g{&limits};
-    std::unique_ptr<std::remove_pointer_t<yajl_handle>, void (*)(yajl_handle)> h(
-        yajl_alloc(&kCallbacks, nullptr, &g), yajl_free);
+    std::unique_ptr<std::remove_pointer_t<yajl_handle>, void (*)(yajl_handle)> h(yajl_alloc(&kCallbacks, nullptr, &g),
+                                                                                 yajl_free);
     if (!h) throw sys::Error(what + ": out of memory in the JSON parser");
     g.handle = h.get();
     yajl_config(h.get(), yajl_dont_validate_strings, 0);  // validate UTF-8

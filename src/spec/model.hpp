@@ -109,8 +109,8 @@ struct Hook {
 struct Hooks {
     std::vector<Hook> prestart, create_runtime, create_container, start_container, poststart, poststop;
     bool empty() const {
-        return prestart.empty() && create_runtime.empty() && create_container.empty() &&
-               start_container.empty() && poststart.empty() && poststop.empty();
+        return prestart.empty() && create_runtime.empty() && create_container.empty() && start_container.empty() &&
+               poststart.empty() && poststop.empty();
     }
 };
 
@@ -177,8 +177,8 @@ struct ThrottleDevice {
 struct BlockIo {
     std::optional<std::uint16_t> weight, leaf_weight;
     std::vector<WeightDevice> weight_device;
-    std::vector<ThrottleDevice> throttle_read_bps_device, throttle_write_bps_device,
-        throttle_read_iops_device, throttle_write_iops_device;
+    std::vector<ThrottleDevice> throttle_read_bps_device, throttle_write_bps_device, throttle_read_iops_device,
+        throttle_write_iops_device;
 };
 
 struct HugepageLimit {

@@ -18,23 +18,40 @@ struct FlagOpt {
 
 const std::map<std::string, FlagOpt>& flag_table() {
     static const std::map<std::string, FlagOpt> kFlags = {
-        {"acl", {false, MS_POSIXACL}},        {"async", {true, MS_SYNCHRONOUS}},
-        {"atime", {true, MS_NOATIME}},        {"bind", {false, MS_BIND}},
-        {"defaults", {false, 0}},             {"dev", {true, MS_NODEV}},
-        {"diratime", {true, MS_NODIRATIME}},  {"dirsync", {false, MS_DIRSYNC}},
-        {"exec", {true, MS_NOEXEC}},          {"iversion", {false, MS_I_VERSION}},
-        {"lazytime", {false, MS_LAZYTIME}},   {"loud", {true, MS_SILENT}},
-        {"mand", {false, MS_MANDLOCK}},       {"noacl", {true, MS_POSIXACL}},
-        {"noatime", {false, MS_NOATIME}},     {"nodev", {false, MS_NODEV}},
-        {"nodiratime", {false, MS_NODIRATIME}}, {"noexec", {false, MS_NOEXEC}},
-        {"noiversion", {true, MS_I_VERSION}}, {"nolazytime", {true, MS_LAZYTIME}},
-        {"nomand", {true, MS_MANDLOCK}},      {"norelatime", {true, MS_RELATIME}},
-        {"nostrictatime", {true, MS_STRICTATIME}}, {"nosuid", {false, MS_NOSUID}},
-        {"nosymfollow", {false, MS_NOSYMFOLLOW}}, {"rbind", {false, MS_BIND | MS_REC}},
-        {"relatime", {false, MS_RELATIME}},   {"remount", {false, MS_REMOUNT}},
-        {"ro", {false, MS_RDONLY}},           {"rw", {true, MS_RDONLY}},
-        {"silent", {false, MS_SILENT}},       {"strictatime", {false, MS_STRICTATIME}},
-        {"suid", {true, MS_NOSUID}},          {"sync", {false, MS_SYNCHRONOUS}},
+        {"acl", {false, MS_POSIXACL}},
+        {"async", {true, MS_SYNCHRONOUS}},
+        {"atime", {true, MS_NOATIME}},
+        {"bind", {false, MS_BIND}},
+        {"defaults", {false, 0}},
+        {"dev", {true, MS_NODEV}},
+        {"diratime", {true, MS_NODIRATIME}},
+        {"dirsync", {false, MS_DIRSYNC}},
+        {"exec", {true, MS_NOEXEC}},
+        {"iversion", {false, MS_I_VERSION}},
+        {"lazytime", {false, MS_LAZYTIME}},
+        {"loud", {true, MS_SILENT}},
+        {"mand", {false, MS_MANDLOCK}},
+        {"noacl", {true, MS_POSIXACL}},
+        {"noatime", {false, MS_NOATIME}},
+        {"nodev", {false, MS_NODEV}},
+        {"nodiratime", {false, MS_NODIRATIME}},
+        {"noexec", {false, MS_NOEXEC}},
+        {"noiversion", {true, MS_I_VERSION}},
+        {"nolazytime", {true, MS_LAZYTIME}},
+        {"nomand", {true, MS_MANDLOCK}},
+        {"norelatime", {true, MS_RELATIME}},
+        {"nostrictatime", {true, MS_STRICTATIME}},
+        {"nosuid", {false, MS_NOSUID}},
+        {"nosymfollow", {false, MS_NOSYMFOLLOW}},
+        {"rbind", {false, MS_BIND | MS_REC}},
+        {"relatime", {false, MS_RELATIME}},
+        {"remount", {false, MS_REMOUNT}},
+        {"ro", {false, MS_RDONLY}},
+        {"rw", {true, MS_RDONLY}},
+        {"silent", {false, MS_SILENT}},
+        {"strictatime", {false, MS_STRICTATIME}},
+        {"suid", {true, MS_NOSUID}},
+        {"sync", {false, MS_SYNCHRONOUS}},
         {"symfollow", {true, MS_NOSYMFOLLOW}},
     };
     return kFlags;
@@ -57,15 +74,24 @@ struct RecAttr {
 
 const std::map<std::string, RecAttr>& recursive_table() {
     static const std::map<std::string, RecAttr> kRec = {
-        {"rro", {false, MOUNT_ATTR_RDONLY}},          {"rrw", {true, MOUNT_ATTR_RDONLY}},
-        {"rnosuid", {false, MOUNT_ATTR_NOSUID}},      {"rsuid", {true, MOUNT_ATTR_NOSUID}},
-        {"rnodev", {false, MOUNT_ATTR_NODEV}},        {"rdev", {true, MOUNT_ATTR_NODEV}},
-        {"rnoexec", {false, MOUNT_ATTR_NOEXEC}},      {"rexec", {true, MOUNT_ATTR_NOEXEC}},
-        {"rnodiratime", {false, MOUNT_ATTR_NODIRATIME}}, {"rdiratime", {true, MOUNT_ATTR_NODIRATIME}},
-        {"rrelatime", {false, MOUNT_ATTR_RELATIME}},  {"rnorelatime", {true, MOUNT_ATTR_RELATIME}},
-        {"rnoatime", {false, MOUNT_ATTR_NOATIME}},    {"ratime", {true, MOUNT_ATTR_NOATIME}},
-        {"rstrictatime", {false, MOUNT_ATTR_STRICTATIME}}, {"rnostrictatime", {true, MOUNT_ATTR_STRICTATIME}},
-        {"rnosymfollow", {false, MOUNT_ATTR_NOSYMFOLLOW}}, {"rsymfollow", {true, MOUNT_ATTR_NOSYMFOLLOW}},
+        {"rro", {false, MOUNT_ATTR_RDONLY}},
+        {"rrw", {true, MOUNT_ATTR_RDONLY}},
+        {"rnosuid", {false, MOUNT_ATTR_NOSUID}},
+        {"rsuid", {true, MOUNT_ATTR_NOSUID}},
+        {"rnodev", {false, MOUNT_ATTR_NODEV}},
+        {"rdev", {true, MOUNT_ATTR_NODEV}},
+        {"rnoexec", {false, MOUNT_ATTR_NOEXEC}},
+        {"rexec", {true, MOUNT_ATTR_NOEXEC}},
+        {"rnodiratime", {false, MOUNT_ATTR_NODIRATIME}},
+        {"rdiratime", {true, MOUNT_ATTR_NODIRATIME}},
+        {"rrelatime", {false, MOUNT_ATTR_RELATIME}},
+        {"rnorelatime", {true, MOUNT_ATTR_RELATIME}},
+        {"rnoatime", {false, MOUNT_ATTR_NOATIME}},
+        {"ratime", {true, MOUNT_ATTR_NOATIME}},
+        {"rstrictatime", {false, MOUNT_ATTR_STRICTATIME}},
+        {"rnostrictatime", {true, MOUNT_ATTR_STRICTATIME}},
+        {"rnosymfollow", {false, MOUNT_ATTR_NOSYMFOLLOW}},
+        {"rsymfollow", {true, MOUNT_ATTR_NOSYMFOLLOW}},
     };
     return kRec;
 }
@@ -118,8 +144,8 @@ MountOptions parse_mount_options(const std::vector<std::string>& options, const 
                 // Setting a mode replaces the previous one; clearing one goes
                 // back to the kernel's default, relatime.
                 m.rec_attr_clr |= MOUNT_ATTR__ATIME;
-                m.rec_attr_set = (m.rec_attr_set & ~static_cast<std::uint64_t>(MOUNT_ATTR__ATIME)) |
-                                 (it->second.clear ? 0 : attr);
+                m.rec_attr_set =
+                    (m.rec_attr_set & ~static_cast<std::uint64_t>(MOUNT_ATTR__ATIME)) | (it->second.clear ? 0 : attr);
                 continue;
             }
             if (it->second.clear) {
@@ -163,14 +189,30 @@ std::vector<std::string> known_mount_options() {
 std::string describe_ms_flags(unsigned long flags) {
     std::vector<std::string> names;
     static const std::pair<unsigned long, const char*> kNames[] = {
-        {MS_RDONLY, "ro"},        {MS_NOSUID, "nosuid"},         {MS_NODEV, "nodev"},
-        {MS_NOEXEC, "noexec"},    {MS_SYNCHRONOUS, "sync"},      {MS_REMOUNT, "remount"},
-        {MS_MANDLOCK, "mand"},    {MS_DIRSYNC, "dirsync"},       {MS_NOSYMFOLLOW, "nosymfollow"},
-        {MS_NOATIME, "noatime"},  {MS_NODIRATIME, "nodiratime"}, {MS_BIND, "bind"},
-        {MS_MOVE, "move"},        {MS_REC, "rec"},               {MS_SILENT, "silent"},
-        {MS_POSIXACL, "acl"},     {MS_UNBINDABLE, "unbindable"}, {MS_PRIVATE, "private"},
-        {MS_SLAVE, "slave"},      {MS_SHARED, "shared"},         {MS_RELATIME, "relatime"},
-        {MS_I_VERSION, "iversion"}, {MS_STRICTATIME, "strictatime"}, {MS_LAZYTIME, "lazytime"},
+        {MS_RDONLY, "ro"},
+        {MS_NOSUID, "nosuid"},
+        {MS_NODEV, "nodev"},
+        {MS_NOEXEC, "noexec"},
+        {MS_SYNCHRONOUS, "sync"},
+        {MS_REMOUNT, "remount"},
+        {MS_MANDLOCK, "mand"},
+        {MS_DIRSYNC, "dirsync"},
+        {MS_NOSYMFOLLOW, "nosymfollow"},
+        {MS_NOATIME, "noatime"},
+        {MS_NODIRATIME, "nodiratime"},
+        {MS_BIND, "bind"},
+        {MS_MOVE, "move"},
+        {MS_REC, "rec"},
+        {MS_SILENT, "silent"},
+        {MS_POSIXACL, "acl"},
+        {MS_UNBINDABLE, "unbindable"},
+        {MS_PRIVATE, "private"},
+        {MS_SLAVE, "slave"},
+        {MS_SHARED, "shared"},
+        {MS_RELATIME, "relatime"},
+        {MS_I_VERSION, "iversion"},
+        {MS_STRICTATIME, "strictatime"},
+        {MS_LAZYTIME, "lazytime"},
     };
     for (auto& [f, n] : kNames)
         if (flags & f) names.push_back(n);

@@ -17,14 +17,14 @@
 namespace islet::spec {
 
 struct MountOptions {
-    unsigned long flags = 0;        // MS_* to set
-    unsigned long clear = 0;        // MS_* explicitly cleared ("rw", "suid", ...)
+    unsigned long flags = 0;                 // MS_* to set
+    unsigned long clear = 0;                 // MS_* explicitly cleared ("rw", "suid", ...)
     std::vector<unsigned long> propagation;  // MS_PRIVATE|MS_REC, ... in the given order
-    std::uint64_t rec_attr_set = 0;  // MOUNT_ATTR_* for mount_setattr(AT_RECURSIVE)
+    std::uint64_t rec_attr_set = 0;          // MOUNT_ATTR_* for mount_setattr(AT_RECURSIVE)
     std::uint64_t rec_attr_clr = 0;
     std::vector<std::string> data;  // filesystem options, in order
-    bool bind = false;       // type "bind", or the bind/rbind option: the one definition of a bind mount
-    bool recursive = false;  // rbind
+    bool bind = false;              // type "bind", or the bind/rbind option: the one definition of a bind mount
+    bool recursive = false;         // rbind
     bool idmap = false;
     bool ridmap = false;
     bool tmpcopyup = false;

@@ -13,9 +13,9 @@ namespace islet::spec {
 // --- namespaces --------------------------------------------------------------
 
 struct NamespaceKind {
-    const char* type;         // runtime-spec: "network"
+    const char* type;          // runtime-spec: "network"
     unsigned long clone_flag;  // CLONE_NEWNET
-    const char* proc_name;    // /proc/<pid>/ns/<proc_name>: "net"
+    const char* proc_name;     // /proc/<pid>/ns/<proc_name>: "net"
 };
 
 // The eight namespace kinds of the runtime-spec, in the order islet joins

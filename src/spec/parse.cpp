@@ -43,8 +43,8 @@ public:
     }
 
     template <typename T>
-        requires std::is_integral_v<T> && (!std::is_same_v<T, bool>)
-    void read(const json& j, const std::string& ptr, T& out) {
+    requires std::is_integral_v<T> &&
+        (!std::is_same_v<T, bool>)void read(const json& j, const std::string& ptr, T& out) {
         const std::string kind = std::string(std::is_signed_v<T> ? "a signed " : "an unsigned ") +
                                  std::to_string(sizeof(T) * 8) + "-bit integer";
         if (j.is_number_unsigned()) {

@@ -34,7 +34,7 @@ enum class CgroupManager { cgroupfs, systemd, none };
 
 struct CgroupRecord {
     CgroupManager manager = CgroupManager::cgroupfs;
-    std::string path;                  // the container's cgroup, as in cgroupsPath after cleaning
+    std::string path;  // the container's cgroup, as in cgroupsPath after cleaning
     // hierarchy name -> absolute directory made for the container:
     // "cpu" -> /sys/fs/cgroup/cpu/<path>, "unified" -> /sys/fs/cgroup/unified/<path>.
     std::map<std::string, std::string> dirs;
@@ -47,17 +47,17 @@ struct CgroupRecord {
 
 // A container's claim on a host ID block (runtime/isolation/id_pool.hpp).
 struct IdBlockRecord {
-    std::string registry;               // empty: an islet 0.1 record
-    std::string token;                  // the owner token in the block's file
+    std::string registry;                // empty: an islet 0.1 record
+    std::string token;                   // the owner token in the block's file
     std::optional<std::uint64_t> index;  // absent until the allocation is done
 };
 
 struct ContainerRecord {
     std::string id;
     Phase phase = Phase::creating;
-    pid_t pid = 0;                   // init pid in the host pid namespace
-    std::uint64_t start_time = 0;    // /proc/<pid>/stat field 22 of the init
-    pid_t creator_pid = 0;           // the islet process that ran create
+    pid_t pid = 0;                 // init pid in the host pid namespace
+    std::uint64_t start_time = 0;  // /proc/<pid>/stat field 22 of the init
+    pid_t creator_pid = 0;         // the islet process that ran create
     std::string bundle;
     std::string rootfs;
     std::string created;  // RFC 3339, UTC, nanoseconds

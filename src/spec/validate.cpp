@@ -52,8 +52,8 @@ void check_mappings(P& out, const std::vector<IdMapping>& maps, const std::strin
     }
 }
 
-const std::set<std::string> kPropagations = {"",         "shared",  "slave",  "private",    "unbindable",
-                                             "rshared",  "rslave",  "rprivate", "runbindable"};
+const std::set<std::string> kPropagations = {"",        "shared", "slave",    "private",    "unbindable",
+                                             "rshared", "rslave", "rprivate", "runbindable"};
 
 void check_sysctls(P& out, const Config& c) {
     const Linux& l = *c.linux;
@@ -116,8 +116,7 @@ void check_namespaces(P& out, const Config& c) {
             add(out, p + "/type", "unknown namespace type \"" + ns.type + "\"");
         else if (!seen.insert(ns.type).second)
             add(out, p + "/type", "duplicated namespace \"" + ns.type + "\"");
-        if (!ns.path.empty() && !is_absolute(ns.path))
-            add(out, p + "/path", "namespace path must be absolute");
+        if (!ns.path.empty() && !is_absolute(ns.path)) add(out, p + "/path", "namespace path must be absolute");
     }
     const Namespace* user = l.find_namespace("user");
     const bool maps = !l.uid_mappings.empty() || !l.gid_mappings.empty();
@@ -138,8 +137,7 @@ void check_namespaces(P& out, const Config& c) {
     check_mappings(out, l.gid_mappings, "/linux/gidMappings");
     if (!l.time_offsets.empty()) {
         const Namespace* t = l.find_namespace("time");
-        if (!t || !t->path.empty())
-            add(out, "/linux/timeOffsets", "time offsets need a new time namespace");
+        if (!t || !t->path.empty()) add(out, "/linux/timeOffsets", "time offsets need a new time namespace");
         for (auto& [clock, off] : l.time_offsets) {
             if (clock != "monotonic" && clock != "boottime")
                 add(out, "/linux/timeOffsets/" + json_pointer_token(clock), "unknown clock (monotonic or boottime)");
@@ -158,8 +156,7 @@ void check_mounts(P& out, const Config& c) {
         if (!o.bind && m.type.empty() && !m.destination.empty())
             add(out, p + "/type", "type must be set for a mount that is not a bind mount");
         const bool maps = !m.uid_mappings.empty() || !m.gid_mappings.empty();
-        if ((maps || o.idmap) && !o.bind)
-            add(out, p, "id-mapped mounts are only supported for bind-mounts");
+        if ((maps || o.idmap) && !o.bind) add(out, p, "id-mapped mounts are only supported for bind-mounts");
         if (m.uid_mappings.empty() != m.gid_mappings.empty())
             add(out, p, "id-mapped mounts must have both uid and gid mappings specified");
         check_mappings(out, m.uid_mappings, p + "/uidMappings");
@@ -176,8 +173,7 @@ void check_devices(P& out, const Config& c) {
             add(out, p + "/type", "device type must be one of c, b, u, p");
         if (!is_absolute(d.path)) add(out, p + "/path", "device path must be absolute");
         const std::string clean = sys::clean_path(d.path);
-        if (clean == "/dev" || clean == "/")
-            add(out, p + "/path", "device path must name a file");
+        if (clean == "/dev" || clean == "/") add(out, p + "/path", "device path must name a file");
         // A fifo's major and minor are meaningless and ignored (mknod takes
         // none for S_IFIFO), as runc does.
         if (d.major < 0 || d.minor < 0 || d.major > kMaxDeviceMajor || d.minor > kMaxDeviceMinor)
@@ -204,8 +200,7 @@ void check_hooks(P& out, const Hooks& h) {
         for (size_t i = 0; i < list.size(); ++i) {
             std::string p = idx("/hooks", name, i);
             if (!is_absolute(list[i].path)) add(out, p + "/path", "hook path must be absolute");
-            if (list[i].timeout && *list[i].timeout <= 0)
-                add(out, p + "/timeout", "timeout must be greater than zero");
+            if (list[i].timeout && *list[i].timeout <= 0) add(out, p + "/timeout", "timeout must be greater than zero");
         }
     };
     check(h.prestart, "prestart");
@@ -219,10 +214,8 @@ void check_hooks(P& out, const Hooks& h) {
 // Valid fields islet does not apply: an explicit error, never a silent drop.
 void check_unsupported(P& out, const Config& c) {
     const Linux& l = *c.linux;
-    if (l.intel_rdt)
-        add(out, "/linux/intelRdt", "not supported: islet does not implement Intel RDT (resctrl)");
-    if (!l.net_devices.empty())
-        add(out, "/linux/netDevices", "not supported: islet does not move network devices");
+    if (l.intel_rdt) add(out, "/linux/intelRdt", "not supported: islet does not implement Intel RDT (resctrl)");
+    if (!l.net_devices.empty()) add(out, "/linux/netDevices", "not supported: islet does not move network devices");
 }
 
 }  // namespace
@@ -242,8 +235,10 @@ std::vector<Problem> validate_process(const Process& pr, const std::string& base
     for (size_t i = 0; i < pr.rlimits.size(); ++i) {
         const auto& r = pr.rlimits[i];
         std::string p = idx(base, "rlimits", i);
-        if (rlimit_number(r.type) < 0) add(out, p + "/type", "unknown rlimit type \"" + r.type + "\"");
-        else if (!limits.insert(r.type).second) add(out, p + "/type", "duplicate rlimit \"" + r.type + "\"");
+        if (rlimit_number(r.type) < 0)
+            add(out, p + "/type", "unknown rlimit type \"" + r.type + "\"");
+        else if (!limits.insert(r.type).second)
+            add(out, p + "/type", "duplicate rlimit \"" + r.type + "\"");
         if (r.soft > r.hard) add(out, p, "soft limit is greater than the hard limit");
     }
     if (pr.oom_score_adj && (*pr.oom_score_adj < -1000 || *pr.oom_score_adj > 1000))

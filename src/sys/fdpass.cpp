@@ -57,7 +57,8 @@ std::pair<UniqueFd, std::string> recv_fd(int sock) {
     if (n < 0) throw_errno("recvmsg", "(file descriptor)");
     std::vector<UniqueFd> fds = received_fds(msg);
     if (n == 0 && fds.empty()) throw Error("recvmsg: the peer closed the socket before sending a descriptor");
-    if (fds.size() != 1) throw Error("recvmsg: expected exactly one file descriptor, got " + std::to_string(fds.size()));
+    if (fds.size() != 1)
+        throw Error("recvmsg: expected exactly one file descriptor, got " + std::to_string(fds.size()));
     return {std::move(fds.front()), std::string(buf, static_cast<size_t>(n))};
 }
 

@@ -68,7 +68,6 @@ void configure(int fd, Format format, Level threshold) {
     g_sink.threshold = threshold;
 }
 
-
 bool enabled(Level level) { return level >= g_sink.threshold; }
 
 int sink_fd() { return g_sink.fd; }

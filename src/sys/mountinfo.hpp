@@ -17,9 +17,9 @@ namespace islet::sys {
 struct MountInfo {
     std::uint64_t id = 0;
     std::uint64_t parent = 0;
-    std::string root;           // unescaped: the mount's root inside its filesystem
-    std::string mount_point;    // unescaped
-    std::string options;        // per-mount options: "rw,nosuid,relatime"
+    std::string root;         // unescaped: the mount's root inside its filesystem
+    std::string mount_point;  // unescaped
+    std::string options;      // per-mount options: "rw,nosuid,relatime"
     std::string fstype;
     std::string source;         // unescaped
     std::string super_options;  // as the kernel shows them (filesystems escape their own way)

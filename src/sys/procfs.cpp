@@ -38,7 +38,8 @@ std::optional<std::uint64_t> mount_id(int fd) {
 // staying on proc_fd's mount (same mount id).
 UniqueFd walk(int proc_fd, const std::string& rel, int flags) {
     auto want = mount_id(proc_fd);
-    if (!want) throw Error("cannot verify /proc/" + rel + ": neither openat2 nor statx mount ids are available", ENOSYS);
+    if (!want)
+        throw Error("cannot verify /proc/" + rel + ": neither openat2 nor statx mount ids are available", ENOSYS);
     const auto parts = split(rel, '/');
     UniqueFd cur;
     for (size_t i = 0; i < parts.size(); ++i) {

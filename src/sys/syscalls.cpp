@@ -7,8 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <vector>
 
@@ -35,8 +35,7 @@ UniqueFd open_at_if_exists(int dirfd, const std::string& path, int flags, mode_t
     return UniqueFd(fd);
 }
 
-int openat2_raw(int dirfd, const std::string& path, std::uint64_t flags, std::uint64_t mode,
-                std::uint64_t resolve) {
+int openat2_raw(int dirfd, const std::string& path, std::uint64_t flags, std::uint64_t mode, std::uint64_t resolve) {
     open_how how{};
     how.flags = flags | O_CLOEXEC;
     how.mode = mode;
@@ -128,8 +127,8 @@ UniqueFd open_tree(int dirfd, const std::string& path, unsigned flags) {
     return UniqueFd(static_cast<int>(r));
 }
 
-void move_mount(int from_dfd, const std::string& from_path, int to_dfd, const std::string& to_path,
-                unsigned flags, const std::string& what) {
+void move_mount(int from_dfd, const std::string& from_path, int to_dfd, const std::string& to_path, unsigned flags,
+                const std::string& what) {
     if (::syscall(SYS_move_mount, from_dfd, from_path.c_str(), to_dfd, to_path.c_str(), flags) < 0)
         throw_errno("move_mount", what);
 }
@@ -137,8 +136,7 @@ void move_mount(int from_dfd, const std::string& from_path, int to_dfd, const st
 void mount_setattr(int dirfd, const std::string& path, unsigned flags, const mount_attr& attr,
                    const std::string& what) {
     mount_attr a = attr;
-    if (::syscall(SYS_mount_setattr, dirfd, path.c_str(), flags, &a, sizeof a) < 0)
-        throw_errno("mount_setattr", what);
+    if (::syscall(SYS_mount_setattr, dirfd, path.c_str(), flags, &a, sizeof a) < 0) throw_errno("mount_setattr", what);
 }
 
 UniqueFd fsopen(const std::string& fstype) {
@@ -213,8 +211,7 @@ void close_all_except(int first_fd, std::vector<int> keep) {
 
 std::pair<UniqueFd, UniqueFd> seqpacket_pair() {
     int sv[2];
-    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-        throw_errno("socketpair");
+    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) throw_errno("socketpair");
     return {UniqueFd(sv[0]), UniqueFd(sv[1])};
 }
 

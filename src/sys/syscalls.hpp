@@ -31,7 +31,7 @@ UniqueFd open_at_if_exists(int dirfd, const std::string& path, int flags, mode_t
 
 // openat2(2). Returns the fd or -errno (callers decide which errors matter).
 [[nodiscard]] int openat2_raw(int dirfd, const std::string& path, std::uint64_t flags, std::uint64_t mode,
-                std::uint64_t resolve);
+                              std::uint64_t resolve);
 
 // Whole-file helpers on an fd (EINTR-safe; short writes retried).
 std::string read_all(int fd);
@@ -57,10 +57,9 @@ int reap(pid_t pid);
 
 // The new mount API (Linux 5.2+; mount_setattr 5.12+).
 UniqueFd open_tree(int dirfd, const std::string& path, unsigned flags);
-void move_mount(int from_dfd, const std::string& from_path, int to_dfd, const std::string& to_path,
-                unsigned flags, const std::string& what);
-void mount_setattr(int dirfd, const std::string& path, unsigned flags, const mount_attr& attr,
-                   const std::string& what);
+void move_mount(int from_dfd, const std::string& from_path, int to_dfd, const std::string& to_path, unsigned flags,
+                const std::string& what);
+void mount_setattr(int dirfd, const std::string& path, unsigned flags, const mount_attr& attr, const std::string& what);
 UniqueFd fsopen(const std::string& fstype);
 [[nodiscard]] int fsconfig_raw(int fsfd, unsigned cmd, const char* key, const void* value, int aux);  // -errno
 UniqueFd fsmount(int fsfd, unsigned attr_flags, const std::string& what);

@@ -63,15 +63,20 @@ int main(int argc, char **argv) {
     const char *bad = NULL;
     for (struct cmsghdr *h = CMSG_FIRSTHDR(&msg); h; h = CMSG_NXTHDR(&msg, h)) {
         count++;
-        if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS) bad = "not SCM_RIGHTS";
-        else if (h->cmsg_len != CMSG_LEN(sizeof(int))) bad = "cmsg_len is not CMSG_LEN(sizeof(int))";
-        else memcpy(&master, CMSG_DATA(h), sizeof master);
+        if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS)
+            bad = "not SCM_RIGHTS";
+        else if (h->cmsg_len != CMSG_LEN(sizeof(int)))
+            bad = "cmsg_len is not CMSG_LEN(sizeof(int))";
+        else
+            memcpy(&master, CMSG_DATA(h), sizeof master);
     }
     if (n <= 0) bad = "empty payload";
     if (count != 1) bad = "not exactly one control message";
     if (msg.msg_controllen != CMSG_SPACE(sizeof(int))) bad = "control length is not CMSG_SPACE(sizeof(int))";
-    if (bad) fprintf(log, "framing=bad %s\n", bad);
-    else fprintf(log, "framing=ok\n");
+    if (bad)
+        fprintf(log, "framing=bad %s\n", bad);
+    else
+        fprintf(log, "framing=ok\n");
     if (master < 0) return 1;
     struct winsize ws = {0};
     ioctl(master, TIOCGWINSZ, &ws);

@@ -34,10 +34,18 @@ static const struct {
     const char *name;
     long nr;
 } calls[] = {
-    {"getpid", __NR_getpid},   {"getppid", __NR_getppid},         {"mkdir", __NR_mkdir},
-    {"rmdir", __NR_rmdir},     {"chdir", __NR_chdir},             {"umask", __NR_umask},
-    {"dup", __NR_dup},         {"personality", __NR_personality}, {"clone3", __NR_clone3},
-    {"openat2", __NR_openat2}, {"futex_waitv", __NR_futex_waitv}, {"getcwd", __NR_getcwd},
+    {"getpid", __NR_getpid},
+    {"getppid", __NR_getppid},
+    {"mkdir", __NR_mkdir},
+    {"rmdir", __NR_rmdir},
+    {"chdir", __NR_chdir},
+    {"umask", __NR_umask},
+    {"dup", __NR_dup},
+    {"personality", __NR_personality},
+    {"clone3", __NR_clone3},
+    {"openat2", __NR_openat2},
+    {"futex_waitv", __NR_futex_waitv},
+    {"getcwd", __NR_getcwd},
 };
 
 static long lookup(const char *name) {

@@ -46,10 +46,10 @@ struct json {
     long long i;
     unsigned long long u;
     int is_neg;
-    char *s;               // J_STR
-    size_t n;              // J_ARR, J_OBJ: number of children
-    struct json **v;       // children
-    char **k;              // J_OBJ keys
+    char *s;          // J_STR
+    size_t n;         // J_ARR, J_OBJ: number of children
+    struct json **v;  // children
+    char **k;         // J_OBJ keys
 };
 
 static const char *jp;
@@ -76,47 +76,64 @@ static char *jstring_raw(void) {
         if (c == '\\') {
             char e = *jp++;
             switch (e) {
-            case 'n': c = '\n'; break;
-            case 't': c = '\t'; break;
-            case 'r': c = '\r'; break;
-            case 'b': c = '\b'; break;
-            case 'f': c = '\f'; break;
-            case 'u': {
-                unsigned cp = 0;
-                for (int i = 0; i < 4 && *jp; i++, jp++) cp = cp * 16 + (unsigned)(isdigit((unsigned char)*jp) ? *jp - '0' : (tolower((unsigned char)*jp) - 'a' + 10));
-                // ASCII only is enough for configs; others become '?'.
-                c = cp < 0x80 ? (char)cp : '?';
-                break;
-            }
-            default: c = e;
+                case 'n': c = '\n'; break;
+                case 't': c = '\t'; break;
+                case 'r': c = '\r'; break;
+                case 'b': c = '\b'; break;
+                case 'f': c = '\f'; break;
+                case 'u': {
+                    unsigned cp = 0;
+                    for (int i = 0; i < 4 && *jp; i++, jp++)
+                        cp = cp * 16 + (unsigned)(isdigit((unsigned char)*jp)
+                                                      ? *jp - '0'
+                                                      : (tolower((unsigned char)*jp) - 'a' + 10));
+                    // ASCII only is enough for configs; others become '?'.
+                    c = cp < 0x80 ? (char)cp : '?';
+                    break;
+                }
+                default: c = e;
             }
         }
         if (len + 2 > cap) out = realloc(out, cap *= 2);
         out[len++] = c;
     }
-    if (*jp == '"') jp++;
-    else jerr = 1;
+    if (*jp == '"')
+        jp++;
+    else
+        jerr = 1;
     out[len] = 0;
     return out;
 }
 
 static struct json *jvalue(int depth) {
     jws();
-    if (depth > 64) { jerr = 1; return jnew(J_NULL); }
+    if (depth > 64) {
+        jerr = 1;
+        return jnew(J_NULL);
+    }
     if (*jp == '{' || *jp == '[') {
         int obj = *jp == '{';
         struct json *j = jnew(obj ? J_OBJ : J_ARR);
         jp++;
         jws();
-        if (*jp == (obj ? '}' : ']')) { jp++; return j; }
+        if (*jp == (obj ? '}' : ']')) {
+            jp++;
+            return j;
+        }
         for (;;) {
             jws();
             char *key = NULL;
             if (obj) {
-                if (*jp != '"') { jerr = 1; return j; }
+                if (*jp != '"') {
+                    jerr = 1;
+                    return j;
+                }
                 key = jstring_raw();
                 jws();
-                if (*jp != ':') { jerr = 1; return j; }
+                if (*jp != ':') {
+                    jerr = 1;
+                    return j;
+                }
                 jp++;
             }
             struct json *c = jvalue(depth + 1);
@@ -126,8 +143,14 @@ static struct json *jvalue(int depth) {
             j->k[j->n] = key;
             j->n++;
             jws();
-            if (*jp == ',') { jp++; continue; }
-            if (*jp == (obj ? '}' : ']')) { jp++; return j; }
+            if (*jp == ',') {
+                jp++;
+                continue;
+            }
+            if (*jp == (obj ? '}' : ']')) {
+                jp++;
+                return j;
+            }
             jerr = 1;
             return j;
         }
@@ -137,15 +160,31 @@ static struct json *jvalue(int depth) {
         j->s = jstring_raw();
         return j;
     }
-    if (!strncmp(jp, "true", 4)) { jp += 4; struct json *j = jnew(J_BOOL); j->b = 1; return j; }
-    if (!strncmp(jp, "false", 5)) { jp += 5; return jnew(J_BOOL); }
-    if (!strncmp(jp, "null", 4)) { jp += 4; return jnew(J_NULL); }
+    if (!strncmp(jp, "true", 4)) {
+        jp += 4;
+        struct json *j = jnew(J_BOOL);
+        j->b = 1;
+        return j;
+    }
+    if (!strncmp(jp, "false", 5)) {
+        jp += 5;
+        return jnew(J_BOOL);
+    }
+    if (!strncmp(jp, "null", 4)) {
+        jp += 4;
+        return jnew(J_NULL);
+    }
     struct json *j = jnew(J_NUM);
     const char *start = jp;
     j->is_neg = *jp == '-';
     j->d = strtod(start, (char **)&jp);
-    if (jp == start) { jerr = 1; jp++; return j; }
-    if (j->is_neg) j->i = strtoll(start, NULL, 10);
+    if (jp == start) {
+        jerr = 1;
+        jp++;
+        return j;
+    }
+    if (j->is_neg)
+        j->i = strtoll(start, NULL, 10);
     else {
         j->u = strtoull(start, NULL, 10);
         j->i = (long long)j->u;
@@ -243,8 +282,8 @@ static const char *expect(const char *key) {
 struct mnt {
     char point[PATH_MAX];
     char root[PATH_MAX];
-    char opts[512];     // per-mount options
-    char optional[256]; // shared:N master:N propagate_from:N unbindable
+    char opts[512];      // per-mount options
+    char optional[256];  // shared:N master:N propagate_from:N unbindable
     char fstype[64];
     char source[PATH_MAX];
     char super[512];
@@ -431,13 +470,18 @@ static void check_process(const struct json *c) {
 // ---------------------------------------------------------------------------
 // rlimits
 
-static const struct { const char *name; int res; } rlimit_names[] = {
-    {"RLIMIT_CPU", RLIMIT_CPU},         {"RLIMIT_FSIZE", RLIMIT_FSIZE},     {"RLIMIT_DATA", RLIMIT_DATA},
-    {"RLIMIT_STACK", RLIMIT_STACK},     {"RLIMIT_CORE", RLIMIT_CORE},       {"RLIMIT_RSS", RLIMIT_RSS},
-    {"RLIMIT_NPROC", RLIMIT_NPROC},     {"RLIMIT_NOFILE", RLIMIT_NOFILE},   {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},
-    {"RLIMIT_AS", RLIMIT_AS},           {"RLIMIT_LOCKS", RLIMIT_LOCKS},     {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
-    {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE}, {"RLIMIT_NICE", RLIMIT_NICE},     {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},
-    {"RLIMIT_RTTIME", RLIMIT_RTTIME},
+static const struct {
+    const char *name;
+    int res;
+} rlimit_names[] = {
+    {"RLIMIT_CPU", RLIMIT_CPU},           {"RLIMIT_FSIZE", RLIMIT_FSIZE},
+    {"RLIMIT_DATA", RLIMIT_DATA},         {"RLIMIT_STACK", RLIMIT_STACK},
+    {"RLIMIT_CORE", RLIMIT_CORE},         {"RLIMIT_RSS", RLIMIT_RSS},
+    {"RLIMIT_NPROC", RLIMIT_NPROC},       {"RLIMIT_NOFILE", RLIMIT_NOFILE},
+    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},   {"RLIMIT_AS", RLIMIT_AS},
+    {"RLIMIT_LOCKS", RLIMIT_LOCKS},       {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
+    {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE}, {"RLIMIT_NICE", RLIMIT_NICE},
+    {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},     {"RLIMIT_RTTIME", RLIMIT_RTTIME},
 };
 
 static void check_rlimits(const struct json *c) {
@@ -466,13 +510,47 @@ static void check_rlimits(const struct json *c) {
 // capabilities
 
 static const char *cap_names[] = {
-    "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_SETGID",
-    "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
-    "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO",
-    "CAP_SYS_CHROOT", "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
-    "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE",
-    "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM",
-    "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
+    "CAP_CHOWN",
+    "CAP_DAC_OVERRIDE",
+    "CAP_DAC_READ_SEARCH",
+    "CAP_FOWNER",
+    "CAP_FSETID",
+    "CAP_KILL",
+    "CAP_SETGID",
+    "CAP_SETUID",
+    "CAP_SETPCAP",
+    "CAP_LINUX_IMMUTABLE",
+    "CAP_NET_BIND_SERVICE",
+    "CAP_NET_BROADCAST",
+    "CAP_NET_ADMIN",
+    "CAP_NET_RAW",
+    "CAP_IPC_LOCK",
+    "CAP_IPC_OWNER",
+    "CAP_SYS_MODULE",
+    "CAP_SYS_RAWIO",
+    "CAP_SYS_CHROOT",
+    "CAP_SYS_PTRACE",
+    "CAP_SYS_PACCT",
+    "CAP_SYS_ADMIN",
+    "CAP_SYS_BOOT",
+    "CAP_SYS_NICE",
+    "CAP_SYS_RESOURCE",
+    "CAP_SYS_TIME",
+    "CAP_SYS_TTY_CONFIG",
+    "CAP_MKNOD",
+    "CAP_LEASE",
+    "CAP_AUDIT_WRITE",
+    "CAP_AUDIT_CONTROL",
+    "CAP_SETFCAP",
+    "CAP_MAC_OVERRIDE",
+    "CAP_MAC_ADMIN",
+    "CAP_SYSLOG",
+    "CAP_WAKE_ALARM",
+    "CAP_BLOCK_SUSPEND",
+    "CAP_AUDIT_READ",
+    "CAP_PERFMON",
+    "CAP_BPF",
+    "CAP_CHECKPOINT_RESTORE",
 };
 
 static unsigned long long status_hex(const char *status, const char *key) {
@@ -501,8 +579,10 @@ static void check_capabilities(const struct json *c) {
     // set) may be dropped with a warning (config.md, capabilities).
     const char *hb = expect("hostcapbnd");
     unsigned long long host = hb ? strtoull(hb, NULL, 16) : all;
-    const struct { const char *key, *field; } sets[] = {
-        {"CapBnd:", "bounding"}, {"CapEff:", "effective"}, {"CapPrm:", "permitted"},
+    const struct {
+        const char *key, *field;
+    } sets[] = {
+        {"CapBnd:", "bounding"},    {"CapEff:", "effective"}, {"CapPrm:", "permitted"},
         {"CapInh:", "inheritable"}, {"CapAmb:", "ambient"},
     };
     unsigned long long want[5];
@@ -697,7 +777,8 @@ static int dev_is_bind(const struct json *c) {
         const char *dst = jstr(jget(ms->v[i], "destination"));
         if (!dst) continue;
         clean_path(dst, p, sizeof p);
-        if (!strcmp(p, "/dev") && (list_has(jget(ms->v[i], "options"), "bind") || list_has(jget(ms->v[i], "options"), "rbind")))
+        if (!strcmp(p, "/dev") &&
+            (list_has(jget(ms->v[i], "options"), "bind") || list_has(jget(ms->v[i], "options"), "rbind")))
             return 1;
     }
     return 0;
@@ -714,24 +795,31 @@ static void check_devices(const struct json *c) {
     }
     if (dev_is_bind(c)) return;
     // config-linux.md, default devices.
-    static const struct { const char *p; int maj, min; } defs[] = {
-        {"/dev/null", 1, 3}, {"/dev/zero", 1, 5}, {"/dev/full", 1, 7},
+    static const struct {
+        const char *p;
+        int maj, min;
+    } defs[] = {
+        {"/dev/null", 1, 3},   {"/dev/zero", 1, 5},    {"/dev/full", 1, 7},
         {"/dev/random", 1, 8}, {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0},
     };
-    for (size_t i = 0; i < sizeof defs / sizeof *defs; i++) check_device_node(defs[i].p, 'c', defs[i].maj, defs[i].min, NULL);
+    for (size_t i = 0; i < sizeof defs / sizeof *defs; i++)
+        check_device_node(defs[i].p, 'c', defs[i].maj, defs[i].min, NULL);
     // /dev/ptmx: a bind mount or symlink to the container's /dev/pts/ptmx.
     struct stat st;
     char link[64] = "";
     ssize_t n = readlink("/dev/ptmx", link, sizeof link - 1);
     if (n > 0) link[n] = 0;
     int ok = (n > 0 && (!strcmp(link, "pts/ptmx") || !strcmp(link, "/dev/pts/ptmx"))) ||
-             (n < 0 && stat("/dev/ptmx", &st) == 0 && S_ISCHR(st.st_mode) && major(st.st_rdev) == 5 && minor(st.st_rdev) == 2);
+             (n < 0 && stat("/dev/ptmx", &st) == 0 && S_ISCHR(st.st_mode) && major(st.st_rdev) == 5 &&
+              minor(st.st_rdev) == 2);
     CHECK(ok, "device /dev/ptmx is the container's pts/ptmx", "readlink %s", n > 0 ? link : strerror(errno));
     if (jbool(jpath(c, "process", "terminal"))) check_device_node("/dev/console", 'c', 136, -1, NULL);
     // config-linux.md, default symlinks: when /proc is there after mounts.
     if (access("/proc/self/fd", F_OK) == 0) {
-        static const char *links[][2] = {{"/dev/fd", "/proc/self/fd"}, {"/dev/stdin", "/proc/self/fd/0"},
-                                         {"/dev/stdout", "/proc/self/fd/1"}, {"/dev/stderr", "/proc/self/fd/2"}};
+        static const char *links[][2] = {{"/dev/fd", "/proc/self/fd"},
+                                         {"/dev/stdin", "/proc/self/fd/0"},
+                                         {"/dev/stdout", "/proc/self/fd/1"},
+                                         {"/dev/stderr", "/proc/self/fd/2"}};
         for (size_t i = 0; i < 4; i++) {
             char got[PATH_MAX] = "", desc[128];
             ssize_t l = readlink(links[i][0], got, sizeof got - 1);
@@ -980,8 +1068,11 @@ static void check_scheduler(const struct json *c) {
     const struct json *s = jpath(c, "process", "scheduler");
     if (s) {
         const char *pol = jstr(jget(s, "policy"));
-        static const struct { const char *n; int v; } pols[] = {
-            {"SCHED_OTHER", 0}, {"SCHED_FIFO", 1}, {"SCHED_RR", 2}, {"SCHED_BATCH", 3}, {"SCHED_IDLE", 5}, {"SCHED_DEADLINE", 6}};
+        static const struct {
+            const char *n;
+            int v;
+        } pols[] = {{"SCHED_OTHER", 0}, {"SCHED_FIFO", 1}, {"SCHED_RR", 2},
+                    {"SCHED_BATCH", 3}, {"SCHED_IDLE", 5}, {"SCHED_DEADLINE", 6}};
         int want = -1;
         for (size_t i = 0; pol && i < 6; i++)
             if (!strcmp(pol, pols[i].n)) want = pols[i].v;
@@ -1007,8 +1098,10 @@ static void check_scheduler(const struct json *c) {
 int main(int argc, char **argv) {
     const char *config_path = "/config.json", *expect_path = "/checker.expect";
     for (int i = 1; i + 1 < argc; i += 2) {
-        if (!strcmp(argv[i], "--config")) config_path = argv[i + 1];
-        else if (!strcmp(argv[i], "--expect")) expect_path = argv[i + 1];
+        if (!strcmp(argv[i], "--config"))
+            config_path = argv[i + 1];
+        else if (!strcmp(argv[i], "--expect"))
+            expect_path = argv[i + 1];
     }
     char *text = read_text(config_path, 64 << 20);
     if (!text) {

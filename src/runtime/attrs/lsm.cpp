@@ -18,8 +18,9 @@ namespace islet::runtime {
 
 void lsm_problems(const spec::Config& c, const LsmHost& h, std::vector<spec::Problem>& out) {
     if (c.process && !c.process->apparmor_profile.empty() && !h.apparmor)
-        out.push_back({"/process/apparmorProfile",
-                       "apparmor profile is specified in config, but apparmor is disabled or not supported on this host"});
+        out.push_back(
+            {"/process/apparmorProfile",
+             "apparmor profile is specified in config, but apparmor is disabled or not supported on this host"});
     if (c.process && !c.process->selinux_label.empty() && !h.selinux)
         out.push_back({"/process/selinuxLabel",
                        "selinux label is specified in config, but selinux is disabled or not supported"});

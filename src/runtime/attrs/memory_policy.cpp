@@ -15,9 +15,9 @@ namespace {
 
 // MPOL_WEIGHTED_INTERLEAVE is Linux 6.9, newer than Debian 12's headers.
 const std::pair<const char*, int> kModes[] = {
-    {"MPOL_DEFAULT", MPOL_DEFAULT},       {"MPOL_PREFERRED", MPOL_PREFERRED},
-    {"MPOL_BIND", MPOL_BIND},             {"MPOL_INTERLEAVE", MPOL_INTERLEAVE},
-    {"MPOL_LOCAL", MPOL_LOCAL},           {"MPOL_PREFERRED_MANY", MPOL_PREFERRED_MANY},
+    {"MPOL_DEFAULT", MPOL_DEFAULT},  {"MPOL_PREFERRED", MPOL_PREFERRED},
+    {"MPOL_BIND", MPOL_BIND},        {"MPOL_INTERLEAVE", MPOL_INTERLEAVE},
+    {"MPOL_LOCAL", MPOL_LOCAL},      {"MPOL_PREFERRED_MANY", MPOL_PREFERRED_MANY},
     {"MPOL_WEIGHTED_INTERLEAVE", 6},
 };
 const std::pair<const char*, int> kFlags[] = {
@@ -46,12 +46,12 @@ std::optional<MemPolicyPlan> plan_memory_policy(const spec::MemoryPolicy& m, std
         flags |= bit;
     }
     if ((flags & MPOL_F_STATIC_NODES) && (flags & MPOL_F_RELATIVE_NODES))
-        out.push_back({"/linux/memoryPolicy/flags", "MPOL_F_STATIC_NODES and MPOL_F_RELATIVE_NODES exclude each other"});
+        out.push_back(
+            {"/linux/memoryPolicy/flags", "MPOL_F_STATIC_NODES and MPOL_F_RELATIVE_NODES exclude each other"});
     auto nodes = parse_id_list(m.nodes, kMaxNumaNode);
     if (!nodes) out.push_back({"/linux/memoryPolicy/nodes", "invalid node list \"" + m.nodes + "\""});
     if (mode == MPOL_DEFAULT || mode == MPOL_LOCAL) {
-        if (nodes && !nodes->empty())
-            out.push_back({"/linux/memoryPolicy/nodes", m.mode + " takes no nodes"});
+        if (nodes && !nodes->empty()) out.push_back({"/linux/memoryPolicy/nodes", m.mode + " takes no nodes"});
         if (flags) out.push_back({"/linux/memoryPolicy/flags", m.mode + " takes no flags"});
     } else if (mode > 0 && mode != MPOL_PREFERRED && nodes && nodes->empty()) {
         // MPOL_PREFERRED without nodes means local allocation; the others

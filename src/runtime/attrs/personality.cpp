@@ -39,8 +39,8 @@ std::optional<unsigned long> plan_personality(const spec::Personality& p, std::v
                 found = true;
             }
         if (!found)
-            out.push_back({"/linux/personality/flags/" + std::to_string(i),
-                           "unknown personality flag \"" + p.flags[i] + "\""});
+            out.push_back(
+                {"/linux/personality/flags/" + std::to_string(i), "unknown personality flag \"" + p.flags[i] + "\""});
     }
     if (out.size() != before) return std::nullopt;
     return v;

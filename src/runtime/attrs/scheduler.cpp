@@ -38,7 +38,8 @@ std::optional<SchedAttr> plan_scheduler(const spec::Scheduler& s, const std::str
         out.push_back({base + "/policy", "scheduler policy is required"});
     else if (!known)
         out.push_back({base + "/policy", "unknown scheduler policy \"" + s.policy + "\""});
-    if (s.nice < -20 || s.nice > 19) out.push_back({base + "/nice", "invalid scheduler.nice: " + std::to_string(s.nice)});
+    if (s.nice < -20 || s.nice > 19)
+        out.push_back({base + "/nice", "invalid scheduler.nice: " + std::to_string(s.nice)});
     if (s.priority != 0 && s.policy != "SCHED_FIFO" && s.policy != "SCHED_RR")
         out.push_back({base + "/priority", "scheduler.priority can only be specified for SchedFIFO or SchedRR policy"});
     if (s.policy != "SCHED_DEADLINE" && (s.runtime || s.deadline || s.period))

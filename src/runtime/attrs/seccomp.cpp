@@ -42,10 +42,14 @@ constexpr std::size_t kMaxInstructions = 4096;
 // runtime-spec action names; KILL is KILL_THREAD (as runc and libseccomp).
 const std::vector<std::pair<const char*, std::uint32_t>>& action_table() {
     static const std::vector<std::pair<const char*, std::uint32_t>> t = {
-        {"SCMP_ACT_ALLOW", SCMP_ACT_ALLOW},       {"SCMP_ACT_ERRNO", SCMP_ACT_ERRNO(0)},
-        {"SCMP_ACT_KILL", SCMP_ACT_KILL_THREAD},  {"SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS},
-        {"SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD}, {"SCMP_ACT_LOG", SCMP_ACT_LOG},
-        {"SCMP_ACT_NOTIFY", SCMP_ACT_NOTIFY},     {"SCMP_ACT_TRACE", SCMP_ACT_TRACE(0)},
+        {"SCMP_ACT_ALLOW", SCMP_ACT_ALLOW},
+        {"SCMP_ACT_ERRNO", SCMP_ACT_ERRNO(0)},
+        {"SCMP_ACT_KILL", SCMP_ACT_KILL_THREAD},
+        {"SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS},
+        {"SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD},
+        {"SCMP_ACT_LOG", SCMP_ACT_LOG},
+        {"SCMP_ACT_NOTIFY", SCMP_ACT_NOTIFY},
+        {"SCMP_ACT_TRACE", SCMP_ACT_TRACE(0)},
         {"SCMP_ACT_TRAP", SCMP_ACT_TRAP},
     };
     return t;
@@ -63,17 +67,28 @@ const std::vector<std::pair<const char*, int>>& operator_table() {
 // runtime-spec arch name -> libseccomp's name for it.
 const std::vector<std::pair<const char*, const char*>>& arch_table() {
     static const std::vector<std::pair<const char*, const char*>> t = {
-        {"SCMP_ARCH_AARCH64", "aarch64"},     {"SCMP_ARCH_ARM", "arm"},
-        {"SCMP_ARCH_LOONGARCH64", "loongarch64"}, {"SCMP_ARCH_M68K", "m68k"},
-        {"SCMP_ARCH_MIPS", "mips"},           {"SCMP_ARCH_MIPS64", "mips64"},
-        {"SCMP_ARCH_MIPS64N32", "mips64n32"}, {"SCMP_ARCH_MIPSEL", "mipsel"},
-        {"SCMP_ARCH_MIPSEL64", "mipsel64"},   {"SCMP_ARCH_MIPSEL64N32", "mipsel64n32"},
-        {"SCMP_ARCH_PARISC", "parisc"},       {"SCMP_ARCH_PARISC64", "parisc64"},
-        {"SCMP_ARCH_PPC", "ppc"},             {"SCMP_ARCH_PPC64", "ppc64"},
-        {"SCMP_ARCH_PPC64LE", "ppc64le"},     {"SCMP_ARCH_RISCV64", "riscv64"},
-        {"SCMP_ARCH_S390", "s390"},           {"SCMP_ARCH_S390X", "s390x"},
-        {"SCMP_ARCH_SH", "sh"},               {"SCMP_ARCH_SHEB", "sheb"},
-        {"SCMP_ARCH_X32", "x32"},             {"SCMP_ARCH_X86", "x86"},
+        {"SCMP_ARCH_AARCH64", "aarch64"},
+        {"SCMP_ARCH_ARM", "arm"},
+        {"SCMP_ARCH_LOONGARCH64", "loongarch64"},
+        {"SCMP_ARCH_M68K", "m68k"},
+        {"SCMP_ARCH_MIPS", "mips"},
+        {"SCMP_ARCH_MIPS64", "mips64"},
+        {"SCMP_ARCH_MIPS64N32", "mips64n32"},
+        {"SCMP_ARCH_MIPSEL", "mipsel"},
+        {"SCMP_ARCH_MIPSEL64", "mipsel64"},
+        {"SCMP_ARCH_MIPSEL64N32", "mipsel64n32"},
+        {"SCMP_ARCH_PARISC", "parisc"},
+        {"SCMP_ARCH_PARISC64", "parisc64"},
+        {"SCMP_ARCH_PPC", "ppc"},
+        {"SCMP_ARCH_PPC64", "ppc64"},
+        {"SCMP_ARCH_PPC64LE", "ppc64le"},
+        {"SCMP_ARCH_RISCV64", "riscv64"},
+        {"SCMP_ARCH_S390", "s390"},
+        {"SCMP_ARCH_S390X", "s390x"},
+        {"SCMP_ARCH_SH", "sh"},
+        {"SCMP_ARCH_SHEB", "sheb"},
+        {"SCMP_ARCH_X32", "x32"},
+        {"SCMP_ARCH_X86", "x86"},
         {"SCMP_ARCH_X86_64", "x86_64"},
     };
     return t;
@@ -106,8 +121,7 @@ bool allows(std::uint32_t action) {
 // Returns the libseccomp action for a name, or sets `bad`.
 std::optional<std::uint32_t> action_value(const std::string& name, const std::optional<std::uint32_t>& errno_ret,
                                           const std::string& ptr, const std::string& errno_key, Problems& out) {
-    auto it = std::find_if(action_table().begin(), action_table().end(),
-                           [&](auto& e) { return name == e.first; });
+    auto it = std::find_if(action_table().begin(), action_table().end(), [&](auto& e) { return name == e.first; });
     if (it == action_table().end()) {
         out.push_back({ptr, "string " + name + " is not a valid action for seccomp"});
         return std::nullopt;
@@ -216,11 +230,11 @@ SeccompPlan plan_seccomp(const spec::Seccomp& p, Problems& out) {
             plan.arch_tokens.push_back(token);
     }
     for (size_t i = 0; i < p.flags.size(); ++i) {
-        auto it = std::find_if(flag_table().begin(), flag_table().end(),
-                               [&](auto& e) { return p.flags[i] == e.first; });
+        auto it =
+            std::find_if(flag_table().begin(), flag_table().end(), [&](auto& e) { return p.flags[i] == e.first; });
         if (it == flag_table().end())
-            out.push_back({"/linux/seccomp/flags/" + std::to_string(i),
-                           "seccomp flag " + p.flags[i] + " is not known to islet"});
+            out.push_back(
+                {"/linux/seccomp/flags/" + std::to_string(i), "seccomp flag " + p.flags[i] + " is not known to islet"});
         else
             plan.filter_flags |= static_cast<unsigned>(it->second);
     }
@@ -355,7 +369,8 @@ std::vector<EnosysSection> stub_sections(const spec::Seccomp& p, const SeccompPl
             continue;
         int max = -1;
         for (const auto& s : p.syscalls)
-            for (const auto& name : s.names) max = std::max(max, seccomp_syscall_resolve_name_arch(token, name.c_str()));
+            for (const auto& name : s.names)
+                max = std::max(max, seccomp_syscall_resolve_name_arch(token, name.c_str()));
         if (max > 0) out.push_back({token, static_cast<std::uint32_t>(max)});
     }
     return out;
@@ -368,7 +383,8 @@ std::vector<sock_filter> export_program(void* ctx) {
     if (::lseek(mem.get(), 0, SEEK_SET) < 0) sys::throw_errno("lseek", "islet-seccomp");
     const std::string bytes = sys::read_all(mem.get());
     if (bytes.empty() || bytes.size() % sizeof(sock_filter) != 0)
-        throw sys::Error("seccomp: libseccomp exported a malformed program (" + std::to_string(bytes.size()) + " bytes)");
+        throw sys::Error("seccomp: libseccomp exported a malformed program (" + std::to_string(bytes.size()) +
+                         " bytes)");
     std::vector<sock_filter> prog(bytes.size() / sizeof(sock_filter));
     std::memcpy(prog.data(), bytes.data(), bytes.size());
     return prog;
@@ -403,8 +419,7 @@ SeccompProgram compile_seccomp(const spec::Seccomp& p) {
     if (plan.rules.size() > 32) seccomp_attr_set(ctx.get(), SCMP_FLTATR_CTL_OPTIMIZE, 2);
     for (const auto& r : plan.rules) {
         std::vector<scmp_arg_cmp> cmps;
-        for (const auto& a : r.args)
-            cmps.push_back({a.index, static_cast<scmp_compare>(a.op), a.a, a.b});
+        for (const auto& a : r.args) cmps.push_back({a.index, static_cast<scmp_compare>(a.op), a.a, a.b});
         int rc = seccomp_rule_add_array(ctx.get(), r.action, r.nr, static_cast<unsigned>(cmps.size()), cmps.data());
         if (rc < 0)
             throw sys::Error("error adding seccomp filter rule for syscall " + r.name + ": " + std::strerror(-rc), -rc);
@@ -438,8 +453,7 @@ sys::UniqueFd install_seccomp(const SeccompProgram& program) {
     prog.filter = const_cast<sock_filter*>(program.filter.data());
     long rc = ::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, program.flags, &prog);
     if (rc < 0) {
-        if (errno == EACCES)
-            sys::throw_errno("seccomp(SECCOMP_SET_MODE_FILTER) without no_new_privs or CAP_SYS_ADMIN");
+        if (errno == EACCES) sys::throw_errno("seccomp(SECCOMP_SET_MODE_FILTER) without no_new_privs or CAP_SYS_ADMIN");
         sys::throw_errno("seccomp(SECCOMP_SET_MODE_FILTER)");
     }
     if (program.listener) return sys::UniqueFd(static_cast<int>(rc));

@@ -54,13 +54,13 @@ namespace islet::runtime {
 // conditions (libseccomp's rule shape). Pure data, unit-tested.
 struct SeccompArgRule {
     unsigned index = 0;
-    int op = 0;  // libseccomp's scmp_compare value
+    int op = 0;                  // libseccomp's scmp_compare value
     std::uint64_t a = 0, b = 0;  // datum_a, datum_b (mask and value for MASKED_EQ)
 };
 struct SeccompRule {
     std::string name;
-    int nr = 0;               // the native syscall number, or a libseccomp pseudo number (< 0)
-    std::uint32_t action = 0;  // libseccomp's SCMP_ACT_* value (with the errno in the low bits)
+    int nr = 0;                        // the native syscall number, or a libseccomp pseudo number (< 0)
+    std::uint32_t action = 0;          // libseccomp's SCMP_ACT_* value (with the errno in the low bits)
     std::vector<SeccompArgRule> args;  // AND-ed; runc splits same-index conditions into separate rules
 };
 

@@ -33,20 +33,13 @@ struct Entry {
 
 // Argument indexes as the kernel's SYSCALL_DEFINEs have them.
 const Entry kEntries[] = {
-    {"chmod", GuardCheck::setid_mode, 1, 0, 0, 0, -1},
-    {"fchmod", GuardCheck::setid_mode, 1, 0, 0, 0, -1},
-    {"fchmodat", GuardCheck::setid_mode, 2, 0, 0, 0, -1},
-    {"fchmodat2", GuardCheck::setid_mode, 2, 0, 0, 0, 452},
-    {"creat", GuardCheck::setid_mode, 1, 0, 0, 0, -1},
-    {"open", GuardCheck::create_mode, 2, 1, 0, 0, -1},
-    {"openat", GuardCheck::create_mode, 3, 2, 0, 0, -1},
-    {"mknod", GuardCheck::mknod, 1, 0, 2, 0, -1},
-    {"mknodat", GuardCheck::mknod, 2, 0, 3, 0, -1},
-    {"setxattr", GuardCheck::cap_size, 0, 0, 0, 3, -1},
-    {"lsetxattr", GuardCheck::cap_size, 0, 0, 0, 3, -1},
-    {"fsetxattr", GuardCheck::cap_size, 0, 0, 0, 3, -1},
-    {"setxattrat", GuardCheck::enosys, 0, 0, 0, 0, 463},
-    {"openat2", GuardCheck::enosys, 0, 0, 0, 0, 437},
+    {"chmod", GuardCheck::setid_mode, 1, 0, 0, 0, -1},       {"fchmod", GuardCheck::setid_mode, 1, 0, 0, 0, -1},
+    {"fchmodat", GuardCheck::setid_mode, 2, 0, 0, 0, -1},    {"fchmodat2", GuardCheck::setid_mode, 2, 0, 0, 0, 452},
+    {"creat", GuardCheck::setid_mode, 1, 0, 0, 0, -1},       {"open", GuardCheck::create_mode, 2, 1, 0, 0, -1},
+    {"openat", GuardCheck::create_mode, 3, 2, 0, 0, -1},     {"mknod", GuardCheck::mknod, 1, 0, 2, 0, -1},
+    {"mknodat", GuardCheck::mknod, 2, 0, 3, 0, -1},          {"setxattr", GuardCheck::cap_size, 0, 0, 0, 3, -1},
+    {"lsetxattr", GuardCheck::cap_size, 0, 0, 0, 3, -1},     {"fsetxattr", GuardCheck::cap_size, 0, 0, 0, 3, -1},
+    {"setxattrat", GuardCheck::enosys, 0, 0, 0, 0, 463},     {"openat2", GuardCheck::enosys, 0, 0, 0, 0, 437},
     {"io_uring_setup", GuardCheck::enosys, 0, 0, 0, 0, 425},
 };
 
@@ -68,7 +61,8 @@ sock_filter jump(unsigned short code, std::uint32_t k, unsigned char jt, unsigne
     return BPF_JUMP(code, k, jt, jf);
 }
 sock_filter load_arg(unsigned index) {
-    return stmt(BPF_LD | BPF_W | BPF_ABS, static_cast<std::uint32_t>(offsetof(seccomp_data, args) + std::size_t{8} * index));
+    return stmt(BPF_LD | BPF_W | BPF_ABS,
+                static_cast<std::uint32_t>(offsetof(seccomp_data, args) + std::size_t{8} * index));
 }
 
 // A rule's block: entered with the syscall matched, leaves by a return.
@@ -78,9 +72,12 @@ std::vector<sock_filter> block(const GuardRule& r) {
             return {load_arg(r.mode), jump(BPF_JMP | BPF_JSET | BPF_K, kSetid, 0, 1), stmt(BPF_RET | BPF_K, kEperm),
                     stmt(BPF_RET | BPF_K, kAllow)};
         case GuardCheck::create_mode:
-            return {load_arg(r.flags), jump(BPF_JMP | BPF_JSET | BPF_K, O_CREAT | kTmpfileBit, 0, 3),
-                    load_arg(r.mode),  jump(BPF_JMP | BPF_JSET | BPF_K, kSetid, 0, 1),
-                    stmt(BPF_RET | BPF_K, kEperm), stmt(BPF_RET | BPF_K, kAllow)};
+            return {load_arg(r.flags),
+                    jump(BPF_JMP | BPF_JSET | BPF_K, O_CREAT | kTmpfileBit, 0, 3),
+                    load_arg(r.mode),
+                    jump(BPF_JMP | BPF_JSET | BPF_K, kSetid, 0, 1),
+                    stmt(BPF_RET | BPF_K, kEperm),
+                    stmt(BPF_RET | BPF_K, kAllow)};
         case GuardCheck::mknod:
             return {load_arg(r.mode),
                     jump(BPF_JMP | BPF_JSET | BPF_K, kSetid, 5, 0),

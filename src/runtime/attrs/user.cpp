@@ -19,7 +19,8 @@ void switch_user(const spec::User& user) {
     // where nothing can change the groups anyway.
     if (::setgroups(groups.size(), groups.empty() ? nullptr : groups.data()) < 0) {
         if (errno != EPERM || !groups.empty()) {
-            if (errno == EPERM) throw sys::Error("cannot set additional groups: setgroups is denied in this user namespace", EPERM);
+            if (errno == EPERM)
+                throw sys::Error("cannot set additional groups: setgroups is denied in this user namespace", EPERM);
             sys::throw_errno("setgroups");
         }
     }

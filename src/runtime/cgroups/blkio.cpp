@@ -17,9 +17,7 @@
 namespace islet::runtime::cgroups {
 namespace {
 
-std::string dev(std::int64_t major, std::int64_t minor) {
-    return std::to_string(major) + ":" + std::to_string(minor);
-}
+std::string dev(std::int64_t major, std::int64_t minor) { return std::to_string(major) + ":" + std::to_string(minor); }
 
 bool requested(const spec::BlockIo& b) {
     return b.weight.value_or(0) != 0 || b.leaf_weight.value_or(0) != 0 || !b.weight_device.empty() ||
@@ -36,8 +34,9 @@ void plan_v1(const spec::BlockIo& b, Planner& p) {
     // files are known only once the container's directories exist.
     const bool weights = f.files.empty() || f.has_file("blkio.weight") || bfq;
     if (!weights && (b.weight.value_or(0) != 0 || b.leaf_weight.value_or(0) != 0 || !b.weight_device.empty()))
-        return p.problem("blockIO/weight", "cannot set a blkio weight: this kernel's blkio controller has no "
-                                           "blkio.weight or blkio.bfq.weight (no CFQ or BFQ I/O scheduler here)");
+        return p.problem("blockIO/weight",
+                         "cannot set a blkio weight: this kernel's blkio controller has no "
+                         "blkio.weight or blkio.bfq.weight (no CFQ or BFQ I/O scheduler here)");
     const std::string weight = bfq ? "blkio.bfq.weight" : "blkio.weight";
     const std::string weight_device = bfq ? "blkio.bfq.weight_device" : "blkio.weight_device";
     if (b.weight.value_or(0) != 0) p.write("blkio", weight, std::to_string(*b.weight));
@@ -70,7 +69,8 @@ void plan_v2(const spec::BlockIo& b, Planner& p) {
         if (bfq)
             p.write("io", "io.bfq.weight", dev(d.major, d.minor) + " " + std::to_string(*d.weight));
         else if (!p.facts().files.empty())
-            p.warning("blockIO.weightDevice " + dev(d.major, d.minor) + " ignored: per-device weights need BFQ "
+            p.warning("blockIO.weightDevice " + dev(d.major, d.minor) +
+                      " ignored: per-device weights need BFQ "
                       "(io.bfq.weight is missing)");
     }
     auto throttle = [&](const std::vector<spec::ThrottleDevice>& list, const char* key) {

@@ -130,8 +130,8 @@ Host parse_host(const std::string& mountinfo, const std::string& unified_control
             std::vector<std::string> names;
             for (auto& opt : sys::split(m.super_options, ',')) {
                 static const std::set<std::string> kNotControllers = {
-                    "rw", "ro", "relatime", "noatime", "nosuid", "nodev", "noexec", "clone_children", "noprefix",
-                    "xattr", "cpuset_v2_mode", "nsdelegate"};
+                    "rw",       "ro",    "relatime",       "noatime",   "nosuid", "nodev", "noexec", "clone_children",
+                    "noprefix", "xattr", "cpuset_v2_mode", "nsdelegate"};
                 if (kNotControllers.count(opt) || sys::starts_with(opt, "release_agent=")) continue;
                 names.push_back(opt);
                 if (!sys::starts_with(opt, "name=")) h.controllers.push_back(opt);
@@ -252,8 +252,7 @@ void refuse_populated(const std::map<std::string, std::string>& dirs) {
     for (auto& [name, dir] : dirs) {
         auto procs = read_procs(dir);
         if (!procs.empty())
-            throw sys::Error("container's cgroup is not empty: " + std::to_string(procs.size()) +
-                             " process(es) found");
+            throw sys::Error("container's cgroup is not empty: " + std::to_string(procs.size()) + " process(es) found");
     }
 }
 

@@ -21,8 +21,8 @@ namespace {
 constexpr std::uint64_t kMinShares = 2, kMaxShares = 262144;  // the kernel's MIN_SHARES, MAX_SHARES
 
 bool requested(const spec::Cpu& c) {
-    return c.shares.value_or(0) != 0 || c.quota.value_or(0) != 0 || c.period.value_or(0) != 0 || c.burst ||
-           c.idle || c.realtime_runtime.value_or(0) != 0 || c.realtime_period.value_or(0) != 0;
+    return c.shares.value_or(0) != 0 || c.quota.value_or(0) != 0 || c.period.value_or(0) != 0 || c.burst || c.idle ||
+           c.realtime_runtime.value_or(0) != 0 || c.realtime_period.value_or(0) != 0;
 }
 
 void plan_v1(const spec::Cpu& c, Planner& p) {
@@ -43,8 +43,9 @@ void plan_v1(const spec::Cpu& c, Planner& p) {
     const std::uint64_t rt_period = c.realtime_period.value_or(0);
     const std::int64_t rt_runtime = c.realtime_runtime.value_or(0);
     if ((rt_period != 0 || rt_runtime != 0) && !p.facts().files.empty() && !p.facts().has_file("cpu.rt_runtime_us")) {
-        p.problem("cpu", "realtime cpu budgets are not supported by this kernel (cpu.rt_runtime_us is missing: "
-                         "CONFIG_RT_GROUP_SCHED is off)");
+        p.problem("cpu",
+                  "realtime cpu budgets are not supported by this kernel (cpu.rt_runtime_us is missing: "
+                  "CONFIG_RT_GROUP_SCHED is off)");
         return;
     }
     if (rt_period != 0) p.write("cpu", "cpu.rt_period_us", std::to_string(rt_period), false, rt_runtime != 0);

@@ -44,12 +44,20 @@ bpf_insn insn(std::uint8_t code, std::uint8_t dst, std::uint8_t src, std::int16_
     i.imm = imm;
     return i;
 }
-bpf_insn load_word(std::uint8_t dst, std::int16_t off) { return insn(BPF_LDX | BPF_MEM | BPF_W, dst, BPF_REG_1, off, 0); }
-bpf_insn alu32_imm(std::uint8_t op, std::uint8_t dst, std::int32_t imm) { return insn(BPF_ALU | op | BPF_K, dst, 0, 0, imm); }
+bpf_insn load_word(std::uint8_t dst, std::int16_t off) {
+    return insn(BPF_LDX | BPF_MEM | BPF_W, dst, BPF_REG_1, off, 0);
+}
+bpf_insn alu32_imm(std::uint8_t op, std::uint8_t dst, std::int32_t imm) {
+    return insn(BPF_ALU | op | BPF_K, dst, 0, 0, imm);
+}
 bpf_insn mov32_reg(std::uint8_t dst, std::uint8_t src) { return insn(BPF_ALU | BPF_MOV | BPF_X, dst, src, 0, 0); }
 // Jumps get their offset once the block's length is known.
-bpf_insn jmp_imm(std::uint8_t op, std::uint8_t dst, std::int32_t imm) { return insn(BPF_JMP | op | BPF_K, dst, 0, 0, imm); }
-bpf_insn jmp_reg(std::uint8_t op, std::uint8_t dst, std::uint8_t src) { return insn(BPF_JMP | op | BPF_X, dst, src, 0, 0); }
+bpf_insn jmp_imm(std::uint8_t op, std::uint8_t dst, std::int32_t imm) {
+    return insn(BPF_JMP | op | BPF_K, dst, 0, 0, imm);
+}
+bpf_insn jmp_reg(std::uint8_t op, std::uint8_t dst, std::uint8_t src) {
+    return insn(BPF_JMP | op | BPF_X, dst, src, 0, 0);
+}
 bpf_insn exit_insn() { return insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0); }
 
 long sys_bpf(int cmd, bpf_attr& attr) { return ::syscall(SYS_bpf, cmd, &attr, sizeof attr); }

@@ -14,10 +14,10 @@ std::string num(long n) { return n < 0 ? "*" : std::to_string(n); }
 // runc's AllowedDevices: what any container may use whatever its config says.
 const std::vector<DeviceRule>& default_allowed() {
     static const std::vector<DeviceRule> kRules = {
-        {true, 'c', -1, -1, "m"},  {true, 'b', -1, -1, "m"},    // mknod of any node
-        {true, 'c', 1, 3, "rwm"},  {true, 'c', 1, 8, "rwm"},    // null, random
-        {true, 'c', 1, 7, "rwm"},  {true, 'c', 5, 0, "rwm"},    // full, tty
-        {true, 'c', 1, 5, "rwm"},  {true, 'c', 1, 9, "rwm"},    // zero, urandom
+        {true, 'c', -1, -1, "m"},    {true, 'b', -1, -1, "m"},  // mknod of any node
+        {true, 'c', 1, 3, "rwm"},    {true, 'c', 1, 8, "rwm"},  // null, random
+        {true, 'c', 1, 7, "rwm"},    {true, 'c', 5, 0, "rwm"},  // full, tty
+        {true, 'c', 1, 5, "rwm"},    {true, 'c', 1, 9, "rwm"},  // zero, urandom
         {true, 'c', 136, -1, "rwm"}, {true, 'c', 5, 2, "rwm"},  // pts/*, ptmx
         {true, 'c', 5, 1, "rwm"},                               // console
     };
@@ -73,7 +73,8 @@ void apply_devices(const Host& host, const std::map<std::string, std::string>& d
         if (auto it = dirs.find(v1->name); it != dirs.end()) return apply_devices_v1(it->second, rules);
     auto unified = dirs.find("unified");
     if (unified == dirs.end()) {
-        if (!v1 && !config_rules.empty()) throw sys::Error("no devices cgroup on this host to apply the device rules to");
+        if (!v1 && !config_rules.empty())
+            throw sys::Error("no devices cgroup on this host to apply the device rules to");
         return;
     }
     attach_device_program(unified->second, device_program(emulate_device_rules(rules)));

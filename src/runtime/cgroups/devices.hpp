@@ -25,10 +25,10 @@ namespace islet::runtime::cgroups {
 
 struct DeviceRule {
     bool allow = false;
-    char type = 'a';    // a, c, b
-    long major = -1;    // -1: any
-    long minor = -1;    // -1: any
-    std::string access;  // r, w, m combination
+    char type = 'a';              // a, c, b
+    long major = -1;              // -1: any
+    long minor = -1;              // -1: any
+    std::string access;           // r, w, m combination
     std::string v1_text() const;  // "c 1:3 rwm", "a *:* rwm"
 };
 

@@ -11,8 +11,8 @@
 // GVariant does, with range checks.
 #include <cctype>
 #include <cerrno>
-#include <cstdint>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <limits>
 
@@ -35,7 +35,7 @@ struct Node {
 
 const char* keyword_type(const std::string& word) {
     static const std::pair<const char*, const char*> kTypes[] = {
-        {"boolean", "b"}, {"byte", "y"},   {"int16", "n"},  {"uint16", "q"},     {"int32", "i"},     {"uint32", "u"},
+        {"boolean", "b"}, {"byte", "y"},   {"int16", "n"},  {"uint16", "q"}, {"int32", "i"},      {"uint32", "u"},
         {"int64", "x"},   {"uint64", "t"}, {"double", "d"}, {"string", "s"}, {"objectpath", "o"}, {"signature", "g"}};
     for (auto& [k, t] : kTypes)
         if (word == k) return t;
@@ -156,7 +156,9 @@ private:
                 case 'b': s += '\b'; break;
                 case 'f': s += '\f'; break;
                 case 'v': s += '\v'; break;
-                case '\\': case '\'': case '"': s += e; break;
+                case '\\':
+                case '\'':
+                case '"': s += e; break;
                 default: fail(std::string("unsupported escape \\") + e, pos_ - 2);
             }
         }
@@ -198,7 +200,8 @@ Value number_value(const std::string& text, const std::string& sig) {
         errno = 0;
         const unsigned long long uv = std::strtoull(text.c_str(), &end, 0);
         if (negative || errno || *end || text.empty()) throw sys::Error("invalid number \"" + text + "\"");
-        if (sig != "t") throw sys::Error(std::string("number ").append(text).append(" out of range for type ").append(sig));
+        if (sig != "t")
+            throw sys::Error(std::string("number ").append(text).append(" out of range for type ").append(sig));
         v.u = uv;
         return v;
     }
@@ -206,12 +209,13 @@ Value number_value(const std::string& text, const std::string& sig) {
         char c;
         long long lo, hi;
     };
-    static const Range kRanges[] = {{'y', 0, 255},          {'n', -32768, 32767},         {'q', 0, 65535},
-                                    {'i', INT32_MIN, INT32_MAX}, {'u', 0, UINT32_MAX},        {'x', INT64_MIN, INT64_MAX},
-                                    {'t', 0, INT64_MAX}};
+    static const Range kRanges[] = {
+        {'y', 0, 255},        {'n', -32768, 32767},        {'q', 0, 65535},    {'i', INT32_MIN, INT32_MAX},
+        {'u', 0, UINT32_MAX}, {'x', INT64_MIN, INT64_MAX}, {'t', 0, INT64_MAX}};
     for (auto& r : kRanges)
         if (sig[0] == r.c) {
-            if (sv < r.lo || sv > r.hi) throw sys::Error(std::string("number ").append(text).append(" out of range for type ").append(sig));
+            if (sv < r.lo || sv > r.hi)
+                throw sys::Error(std::string("number ").append(text).append(" out of range for type ").append(sig));
             if (std::string("nix").find(r.c) != std::string::npos)
                 v.i = sv;
             else
@@ -268,8 +272,7 @@ Value coerce(const Node& n, const std::string& sig) {
         case Node::boolean:
             if (!sig.empty() && sig != "b") throw sys::Error("a boolean cannot have type " + sig);
             return Value::boolean(n.b);
-        case Node::number:
-            return number_value(n.text, sig.empty() ? (is_float(n.text) ? "d" : "i") : sig);
+        case Node::number: return number_value(n.text, sig.empty() ? (is_float(n.text) ? "d" : "i") : sig);
         case Node::string: {
             if (!sig.empty() && sig != "s" && sig != "o" && sig != "g")
                 throw sys::Error("a string cannot have type " + sig);

@@ -23,13 +23,14 @@ void plan_hugetlb(const spec::Resources& r, Planner& p) {
     for (size_t i = 0; i < r.hugepage_limits.size(); ++i) {
         const auto& h = r.hugepage_limits[i];
         const std::string ptr = "hugepageLimits/" + std::to_string(i) + "/pageSize";
-        if (h.page_size.empty() || h.page_size.find('/') != std::string::npos || h.page_size.find('.') != std::string::npos) {
+        if (h.page_size.empty() || h.page_size.find('/') != std::string::npos ||
+            h.page_size.find('.') != std::string::npos) {
             p.problem(ptr, "invalid hugepage size \"" + h.page_size + "\"");
             continue;
         }
         if (!sizes.empty() && std::find(sizes.begin(), sizes.end(), h.page_size) == sizes.end()) {
-            p.problem(ptr, "hugepage size " + h.page_size + " is not supported by this host (supported: " +
-                               sys::join(sizes, ", ") + ")");
+            p.problem(ptr, "hugepage size " + h.page_size +
+                               " is not supported by this host (supported: " + sys::join(sizes, ", ") + ")");
             continue;
         }
         const std::string value = std::to_string(h.limit);

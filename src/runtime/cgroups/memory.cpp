@@ -34,8 +34,8 @@ void check_usage(const spec::Memory& m, Planner& p) {
     const auto& usage = p.facts().memory_usage;
     if (limit <= 0 || !usage) return;
     if (*usage >= static_cast<std::uint64_t>(limit))
-        p.problem("memory/limit", "rejecting memory limit " + num(limit) + " below current usage " +
-                                      std::to_string(*usage));
+        p.problem("memory/limit",
+                  "rejecting memory limit " + num(limit) + " below current usage " + std::to_string(*usage));
 }
 
 void plan_v1(const spec::Memory& m, Planner& p) {
@@ -47,12 +47,12 @@ void plan_v1(const spec::Memory& m, Planner& p) {
     if (limit == -1 && swap == 0 && !f.files.empty() && memsw) swap = -1;
     if (swap != 0 && !memsw) {
         if (swap != -1)
-            p.problem("memory/swap", "swap limit not supported: memory.memsw.limit_in_bytes is missing "
-                                     "(the kernel does not account swap: swapaccount=0 or CONFIG_SWAP off)");
+            p.problem("memory/swap",
+                      "swap limit not supported: memory.memsw.limit_in_bytes is missing "
+                      "(the kernel does not account swap: swapaccount=0 or CONFIG_SWAP off)");
         swap = 0;  // unlimited is what there is already
     }
-    if (limit > 0 && swap > 0 && swap < limit)
-        p.problem("memory/swap", "memory+swap limit should be >= memory limit");
+    if (limit > 0 && swap > 0 && swap < limit) p.problem("memory/swap", "memory+swap limit should be >= memory limit");
     auto write_limit = [&] {
         if (limit != 0) p.write("memory", "memory.limit_in_bytes", num(limit));
     };
@@ -61,7 +61,8 @@ void plan_v1(const spec::Memory& m, Planner& p) {
     };
     // The kernel keeps memsw >= limit at every step: raise memsw first when
     // the new memsw is above the current limit (or unlimited).
-    if (limit != 0 && swap != 0 && (swap == -1 || (f.memory_limit && *f.memory_limit < static_cast<std::uint64_t>(swap)))) {
+    if (limit != 0 && swap != 0 &&
+        (swap == -1 || (f.memory_limit && *f.memory_limit < static_cast<std::uint64_t>(swap)))) {
         write_swap();
         write_limit();
     } else {
@@ -72,8 +73,8 @@ void plan_v1(const spec::Memory& m, Planner& p) {
     if (m.disable_oom_killer.value_or(false)) p.write("memory", "memory.oom_control", "1");
     if (m.swappiness && *m.swappiness != std::numeric_limits<std::uint64_t>::max()) {
         if (*m.swappiness > 100)
-            p.problem("memory/swappiness", "invalid value:" + std::to_string(*m.swappiness) +
-                                               ". valid memory swappiness range is 0-100");
+            p.problem("memory/swappiness",
+                      "invalid value:" + std::to_string(*m.swappiness) + ". valid memory swappiness range is 0-100");
         else
             p.write("memory", "memory.swappiness", std::to_string(*m.swappiness));
     }

@@ -1,9 +1,9 @@
 // Applies: linux.resources (the driver: facts, plan, apply)
 #include "runtime/cgroups/resources.hpp"
 
-#include <limits>
 #include <fcntl.h>
 #include <unistd.h>
+#include <limits>
 
 #include "runtime/cgroups/devices.hpp"
 #include "sys/dir.hpp"
@@ -73,12 +73,15 @@ int write_value(const std::string& path, const std::string& value) {
 
 [[noreturn]] void write_failed(const std::string& dir, const Write& w, int err) {
     if (err == EBUSY && w.file == "memory.limit_in_bytes") {
-        auto usage = read_number(dir + "/memory.usage_in_bytes"), peak = read_number(dir + "/memory.max_usage_in_bytes");
-        throw sys::Error("unable to set memory limit to " + w.value + " (current usage: " +
-                             std::to_string(usage.value_or(0)) + ", peak usage: " + std::to_string(peak.value_or(0)) + ")",
+        auto usage = read_number(dir + "/memory.usage_in_bytes"),
+             peak = read_number(dir + "/memory.max_usage_in_bytes");
+        throw sys::Error("unable to set memory limit to " + w.value +
+                             " (current usage: " + std::to_string(usage.value_or(0)) +
+                             ", peak usage: " + std::to_string(peak.value_or(0)) + ")",
                          err);
     }
-    throw sys::Error("failed to write \"" + w.value + "\": " + sys::describe_errno("write", dir + "/" + w.file, err), err);
+    throw sys::Error("failed to write \"" + w.value + "\": " + sys::describe_errno("write", dir + "/" + w.file, err),
+                     err);
 }
 
 }  // namespace
@@ -194,7 +197,8 @@ void apply_resources(const Host& host, const std::map<std::string, std::string>&
     std::set<std::string> enable = plan.v2_controllers;
     // On a pure v2 host runc enables every available controller, so stats
     // (memory.current, io.stat, ...) exist even without limits.
-    if (host.layout == Layout::v2 && host.unified()) enable.insert(host.unified()->controllers.begin(), host.unified()->controllers.end());
+    if (host.layout == Layout::v2 && host.unified())
+        enable.insert(host.unified()->controllers.begin(), host.unified()->controllers.end());
     if (auto it = dirs.find("unified"); it != dirs.end() && !enable.empty()) {
         enable_v2_controllers(host, it->second, enable);
         // The controllers' files appear only now: plan again with them.

@@ -58,9 +58,9 @@ struct Facts {
 
 // One write into the container's cgroup.
 struct Write {
-    std::string controller;  // the controller whose directory takes it: "memory", "io", "cpu"...
-    std::string file;        // "memory.limit_in_bytes"
-    std::string value;       // "4194304"
+    std::string controller;     // the controller whose directory takes it: "memory", "io", "cpu"...
+    std::string file;           // "memory.limit_in_bytes"
+    std::string value;          // "4194304"
     bool optional = false;      // ENOENT: skipped (runc ignores knobs an older kernel lacks)
     bool retry_einval = false;  // EINVAL: retried after the rest of the plan (runc's period/quota dance)
     bool operator==(const Write&) const = default;
@@ -68,8 +68,8 @@ struct Write {
 
 struct Plan {
     std::vector<Write> writes;
-    std::vector<spec::Problem> problems;  // each names a JSON pointer under the plan's base
-    std::vector<std::string> warnings;    // runc's "ignored" warnings
+    std::vector<spec::Problem> problems;   // each names a JSON pointer under the plan's base
+    std::vector<std::string> warnings;     // runc's "ignored" warnings
     std::set<std::string> v2_controllers;  // v2 controllers the writes need enabled in the ancestors
 };
 
@@ -79,8 +79,8 @@ public:
     Planner(const Facts& facts, std::string base) : facts_(facts), base_(std::move(base)) {}
     const Facts& facts() const { return facts_; }
     // Adds a write; for a v2 controller, also records it for subtree_control.
-    void write(const std::string& controller, const std::string& file, const std::string& value,
-               bool optional = false, bool retry_einval = false);
+    void write(const std::string& controller, const std::string& file, const std::string& value, bool optional = false,
+               bool retry_einval = false);
     void problem(const std::string& pointer, const std::string& message);
     void warning(const std::string& message) { plan_.warnings.push_back(message); }
     // "linux.resources.X requires the Y controller, which this host does not have".

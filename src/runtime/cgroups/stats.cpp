@@ -104,8 +104,8 @@ void memory_stats(const Host& host, const spec::CgroupRecord& cg, spec::Stats& s
     s.memory_usage.failcnt = parse_flat_keyed(read_or_empty(dir + "/memory.events"))["max"];
     const std::uint64_t swap = read_u64(dir + "/memory.swap.current"), swap_max = read_u64(dir + "/memory.swap.max");
     s.memory_swap.usage = s.memory_usage.usage + swap;
-    s.memory_swap.limit = (swap_max == kUnlimited || s.memory_usage.limit == kUnlimited) ? kUnlimited
-                                                                                       : swap_max + s.memory_usage.limit;
+    s.memory_swap.limit =
+        (swap_max == kUnlimited || s.memory_usage.limit == kUnlimited) ? kUnlimited : swap_max + s.memory_usage.limit;
 }
 
 void other_stats(const Host& host, const spec::CgroupRecord& cg, spec::Stats& s) {

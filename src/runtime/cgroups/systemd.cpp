@@ -57,8 +57,7 @@ bool exists(const std::string& p) {
 
 }  // namespace
 
-void plan(spec::CgroupRecord& cg, const Host& host, const spec::Config& config, const std::string& id,
-          bool rootless) {
+void plan(spec::CgroupRecord& cg, const Host& host, const spec::Config& config, const std::string& id, bool rootless) {
     const Unit unit = unit_for(config.linux->cgroups_path, id, rootless);
     annotation_properties(config.annotations);  // a bad annotation fails before anything is made
     Bus& bus = connection(rootless);

@@ -52,13 +52,13 @@ namespace islet::runtime::cgroups::systemd {
 // types keep their D-Bus type code in `sig`; arrays ("a..") and structs
 // ("(..)") hold their elements in `items`.
 struct Value {
-    std::string sig;                     // full D-Bus signature: "t", "as", "a(ss)", "ay"
-    bool b = false;                      // 'b'
-    std::uint64_t u = 0;                 // 'y' 'q' 'u' 't'
-    std::int64_t i = 0;                  // 'n' 'i' 'x'
-    double d = 0;                        // 'd'
-    std::string s;                       // 's' 'o' 'g'
-    std::vector<Value> items;            // 'a', '('
+    std::string sig;           // full D-Bus signature: "t", "as", "a(ss)", "ay"
+    bool b = false;            // 'b'
+    std::uint64_t u = 0;       // 'y' 'q' 'u' 't'
+    std::int64_t i = 0;        // 'n' 'i' 'x'
+    double d = 0;              // 'd'
+    std::string s;             // 's' 'o' 'g'
+    std::vector<Value> items;  // 'a', '('
     static Value boolean(bool v);
     static Value u64(std::uint64_t v);
     static Value str(const std::string& v);
@@ -121,9 +121,9 @@ struct ScopeRequest {
     Unit unit;
     std::string id;
     pid_t pid = 0;
-    bool v1_accounting = false;  // hybrid/v1: BlockIOAccounting instead of IOAccounting
-    std::vector<Property> resources;    // resource_properties + device_properties
-    std::vector<Property> annotations;  // annotation_properties
+    bool v1_accounting = false;            // hybrid/v1: BlockIOAccounting instead of IOAccounting
+    std::vector<Property> resources;       // resource_properties + device_properties
+    std::vector<Property> annotations;     // annotation_properties
     std::optional<std::string> oom_group;  // unified memory.oom.group -> OOMPolicy
 };
 std::vector<Property> scope_properties(const ScopeRequest& r);
@@ -133,8 +133,7 @@ std::vector<Property> scope_properties(const ScopeRequest& r);
 // create, before anything is made: connects to the systemd instance (a clear
 // error without one), names the unit and checks the annotations, then sets
 // cg's unit, instance, path and directories.
-void plan(spec::CgroupRecord& cg, const Host& host, const spec::Config& config, const std::string& id,
-          bool rootless);
+void plan(spec::CgroupRecord& cg, const Host& host, const spec::Config& config, const std::string& id, bool rootless);
 
 // create, right after clone3: starts the scope with the waiting init and
 // waits for the job (the unit exists once this returns).

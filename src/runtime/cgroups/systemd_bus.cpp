@@ -92,16 +92,54 @@ void append(sd_bus_message* m, const Value& v) {
     const char t = v.sig.empty() ? '\0' : v.sig[0];
     int r = 0;
     switch (t) {
-        case 'b': { int x = v.b; r = a.sd_bus_message_append_basic(m, t, &x); break; }
-        case 'y': { std::uint8_t x = static_cast<std::uint8_t>(v.u); r = a.sd_bus_message_append_basic(m, t, &x); break; }
-        case 'q': { std::uint16_t x = static_cast<std::uint16_t>(v.u); r = a.sd_bus_message_append_basic(m, t, &x); break; }
-        case 'u': { std::uint32_t x = static_cast<std::uint32_t>(v.u); r = a.sd_bus_message_append_basic(m, t, &x); break; }
-        case 't': { std::uint64_t x = v.u; r = a.sd_bus_message_append_basic(m, t, &x); break; }
-        case 'n': { std::int16_t x = static_cast<std::int16_t>(v.i); r = a.sd_bus_message_append_basic(m, t, &x); break; }
-        case 'i': { std::int32_t x = static_cast<std::int32_t>(v.i); r = a.sd_bus_message_append_basic(m, t, &x); break; }
-        case 'x': { std::int64_t x = v.i; r = a.sd_bus_message_append_basic(m, t, &x); break; }
-        case 'd': { double x = v.d; r = a.sd_bus_message_append_basic(m, t, &x); break; }
-        case 's': case 'o': case 'g': r = a.sd_bus_message_append_basic(m, t, v.s.c_str()); break;
+        case 'b': {
+            int x = v.b;
+            r = a.sd_bus_message_append_basic(m, t, &x);
+            break;
+        }
+        case 'y': {
+            std::uint8_t x = static_cast<std::uint8_t>(v.u);
+            r = a.sd_bus_message_append_basic(m, t, &x);
+            break;
+        }
+        case 'q': {
+            std::uint16_t x = static_cast<std::uint16_t>(v.u);
+            r = a.sd_bus_message_append_basic(m, t, &x);
+            break;
+        }
+        case 'u': {
+            std::uint32_t x = static_cast<std::uint32_t>(v.u);
+            r = a.sd_bus_message_append_basic(m, t, &x);
+            break;
+        }
+        case 't': {
+            std::uint64_t x = v.u;
+            r = a.sd_bus_message_append_basic(m, t, &x);
+            break;
+        }
+        case 'n': {
+            std::int16_t x = static_cast<std::int16_t>(v.i);
+            r = a.sd_bus_message_append_basic(m, t, &x);
+            break;
+        }
+        case 'i': {
+            std::int32_t x = static_cast<std::int32_t>(v.i);
+            r = a.sd_bus_message_append_basic(m, t, &x);
+            break;
+        }
+        case 'x': {
+            std::int64_t x = v.i;
+            r = a.sd_bus_message_append_basic(m, t, &x);
+            break;
+        }
+        case 'd': {
+            double x = v.d;
+            r = a.sd_bus_message_append_basic(m, t, &x);
+            break;
+        }
+        case 's':
+        case 'o':
+        case 'g': r = a.sd_bus_message_append_basic(m, t, v.s.c_str()); break;
         case 'a':
         case '(': {
             const bool array = t == 'a';
@@ -225,8 +263,8 @@ Bus Bus::connect(bool user_instance) {
         // systemd's own socket serves its owner without a bus daemon.
         const char* xdg = std::getenv("XDG_RUNTIME_DIR");
         std::string priv = user_instance ? std::string(xdg ? xdg : "") + "/systemd/private" : "/run/systemd/private";
-        const std::string first = sys::describe_errno(user_instance ? "connect to the user bus" : "connect to the system bus",
-                                                      "", -r);
+        const std::string first =
+            sys::describe_errno(user_instance ? "connect to the user bus" : "connect to the system bus", "", -r);
         impl->bus = nullptr;
         int r2 = -EACCES;
         if ((!user_instance && ::geteuid() == 0) || (user_instance && xdg && *xdg)) {
@@ -236,13 +274,14 @@ Bus Bus::connect(bool user_instance) {
         }
         if (r2 < 0) {
             if (impl->bus) impl->bus = a.sd_bus_flush_close_unref(impl->bus);
-            throw sys::Error("cannot talk to systemd" + std::string(user_instance ? " (the user's instance; is XDG_RUNTIME_DIR set?)" : "") +
+            throw sys::Error("cannot talk to systemd" +
+                             std::string(user_instance ? " (the user's instance; is XDG_RUNTIME_DIR set?)" : "") +
                              ": " + first + "; " + sys::describe_errno("connect", priv, -r2));
         }
     }
     // On systemd's own socket messages carry no sender to match on.
-    check(a.sd_bus_match_signal(impl->bus, &impl->jobs_slot, direct ? nullptr : kService, kPath, kManager,
-                                "JobRemoved", &Impl::on_job_removed, impl.get()),
+    check(a.sd_bus_match_signal(impl->bus, &impl->jobs_slot, direct ? nullptr : kService, kPath, kManager, "JobRemoved",
+                                &Impl::on_job_removed, impl.get()),
           "watch JobRemoved");
     return Bus(std::move(impl));
 }
@@ -280,7 +319,11 @@ void Bus::start_transient(const std::string& unit, const std::vector<Property>& 
         const std::string result = impl_->wait_job(impl_->job_of(reply), "create " + unit);
         if (result != "done") {
             impl_->reset_failed(unit);
-            throw sys::Error(std::string("error creating systemd unit `").append(unit).append("`: got `").append(result).append("`"));
+            throw sys::Error(std::string("error creating systemd unit `")
+                                 .append(unit)
+                                 .append("`: got `")
+                                 .append(result)
+                                 .append("`"));
         }
         return;
     }

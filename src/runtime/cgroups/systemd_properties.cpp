@@ -16,7 +16,7 @@ namespace islet::runtime::cgroups::systemd {
 namespace {
 
 constexpr std::uint64_t kInfinity = std::numeric_limits<std::uint64_t>::max();  // systemd's "infinity"
-constexpr std::uint64_t kDefaultPeriod = 100000;  // the kernel's default CFS period (us)
+constexpr std::uint64_t kDefaultPeriod = 100000;                                // the kernel's default CFS period (us)
 
 Property prop(const std::string& name, Value v) { return {name, std::move(v)}; }
 
@@ -109,7 +109,12 @@ std::vector<Property> annotation_properties(const std::map<std::string, std::str
         try {
             v = parse_gvariant(text);
         } catch (const sys::Error& e) {
-            throw sys::Error(std::string("annotation ").append(key).append("=").append(text).append(" value parse error: ").append(e.message()));
+            throw sys::Error(std::string("annotation ")
+                                 .append(key)
+                                 .append("=")
+                                 .append(text)
+                                 .append(" value parse error: ")
+                                 .append(e.message()));
         }
         // TimeoutStopSec -> TimeoutStopUSec (systemd's D-Bus names); "USec"
         // itself ends in an uppercase letter and stays.
@@ -117,7 +122,11 @@ std::vector<Property> annotation_properties(const std::map<std::string, std::str
         if (n > 3 && name.compare(n - 3, 3, "Sec") == 0 && name[n - 4] >= 'a' && name[n - 4] <= 'z') {
             auto usec = seconds_to_usec(v);
             if (!usec)
-                throw sys::Error(std::string("annotation ").append(key).append("=").append(text).append(" value parse error: not a number"));
+                throw sys::Error(std::string("annotation ")
+                                     .append(key)
+                                     .append("=")
+                                     .append(text)
+                                     .append(" value parse error: not a number"));
             name = name.substr(0, n - 3) + "USec";
             v = Value::u64(*usec);
         }
@@ -171,11 +180,13 @@ std::vector<std::uint8_t> range_to_bits(const std::string& list) {
 }
 
 std::vector<Property> resource_properties(const std::vector<Write>& writes, int version) {
-    static const std::map<std::string, std::string> kLimits = {
-        {"memory.max", "MemoryMax"},         {"memory.low", "MemoryLow"},
-        {"memory.high", "MemoryHigh"},       {"memory.min", "MemoryMin"},
-        {"memory.swap.max", "MemorySwapMax"}, {"pids.max", "TasksMax"},
-        {"memory.limit_in_bytes", "MemoryLimit"}};  // v1
+    static const std::map<std::string, std::string> kLimits = {{"memory.max", "MemoryMax"},
+                                                               {"memory.low", "MemoryLow"},
+                                                               {"memory.high", "MemoryHigh"},
+                                                               {"memory.min", "MemoryMin"},
+                                                               {"memory.swap.max", "MemorySwapMax"},
+                                                               {"pids.max", "TasksMax"},
+                                                               {"memory.limit_in_bytes", "MemoryLimit"}};  // v1
     std::vector<Property> out;
     std::optional<std::int64_t> quota;
     std::optional<std::uint64_t> period;
@@ -193,7 +204,9 @@ std::vector<Property> resource_properties(const std::vector<Write>& writes, int 
         } else if (f == "io.weight") {
             // Only the default weight has a property without a device path.
             auto words = sys::split(std::string(sys::trim(w.value)), ' ');
-            const std::string n = words.size() == 2 && words[0] == "default" ? words[1] : words.size() == 1 ? words[0] : "";
+            const std::string n = words.size() == 2 && words[0] == "default" ? words[1]
+                                  : words.size() == 1                        ? words[0]
+                                                                             : "";
             if (auto v = sys::parse_uint(n)) out.push_back(prop("IOWeight", Value::u64(*v)));
         } else if (f == "cpu.max") {
             auto words = sys::split(std::string(sys::trim(w.value)), ' ');
@@ -204,8 +217,8 @@ std::vector<Property> resource_properties(const std::vector<Write>& writes, int 
         } else if (f == "cpu.cfs_period_us") {
             period = sys::parse_uint(sys::trim(w.value));
         } else if ((f == "cpuset.cpus" || f == "cpuset.mems") && version >= 244) {
-            out.push_back(prop(f == "cpuset.cpus" ? "AllowedCPUs" : "AllowedMemoryNodes",
-                               Value::bytes(range_to_bits(w.value))));
+            out.push_back(
+                prop(f == "cpuset.cpus" ? "AllowedCPUs" : "AllowedMemoryNodes", Value::bytes(range_to_bits(w.value))));
         }
     }
     add_cpu_quota(out, quota, period, version);

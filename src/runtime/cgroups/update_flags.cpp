@@ -12,7 +12,8 @@ namespace {
 
 std::uint64_t to_u64(const std::string& flag, const std::string& v) {
     auto n = sys::parse_uint(v);
-    if (!n) throw sys::Error("invalid value for " + flag + ": strconv.ParseUint: parsing \"" + v + "\": invalid syntax");
+    if (!n)
+        throw sys::Error("invalid value for " + flag + ": strconv.ParseUint: parsing \"" + v + "\": invalid syntax");
     return *n;
 }
 

@@ -43,9 +43,9 @@
 #include "spec/parse.hpp"
 #include "spec/validate.hpp"
 #include "sys/error.hpp"
-#include "sys/procfs.hpp"
 #include "sys/log.hpp"
 #include "sys/proc.hpp"
+#include "sys/procfs.hpp"
 #include "sys/strings.hpp"
 #include "sys/syscalls.hpp"
 
@@ -104,7 +104,8 @@ void host_checks(const spec::Config& c, const MountPlan& mounts, const CreateOpt
     // the rootfs, removed by delete); a read-only root would remount a host
     // mount, so it is refused.
     if (c.root && c.root->readonly && !l.find_namespace("mount"))
-        problems.push_back({"/root/readonly", "a read-only root needs a mount namespace (add one to linux.namespaces)"});
+        problems.push_back(
+            {"/root/readonly", "a read-only root needs a mount namespace (add one to linux.namespaces)"});
     if (l.resources)
         for (auto& p : cgroups::resource_problems(*l.resources, cgroups::detect())) problems.push_back(p);
     // The security sections (seccomp, sysctl, LSM labels, personality,
@@ -206,7 +207,8 @@ void Creation::read_input() {
     if (config_.process) ctx_.env = config_.process->env;
     ctx_.preserved_fds = preserved_fd_count(o_, ctx_.env);
     if (!security_.capabilities.unknown.empty())
-        log::warning("ignoring unknown or unavailable capabilities: " + sys::join(security_.capabilities.unknown, ", "));
+        log::warning("ignoring unknown or unavailable capabilities: " +
+                     sys::join(security_.capabilities.unknown, ", "));
 }
 
 // 2. The cgroup plan (pure), before the record that names it; a duplicate id
@@ -318,8 +320,8 @@ void Creation::make_cgroups() {
             }
             // runc: limits cannot be dropped silently.
             if (linux.resources && cgroups::has_limits(*linux.resources))
-                throw sys::Error(
-                    "rootless needs no limits when no permission is granted for cgroups: " + e.message(), e.code());
+                throw sys::Error("rootless needs no limits when no permission is granted for cgroups: " + e.message(),
+                                 e.code());
             // Rootless without cgroup access (podman on v1, a plain user on
             // a host without a delegated subtree): run without cgroups, and
             // say so once, at debug level, as runc does.
@@ -453,8 +455,7 @@ void Creation::hand_over() {
     // Rootless: nothing to idmap (refused above; an isolated rootfs stays
     // as it is, docs/ISOLATION.md "Rootless").
     if ((iso_.enabled() || mounts_.wants_idmaps()) && !mounts_.cloned_by_init)
-        rebuilt_rootfs =
-            host::apply_idmaps(mounts_, linux, init_pid_, iso_.enabled() && !iso_.engine_maps, rootfs_);
+        rebuilt_rootfs = host::apply_idmaps(mounts_, linux, init_pid_, iso_.enabled() && !iso_.engine_maps, rootfs_);
     // A joined user namespace forks the real init right after go: it must
     // inherit the cgroups, so there they come first.
     const bool join_first = !plan_.user_path.empty();
@@ -568,23 +569,23 @@ Created create_container(const CreateOptions& o) {
     // --debug: one line per step (runc logs its create's stages too), all
     // from the sealed islet that read_input re-executes first.
     auto stage = [&](const std::string& what) { log::debug("create " + o.id + ": " + what); };
-    c.read_input();         // 1. id, config, host checks, plans: nothing is touched yet
+    c.read_input();  // 1. id, config, host checks, plans: nothing is touched yet
     stage("read the config from " + o.bundle);
     stage("plan the cgroups");
-    c.plan_cgroup();        // 2. the cgroup plan; a duplicate id or a cgroup in use is refused
+    c.plan_cgroup();  // 2. the cgroup plan; a duplicate id or a cgroup in use is refused
     stage("make the state directory in " + o.root);
-    c.make_state_dir();     // 3. the state directory and the "creating" record
+    c.make_state_dir();  // 3. the state directory and the "creating" record
     stage("make the cgroups");
-    c.make_cgroups();       // 4. cgroups made, resources and device rules applied
+    c.make_cgroups();  // 4. cgroups made, resources and device rules applied
     stage("prepare what the init inherits");
     c.prepare_inherited();  // 5. what the init inherits
     stage("start the init");
-    c.start_init();         // 6. one clone3
-    c.start_scope();        // 6b. --systemd-cgroup: the scope with the waiting init
+    c.start_init();   // 6. one clone3
+    c.start_scope();  // 6b. --systemd-cgroup: the scope with the waiting init
     stage("hand over to the init (maps, mounts, go)");
-    c.hand_over();          // 7. maps, idmapped trees, go, cgroups
+    c.hand_over();  // 7. maps, idmapped trees, go, cgroups
     stage("wait for the init to be ready");
-    c.serve();              // 8. serve the init until it is ready
+    c.serve();                  // 8. serve the init until it is ready
     Created done = c.commit();  // 9. record, pid file, ack
     stage("created, init pid " + std::to_string(done.pid));
     return done;

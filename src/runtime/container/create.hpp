@@ -17,7 +17,7 @@
 namespace islet::runtime {
 
 struct CreateOptions {
-    std::string root;            // state root
+    std::string root;  // state root
     std::string id;
     std::string bundle;          // absolute
     std::string pid_file;        // absolute, or empty

@@ -45,7 +45,8 @@ namespace {
 constexpr std::uint64_t kMaxId = std::numeric_limits<std::uint32_t>::max();
 
 bool same_namespace(pid_t pid, const std::string& name) {
-    struct stat a {}, b {};
+    struct stat a {
+    }, b{};
     if (::stat(("/proc/self/ns/" + name).c_str(), &a) < 0) return false;
     if (::stat(("/proc/" + std::to_string(pid) + "/ns/" + name).c_str(), &b) < 0) return false;
     return a.st_ino == b.st_ino && a.st_dev == b.st_dev;
@@ -105,7 +106,8 @@ spec::Process build_process(const ExecOptions& o, const spec::Config& cfg) {
 // `--cgroup [controller:]path`: the process goes into a sub-cgroup of the
 // container's, on the hierarchies holding `controller` (all without one). The
 // path must be relative and clean, so it cannot climb out (SECURITY.md G).
-std::map<std::string, std::string> exec_cgroup_dirs(const spec::CgroupRecord& cg, const std::vector<std::string>& subs) {
+std::map<std::string, std::string> exec_cgroup_dirs(const spec::CgroupRecord& cg,
+                                                    const std::vector<std::string>& subs) {
     std::map<std::string, std::string> dirs = cg.dirs;
     for (const auto& s : subs) {
         auto colon = s.find(':');
@@ -213,7 +215,8 @@ void Joining::prepare_child() {
     child_.fds.stub = host::make_exec_stub();
     console_ = launch::open_console_channel(process_.terminal, o_.detach, o_.console_socket);
     child_.fds.console = std::move(console_.for_child);
-    if (auto it = cg_dirs_.find("unified"); it != cg_dirs_.end() && !late_join_) unified_ = cgroups::open_dir(it->second);
+    if (auto it = cg_dirs_.find("unified"); it != cg_dirs_.end() && !late_join_)
+        unified_ = cgroups::open_dir(it->second);
     auto [ours, theirs] = sys::seqpacket_pair();
     sock_ = std::move(ours);
     child_.fds.sync = std::move(theirs);
@@ -311,16 +314,16 @@ int exec_in_container(const ExecOptions& o) {
     // --debug: one line per step (runc logs its exec's stages too), all
     // from the sealed islet that load re-executes first.
     auto stage = [&](const std::string& what) { log::debug("exec " + o.id + ": " + what); };
-    j.load();           // 1. the container, its status and config; the process
+    j.load();  // 1. the container, its status and config; the process
     stage("loaded the container and the process");
     stage("find the init, its namespaces and cgroups");
-    j.find_target();    // 2. the init's pidfd, namespaces, cgroups
+    j.find_target();  // 2. the init's pidfd, namespaces, cgroups
     stage("prepare what the process inherits");
     j.prepare_child();  // 3. the security plan and what the joining process inherits
     stage("start the process");
-    j.start();          // 4. clone3 into the pid namespace and the unified cgroup
+    j.start();  // 4. clone3 into the pid namespace and the unified cgroup
     stage("wait for the process to be ready");
-    j.serve();          // 5. cgroups, go, serve until ready, ack
+    j.serve();  // 5. cgroups, go, serve until ready, ack
     stage(o.detach ? "started, detached" : "started, waiting for it to exit");
     return j.finish();  // 6. detached: 0; else the foreground's exit status
 }

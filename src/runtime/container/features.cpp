@@ -1,10 +1,10 @@
 #include "runtime/container/features.hpp"
 
 #include "runtime/attrs/capabilities.hpp"
-#include "runtime/isolation/isolation.hpp"
-#include "runtime/isolation/kernel_mode.hpp"
 #include "runtime/attrs/memory_policy.hpp"
 #include "runtime/attrs/seccomp.hpp"
+#include "runtime/isolation/isolation.hpp"
+#include "runtime/isolation/kernel_mode.hpp"
 #include "runtime/process/test_hooks.hpp"
 #include "spec/documents.hpp"
 #include "spec/model.hpp"
@@ -18,8 +18,8 @@
 namespace islet::runtime {
 
 std::string version_text() {
-    std::string text = std::string("islet version ") + ISLET_VERSION + "\ncommit: " + ISLET_COMMIT + "\nspec: " +
-                       spec::kSpecVersion + "\nlibseccomp: " + libseccomp_version() + "\n";
+    std::string text = std::string("islet version ") + ISLET_VERSION + "\ncommit: " + ISLET_COMMIT +
+                       "\nspec: " + spec::kSpecVersion + "\nlibseccomp: " + libseccomp_version() + "\n";
     // A test build (ISLET_TEST_HOOKS): the bats suites that pause islet
     // check for this line.
     if (test_hooks::kCompiledIn) text += "test-hooks: on\n";

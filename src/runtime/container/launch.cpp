@@ -122,7 +122,8 @@ Cloned clone_from_helper(const std::function<Cloned()>& in_helper) {
     try {
         m = sync::expect(ours.get(), sync::Type::cloned);
     } catch (const sys::Error& e) {
-        if (e.message().rfind("sync: the peer closed", 0) == 0) throw sys::Error("the joining helper died before clone3");
+        if (e.message().rfind("sync: the peer closed", 0) == 0)
+            throw sys::Error("the joining helper died before clone3");
         throw;
     }
     const auto parts = sys::split(m.payload, ' ');

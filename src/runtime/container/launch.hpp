@@ -81,9 +81,9 @@ struct Serve {
     // for the agent with runc's containerProcessState of `state()`.
     const spec::Seccomp* listener = nullptr;
     std::function<spec::StateView()> state;
-    std::function<void()> hooks;           // `hooks`: run prestart and createRuntime (create only)
-    std::function<void(pid_t)> exec_pid;   // `exec_pid`: the real init's, or exec's final process's, pid
-    std::function<std::string()> died;     // the error when the child closed the socket early
+    std::function<void()> hooks;          // `hooks`: run prestart and createRuntime (create only)
+    std::function<void(pid_t)> exec_pid;  // `exec_pid`: the real init's, or exec's final process's, pid
+    std::function<std::string()> died;    // the error when the child closed the socket early
 };
 
 // Answers the child until `ready`. An `error` message becomes

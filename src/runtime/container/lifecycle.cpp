@@ -12,19 +12,19 @@
 
 #include "hooks/hooks.hpp"
 #include "runtime/cgroups/cgroups.hpp"
-#include "runtime/isolation/id_pool.hpp"
-#include "runtime/process/test_hooks.hpp"
-#include "runtime/fs/mounts.hpp"
-#include "spec/islet_config.hpp"
-#include "sys/strings.hpp"
 #include "runtime/container/notify.hpp"
 #include "runtime/container/state_store.hpp"
+#include "runtime/fs/mounts.hpp"
+#include "runtime/isolation/id_pool.hpp"
+#include "runtime/process/test_hooks.hpp"
+#include "spec/islet_config.hpp"
 #include "spec/parse.hpp"
 #include "sys/error.hpp"
 #include "sys/log.hpp"
 #include "sys/proc.hpp"
 #include "sys/retry.hpp"
 #include "sys/signals.hpp"
+#include "sys/strings.hpp"
 #include "sys/syscalls.hpp"
 
 namespace islet::runtime {
@@ -120,8 +120,8 @@ spec::CgroupRecord guessed_cgroup(const ContainerDir& dir, const std::string& id
     try {
         cgroups::Host host = cgroups::detect();
         cg.path = cgroups::container_path(path, id, false);
-        cg.dirs = cgroups::plan_dirs(host, cg.path,
-                                     cgroups::parse_self_cgroup(sys::read_file("/proc/self/cgroup"), host));
+        cg.dirs =
+            cgroups::plan_dirs(host, cg.path, cgroups::parse_self_cgroup(sys::read_file("/proc/self/cgroup"), host));
     } catch (const sys::Error& e) {
         log::debug("delete --force: no cgroup to guess: " + e.message());
     }
@@ -354,8 +354,9 @@ void pause_container(const std::string& root, const std::string& id) {
     const Status status = c.status();
     if (status != Status::running && status != Status::created) throw sys::Error("container not running");
     if (c.record.cgroup.manager == spec::CgroupManager::none)
-        throw sys::Error("cannot pause: the container runs without cgroups (rootless without a delegated cgroup, or "
-                         "--cgroup-manager disabled), and pausing needs its freezer");
+        throw sys::Error(
+            "cannot pause: the container runs without cgroups (rootless without a delegated cgroup, or "
+            "--cgroup-manager disabled), and pausing needs its freezer");
     cgroups::freeze(c.record.cgroup);
 }
 

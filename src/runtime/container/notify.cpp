@@ -36,7 +36,8 @@ void barrier(int sock) {
     sys::send_fd(sock, w.get(), "BARRIER=1");
     w.reset();
     pollfd pf{r.get(), POLLIN, 0};
-    if (sys::retry_eintr([&] { return ::poll(&pf, 1, kBarrierTimeoutMs); }) == 0) log::warning("Timeout after waiting 30s for barrier. Ignored.");
+    if (sys::retry_eintr([&] { return ::poll(&pf, 1, kBarrierTimeoutMs); }) == 0)
+        log::warning("Timeout after waiting 30s for barrier. Ignored.");
 }
 
 }  // namespace

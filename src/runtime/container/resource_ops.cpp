@@ -18,9 +18,9 @@
 #include "runtime/container/state_store.hpp"
 #include "spec/cgroup_documents.hpp"
 #include "spec/parse.hpp"
-#include "sys/proc.hpp"
 #include "sys/error.hpp"
 #include "sys/log.hpp"
+#include "sys/proc.hpp"
 #include "sys/strings.hpp"
 #include "sys/syscalls.hpp"
 
@@ -54,8 +54,9 @@ void update_container(const std::string& root, const std::string& id, const spec
     // nowhere to go is an error, never a note in resources.json (runc:
     // "container could not join or create cgroup").
     if (c.record.cgroup.manager == spec::CgroupManager::none && cgroups::has_limits(to_apply))
-        throw sys::Error("cannot update resources: the container runs without cgroups (rootless without a delegated "
-                         "cgroup, or --cgroup-manager disabled)");
+        throw sys::Error(
+            "cannot update resources: the container runs without cgroups (rootless without a delegated "
+            "cgroup, or --cgroup-manager disabled)");
     if (!c.record.cgroup.dirs.empty()) {
         const cgroups::Host host = cgroups::detect();
         // systemd first (runc's order), so a reload of the unit keeps them.
@@ -71,8 +72,9 @@ std::vector<pid_t> container_pids(const std::string& root, const std::string& id
     if (c.status() == spec::Status::stopped) return {};
     if (c.record.cgroup.manager == spec::CgroupManager::none) {
         if (!c.record.private_pid_ns)
-            throw sys::Error("the container runs without cgroups and in the host's pid namespace: islet cannot tell "
-                             "its processes from the host's");
+            throw sys::Error(
+                "the container runs without cgroups and in the host's pid namespace: islet cannot tell "
+                "its processes from the host's");
         // runc 1.1.5 has no cgroup to read and fails; the namespace says.
         return sys::pids_in_pid_namespace(c.record.pid);
     }
@@ -125,14 +127,16 @@ std::string ps_table(const std::vector<pid_t>& pids, const std::vector<std::stri
     std::string output = sys::read_all(rd.get());
     const int status = sys::reap(child);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        throw sys::Error("exit status " + std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)) +
-                         ": " + output);
+        throw sys::Error("exit status " +
+                         std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)) + ": " +
+                         output);
     return filter_ps_output(output, pids);
 }
 
 std::optional<std::chrono::nanoseconds> parse_go_duration(const std::string& text) {
-    static const std::pair<const char*, double> kUnits[] = {
-        {"ns", 1}, {"us", 1e3}, {"\u00b5s", 1e3}, {"\u03bcs", 1e3}, {"ms", 1e6}, {"s", 1e9}, {"m", 60e9}, {"h", 3600e9}};
+    static const std::pair<const char*, double> kUnits[] = {{"ns", 1},        {"us", 1e3},  {"\u00b5s", 1e3},
+                                                            {"\u03bcs", 1e3}, {"ms", 1e6},  {"s", 1e9},
+                                                            {"m", 60e9},      {"h", 3600e9}};
     std::string s = text;
     bool neg = false;
     if (!s.empty() && (s[0] == '-' || s[0] == '+')) {

@@ -38,8 +38,7 @@ void Rollback::undo() noexcept {
     }
     if (!host_mounts_below.empty()) best_effort([&] { host::unmount_below(host_mounts_below); });
     if (cgroup) best_effort([&] { cgroups::destroy(*cgroup); });
-    if (id_block)
-        best_effort([&] { isolation::release_block(id_block->registry, id_block->index, id_block->token); });
+    if (id_block) best_effort([&] { isolation::release_block(id_block->registry, id_block->index, id_block->token); });
     if (dir) best_effort([&] { dir->remove(); });
     if (poststop && !poststop->empty())
         best_effort(

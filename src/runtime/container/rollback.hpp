@@ -33,11 +33,11 @@ public:
     Rollback& operator=(const Rollback&) = delete;
 
     const ContainerDir* dir = nullptr;
-    std::optional<spec::CgroupRecord> cgroup;  // made by create
-    pid_t child = 0;                           // our child (the init, or the intermediate process)
-    int pidfd = -1;                            // borrowed from create
+    std::optional<spec::CgroupRecord> cgroup;     // made by create
+    pid_t child = 0;                              // our child (the init, or the intermediate process)
+    int pidfd = -1;                               // borrowed from create
     std::optional<spec::IdBlockRecord> id_block;  // claimed host ID block (freed by its token)
-    std::string host_mounts_below;  // no mount namespace: mounts made in ours, below the rootfs
+    std::string host_mounts_below;                // no mount namespace: mounts made in ours, below the rootfs
     const std::vector<spec::Hook>* poststop = nullptr;
     std::string poststop_state;
 

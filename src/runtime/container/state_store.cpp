@@ -43,8 +43,7 @@ std::string read_document(int fd, const std::string& path) {
 void validate_container_id(const std::string& id) {
     if (id.empty()) throw sys::Error("container id cannot be empty");
     if (id == "." || id == ".." || id.size() > 255 ||
-        id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+.-") !=
-            std::string::npos)
+        id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+.-") != std::string::npos)
         throw sys::Error("invalid container ID format");
 }
 
@@ -73,8 +72,8 @@ StateRoot StateRoot::open(const std::string& path, bool create) {
     r.fd_ = sys::open_path(path, O_RDONLY | O_DIRECTORY);
     struct stat st = sys::fstat_fd(r.fd_.get(), path);
     if (st.st_uid != ::geteuid())
-        throw sys::Error("state root " + path + " is owned by uid " + std::to_string(st.st_uid) + ", not by islet's uid " +
-                         std::to_string(::geteuid()));
+        throw sys::Error("state root " + path + " is owned by uid " + std::to_string(st.st_uid) +
+                         ", not by islet's uid " + std::to_string(::geteuid()));
     if (st.st_mode & 0022)
         throw sys::Error("state root " + path + " is writable by group or others; refusing to use it");
     return r;
@@ -155,7 +154,9 @@ void ContainerDir::write_atomic(const std::string& name, const std::string& data
     remove_tmp.dismiss();
 }
 
-void ContainerDir::write_record(const spec::ContainerRecord& r) const { write_atomic(kRecordFile, spec::record_to_json(r)); }
+void ContainerDir::write_record(const spec::ContainerRecord& r) const {
+    write_atomic(kRecordFile, spec::record_to_json(r));
+}
 
 std::optional<spec::ContainerRecord> ContainerDir::read_record() const {
     sys::UniqueFd f = sys::open_at_if_exists(fd_.get(), kRecordFile, O_RDONLY | O_NOFOLLOW);

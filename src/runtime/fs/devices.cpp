@@ -29,17 +29,18 @@ struct Node {
 };
 
 const Node kDefaults[] = {
-    {"/dev/null", S_IFCHR, 1, 3, 0666, 0, 0},    {"/dev/zero", S_IFCHR, 1, 5, 0666, 0, 0},
-    {"/dev/full", S_IFCHR, 1, 7, 0666, 0, 0},    {"/dev/tty", S_IFCHR, 5, 0, 0666, 0, 0},
-    {"/dev/random", S_IFCHR, 1, 8, 0666, 0, 0},  {"/dev/urandom", S_IFCHR, 1, 9, 0666, 0, 0},
+    {"/dev/null", S_IFCHR, 1, 3, 0666, 0, 0},   {"/dev/zero", S_IFCHR, 1, 5, 0666, 0, 0},
+    {"/dev/full", S_IFCHR, 1, 7, 0666, 0, 0},   {"/dev/tty", S_IFCHR, 5, 0, 0666, 0, 0},
+    {"/dev/random", S_IFCHR, 1, 8, 0666, 0, 0}, {"/dev/urandom", S_IFCHR, 1, 9, 0666, 0, 0},
 };
 
 void create_node(const InitContext& ctx, const Node& n) {
     const std::string what = "device " + n.path;
     std::string parent = n.path.substr(0, n.path.find_last_of('/'));
     std::string name = n.path.substr(n.path.find_last_of('/') + 1);
-    sys::UniqueFd dir = sys::with_context(
-        what, [&] { return sys::mkdir_in_root(ctx.rootfd.get(), parent.empty() ? "/" : parent, sys::CreateLast::directory); });
+    sys::UniqueFd dir = sys::with_context(what, [&] {
+        return sys::mkdir_in_root(ctx.rootfd.get(), parent.empty() ? "/" : parent, sys::CreateLast::directory);
+    });
     // Whatever the image has there (a symlink aimed at a host file, a node
     // with other numbers) is replaced, never written through.
     struct stat st {};
@@ -51,7 +52,8 @@ void create_node(const InitContext& ctx, const Node& n) {
         if (::mknodat(dir.get(), name.c_str(), n.type | (n.mode & 07777), makedev(n.major, n.minor)) < 0)
             sys::throw_errno("mknod", n.path);
         if (::fchmodat(dir.get(), name.c_str(), n.mode & 07777, 0) < 0) sys::throw_errno("chmod", n.path);
-        if (::fchownat(dir.get(), name.c_str(), n.uid, n.gid, AT_SYMLINK_NOFOLLOW) < 0) sys::throw_errno("chown", n.path);
+        if (::fchownat(dir.get(), name.c_str(), n.uid, n.gid, AT_SYMLINK_NOFOLLOW) < 0)
+            sys::throw_errno("chown", n.path);
         return;
     }
     // In a user namespace (the container's or islet's own): an empty file,
@@ -77,13 +79,17 @@ void create_node(const InitContext& ctx, const Node& n) {
 void create_symlinks(const InitContext& ctx) {
     sys::UniqueFd dev = sys::mkdir_in_root(ctx.rootfd.get(), "/dev", sys::CreateLast::directory);
     const std::pair<const char*, const char*> links[] = {
-        {"/proc/self/fd", "fd"},    {"/proc/self/fd/0", "stdin"}, {"/proc/self/fd/1", "stdout"},
+        {"/proc/self/fd", "fd"},
+        {"/proc/self/fd/0", "stdin"},
+        {"/proc/self/fd/1", "stdout"},
         {"/proc/self/fd/2", "stderr"},
     };
     for (auto& [target, name] : links)
-        if (::symlinkat(target, dev.get(), name) < 0 && errno != EEXIST) sys::throw_errno("symlink", std::string("/dev/") + name);
+        if (::symlinkat(target, dev.get(), name) < 0 && errno != EEXIST)
+            sys::throw_errno("symlink", std::string("/dev/") + name);
     if (::access("/proc/kcore", F_OK) == 0)
-        if (::symlinkat("/proc/kcore", dev.get(), "core") < 0 && errno != EEXIST) sys::throw_errno("symlink", "/dev/core");
+        if (::symlinkat("/proc/kcore", dev.get(), "core") < 0 && errno != EEXIST)
+            sys::throw_errno("symlink", "/dev/core");
     // /dev/ptmx -> pts/ptmx: the container's own devpts instance, never the host's.
     struct stat st {};
     if (::fstatat(dev.get(), "ptmx", &st, AT_SYMLINK_NOFOLLOW) == 0) {

@@ -14,8 +14,8 @@
 #include <algorithm>
 #include <map>
 
-#include "runtime/ns/userns_maps.hpp"
 #include "runtime/fs/idmapped_overlay.hpp"
+#include "runtime/ns/userns_maps.hpp"
 #include "sys/error.hpp"
 #include "sys/scope_exit.hpp"
 #include "sys/syscalls.hpp"

@@ -228,7 +228,8 @@ sys::UniqueFd idmapped_overlay(const std::string& rootfs, int rootfs_tree, int u
         {
             sys::UniqueFd engine_work = sys::open_path(layout.work, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
             sys::remove_tree(engine_work.get(), kWorkDir);
-            if (::mkdirat(engine_work.get(), kWorkDir, 0700) < 0) sys::throw_errno("mkdir", layout.work + "/" + kWorkDir);
+            if (::mkdirat(engine_work.get(), kWorkDir, 0700) < 0)
+                sys::throw_errno("mkdir", layout.work + "/" + kWorkDir);
         }
         upper = sys::open_at(upper_tree.get(), relative_to(dir, layout.upper), O_PATH | O_DIRECTORY | O_NOFOLLOW);
         work = sys::open_at(upper_tree.get(), relative_to(dir, layout.work) + "/" + kWorkDir,
@@ -238,7 +239,8 @@ sys::UniqueFd idmapped_overlay(const std::string& rootfs, int rootfs_tree, int u
     CreatorCredentials creds(root_uid, root_gid);
     sys::FsContext fs("overlay", what);
     fs.set_string("source", m.source);
-    for (size_t i = 0; i < lowers.size(); ++i) fs.set_fd("lowerdir+", lowers[i].get(), "lower layer " + layout.lower[i]);
+    for (size_t i = 0; i < lowers.size(); ++i)
+        fs.set_fd("lowerdir+", lowers[i].get(), "lower layer " + layout.lower[i]);
     if (upper) {
         fs.set_fd("upperdir", upper.get(), "upperdir");
         fs.set_fd("workdir", work.get(), "workdir");

@@ -53,8 +53,8 @@ PlannedMount plan_mount(const spec::Mount& m) {
     p.mount = m;
     p.options = spec::parse_mount_options(m.options, m.type);
     p.kind = spec::mount_kind(m, p.options);
-    p.destination = sys::clean_path(!m.destination.empty() && m.destination.front() == '/' ? m.destination
-                                                                                            : "/" + m.destination);
+    p.destination =
+        sys::clean_path(!m.destination.empty() && m.destination.front() == '/' ? m.destination : "/" + m.destination);
     return p;
 }
 

@@ -29,8 +29,16 @@ using spec::MountOptions;
 // Files under /proc an engine may mount over (lxcfs); anything else inside
 // /proc would hide what the kernel reports (CVE-2019-16884 class).
 const std::set<std::string> kProcAllowed = {
-    "/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo",  "/proc/stat",    "/proc/swaps",
-    "/proc/uptime",  "/proc/loadavg",   "/proc/slabinfo", "/proc/net/dev", "/proc/sys/kernel/ns_last_pid",
+    "/proc/cpuinfo",
+    "/proc/diskstats",
+    "/proc/meminfo",
+    "/proc/stat",
+    "/proc/swaps",
+    "/proc/uptime",
+    "/proc/loadavg",
+    "/proc/slabinfo",
+    "/proc/net/dev",
+    "/proc/sys/kernel/ns_last_pid",
     "/proc/sys/crypto/fips_enabled",
 };
 
@@ -159,8 +167,10 @@ void fs_mount(const InitContext& ctx, const PlannedMount& pm) {
     const spec::Mount& m = pm.mount;
     const MountOptions& o = pm.options;
     sys::UniqueFd dest = destination(ctx, pm, sys::CreateLast::directory);
-    MountOptions labelled = read_only_now(pm);  // linux.mountLabel (runtime/attrs/lsm.hpp); create checked SELinux is on
-    if (auto opt = mount_label_option(m.type, ctx.config->linux->mount_label); !opt.empty()) labelled.data.push_back(opt);
+    MountOptions labelled =
+        read_only_now(pm);  // linux.mountLabel (runtime/attrs/lsm.hpp); create checked SELinux is on
+    if (auto opt = mount_label_option(m.type, ctx.config->linux->mount_label); !opt.empty())
+        labelled.data.push_back(opt);
     // tmpcopyup fills the new filesystem first: read-only only afterwards.
     if (o.tmpcopyup) labelled.flags &= ~static_cast<unsigned long>(MS_RDONLY);
     sys::UniqueFd mnt;
@@ -220,8 +230,8 @@ void cgroup_mount(const InitContext& ctx, const PlannedMount& pm) {
     const auto& host = ctx.cgroup_host;
     if (host.layout == cgroups::Layout::none) return;  // nothing to show
     const unsigned long sub_flags = (o.flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY)) | MS_RELATIME;
-    sys::UniqueFd dest =
-        sys::with_context(what, [&] { return sys::mkdir_in_root(ctx.rootfd.get(), pm.destination, sys::CreateLast::directory); });
+    sys::UniqueFd dest = sys::with_context(
+        what, [&] { return sys::mkdir_in_root(ctx.rootfd.get(), pm.destination, sys::CreateLast::directory); });
     if (host.layout == cgroups::Layout::v2) {
         attach(hierarchy_mount(ctx, *host.unified(), sub_flags, what).get(), dest.get(), what);
         return;

@@ -91,8 +91,8 @@ void prepare_rootfs(InitContext& ctx) {
     // pivot_root needs a mount point, and every later path is resolved
     // inside this mount (the tree fd now names its root).
     const int tree = ctx.mounts->rootfs_tree.get();
-    sys::move_mount(tree, "", ctx.rootfs_target.get(), "",
-                    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH, "rootfs " + ctx.rootfs);
+    sys::move_mount(tree, "", ctx.rootfs_target.get(), "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH,
+                    "rootfs " + ctx.rootfs);
     // The clone was made in the host's namespace: where the host's mount is
     // shared (systemd hosts), it joined that peer group, and pivot_root
     // refuses a shared new root (EINVAL). Make it a slave too, which is what
@@ -114,8 +114,7 @@ void enter_rootfs(InitContext& ctx) {
         // pivot_root(".", "."): the old root ends up on top of the new one;
         // make it slave (no propagation back) and detach it.
         if (::syscall(SYS_pivot_root, ".", ".") < 0) sys::throw_errno("pivot_root", ctx.rootfs);
-        if (::mount(nullptr, ".", nullptr, MS_SLAVE | MS_REC, nullptr) < 0)
-            sys::throw_errno("make the old root slave");
+        if (::mount(nullptr, ".", nullptr, MS_SLAVE | MS_REC, nullptr) < 0) sys::throw_errno("make the old root slave");
         if (::umount2(".", MNT_DETACH) < 0) sys::throw_errno("detach the old root");
     }
     if (::chdir("/") < 0) sys::throw_errno("chdir", "/");

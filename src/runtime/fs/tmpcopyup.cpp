@@ -39,7 +39,8 @@ void copy_xattrs(int from, int to, const std::string& path) {
         len = ::fgetxattr(from, name, value.data(), value.size());
         if (len < 0) sys::throw_errno(std::string("read extended attribute ") + name + " of", path);
         if (::fsetxattr(to, name, value.data(), static_cast<std::size_t>(len), 0) < 0) {
-            if (errno != EPERM && errno != EOPNOTSUPP) sys::throw_errno(std::string("set extended attribute ") + name + " on", path);
+            if (errno != EPERM && errno != EOPNOTSUPP)
+                sys::throw_errno(std::string("set extended attribute ") + name + " on", path);
             log::debug("tmpcopyup: " + path + ": extended attribute " + name + " left out: " + std::strerror(errno));
         }
     }
@@ -74,20 +75,24 @@ void copy_symlink(int from_dir, int to_dir, const std::string& name, const struc
     std::vector<char> target(static_cast<std::size_t>(st.st_size) + 1);
     ssize_t n = ::readlinkat(from_dir, name.c_str(), target.data(), target.size());
     if (n < 0) sys::throw_errno("readlink", path);
-    if (static_cast<std::size_t>(n) >= target.size()) throw sys::Error("readlink " + path + ": the link changed while copied");
+    if (static_cast<std::size_t>(n) >= target.size())
+        throw sys::Error("readlink " + path + ": the link changed while copied");
     target[static_cast<std::size_t>(n)] = '\0';
     if (::symlinkat(target.data(), to_dir, name.c_str()) < 0) sys::throw_errno("symlink", path);
-    if (::fchownat(to_dir, name.c_str(), st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0) sys::throw_errno("chown", path);
+    if (::fchownat(to_dir, name.c_str(), st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+        sys::throw_errno("chown", path);
 }
 
 void copy_node(int to_dir, const std::string& name, const struct stat& st, const std::string& path) {
     if (::mknodat(to_dir, name.c_str(), st.st_mode & (S_IFMT | 0777), st.st_rdev) < 0) sys::throw_errno("mknod", path);
-    if (::fchownat(to_dir, name.c_str(), st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0) sys::throw_errno("chown", path);
+    if (::fchownat(to_dir, name.c_str(), st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+        sys::throw_errno("chown", path);
     if (::fchmodat(to_dir, name.c_str(), st.st_mode & 07777, 0) < 0) sys::throw_errno("chmod", path);
 }
 
 void copy_tree(int from_dir, int to_dir, const std::string& path, int depth) {
-    if (depth > kMaxDepth) throw sys::Error(path + ": nested deeper than " + std::to_string(kMaxDepth) + " directories");
+    if (depth > kMaxDepth)
+        throw sys::Error(path + ": nested deeper than " + std::to_string(kMaxDepth) + " directories");
     for (const auto& e : sys::list_dir(from_dir, path)) {
         const std::string p = path + "/" + e.name;
         struct stat st {};

@@ -38,7 +38,7 @@ struct BlockOwner {
     std::string token;  // empty: a file islet 0.1 wrote (no token), or a torn write
     std::string root;   // the owner's state root and id
     std::string id;
-    pid_t pid = 0;      // the create that allocated it
+    pid_t pid = 0;  // the create that allocated it
 };
 // Pure: the file's text, and back. parse_owner returns nothing for a file
 // without root and id (a create killed while writing it).

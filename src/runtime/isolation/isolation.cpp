@@ -38,11 +38,12 @@ Plan plan(spec::Config& config, const spec::IsletConfig& settings, bool kernel_s
     }
     if (unprivileged) {
         if (!only_self_mapping(l, unprivileged->uid, unprivileged->gid))
-            throw sys::Error(std::string("isolated user namespaces: rootless islet maps each container to a block of the "
-                                         "caller's subordinate ranges; the config's own linux.uidMappings/gidMappings "
-                                         "(other than `spec --rootless`'s self-mapping) cannot be used with the "
-                                         "annotation ") +
-                             kAnnotation + ": drop one of the two");
+            throw sys::Error(
+                std::string("isolated user namespaces: rootless islet maps each container to a block of the "
+                            "caller's subordinate ranges; the config's own linux.uidMappings/gidMappings "
+                            "(other than `spec --rootless`'s self-mapping) cannot be used with the "
+                            "annotation ") +
+                kAnnotation + ": drop one of the two");
         l.uid_mappings.clear();
         l.gid_mappings.clear();
         p.mode = Mode::ranges;
@@ -83,7 +84,8 @@ void check_engine_mappings(const spec::Linux& l, const spec::IsletConfig& settin
                 throw sys::Error("isolated user namespaces: " + both +
                                  " conflict: the mappings include host ID 0, the host's root; drop one of the two");
             if (first < pool_end && settings.pool_start < end)
-                throw sys::Error("isolated user namespaces: " + both + " conflict: the mappings overlap islet's ID pool " +
+                throw sys::Error("isolated user namespaces: " + both +
+                                 " conflict: the mappings overlap islet's ID pool " +
                                  std::to_string(settings.pool_start) + "-" + std::to_string(pool_end - 1) +
                                  " (set in " + settings.source + "); drop one of the two");
         }
@@ -114,17 +116,18 @@ spec::IsletConfig rootless_pool(const spec::IsletConfig& base, const std::vector
     s.registry = registry;
     s.source = "/etc/subuid and /etc/subgid (uid " + std::to_string(uid) + ")";
     if (s.pool_size == 0)
-        throw sys::Error("isolated user namespaces: rootless islet divides the caller's subordinate ranges into blocks of " +
-                         std::to_string(base.block_size) + " IDs, and uid " + std::to_string(uid) + "'s largest ranges hold " +
-                         std::to_string(u.size) + " IDs in /etc/subuid and " + std::to_string(g.size) +
-                         " in /etc/subgid: not one block (add ranges: usermod --add-subuids/--add-subgids)");
+        throw sys::Error(
+            "isolated user namespaces: rootless islet divides the caller's subordinate ranges into blocks of " +
+            std::to_string(base.block_size) + " IDs, and uid " + std::to_string(uid) + "'s largest ranges hold " +
+            std::to_string(u.size) + " IDs in /etc/subuid and " + std::to_string(g.size) +
+            " in /etc/subgid: not one block (add ranges: usermod --add-subuids/--add-subgids)");
     return s;
 }
 
 bool only_self_mapping(const spec::Linux& l, std::uint32_t uid, std::uint32_t gid) {
     auto self = [](const std::vector<spec::IdMapping>& maps, std::uint32_t id) {
-        return maps.empty() || (maps.size() == 1 && maps[0].container_id == 0 && maps[0].host_id == id &&
-                                maps[0].size == 1);
+        return maps.empty() ||
+               (maps.size() == 1 && maps[0].container_id == 0 && maps[0].host_id == id && maps[0].size == 1);
     };
     return self(l.uid_mappings, uid) && self(l.gid_mappings, gid);
 }

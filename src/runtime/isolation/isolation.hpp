@@ -32,8 +32,8 @@ enum class Mode { none, kernel, ranges };
 const char* mode_name(Mode mode);
 
 struct Plan {
-    Mode mode = Mode::none;     // none: the container is not isolated
-    bool needs_block = false;   // ranges mode and the config has no mappings of its own
+    Mode mode = Mode::none;    // none: the container is not isolated
+    bool needs_block = false;  // ranges mode and the config has no mappings of its own
     // The engine's own user namespace (the config's mappings, as podman
     // --uidmap/--userns=auto and ctr --uidmap write them): used as is; the
     // engine prepared the rootfs for it, so islet does not idmap it.

@@ -46,10 +46,9 @@ void isolate_user_namespace(ProcTree& proc, pid_t pid, const std::string& uid_ma
                                  ": operation not permitted; islet must hold CAP_SYS_ADMIN in its parent namespace)",
                              err);
         case EINVAL:
-            throw sys::Error("isolated user namespaces: the kernel rejected the toggle (" + file + ": invalid argument)",
-                             err);
-        default:
-            throw sys::Error("isolated user namespaces: " + sys::describe_errno("write", file, err), err);
+            throw sys::Error(
+                "isolated user namespaces: the kernel rejected the toggle (" + file + ": invalid argument)", err);
+        default: throw sys::Error("isolated user namespaces: " + sys::describe_errno("write", file, err), err);
     }
 }
 

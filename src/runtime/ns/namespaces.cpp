@@ -71,9 +71,8 @@ Targets open_targets(const Plan& plan) {
 void join(const std::string& type, int fd) {
     if (::setns(fd, static_cast<int>(spec::namespace_clone_flag(type))) < 0) {
         int err = errno;
-        throw sys::Error("failed to setns into the " + type + " namespace " + sys::fd_target(fd) + ": " +
-                             std::strerror(err),
-                         err);
+        throw sys::Error(
+            "failed to setns into the " + type + " namespace " + sys::fd_target(fd) + ": " + std::strerror(err), err);
     }
 }
 

@@ -39,8 +39,8 @@ struct Plan {
     // unshare_after_user carries CLONE_NEWTIME then.
     bool time_with_offsets = false;
     std::vector<std::pair<std::string, std::string>> joins;  // (type, path), user excluded, join order
-    std::string user_path;             // join this user namespace (child side)
-    unsigned long unshare_after_user = 0;  // with user_path: what the child unshares after joining
+    std::string user_path;                                   // join this user namespace (child side)
+    unsigned long unshare_after_user = 0;                    // with user_path: what the child unshares after joining
     bool new_user() const;
     bool new_pid() const;
 };

@@ -24,7 +24,8 @@ std::string sysctl_proc_path(const std::string& key) {
 
 std::string translate_ping_group_range(const std::string& value, const std::vector<spec::IdMapping>& maps) {
     std::string v = value;
-    std::replace_if(v.begin(), v.end(), [](char c) { return c == '\t' || c == '\n'; }, ' ');
+    std::replace_if(
+        v.begin(), v.end(), [](char c) { return c == '\t' || c == '\n'; }, ' ');
     auto parts = sys::split(v, ' ');
     parts.erase(std::remove(parts.begin(), parts.end(), std::string()), parts.end());
     std::optional<std::uint64_t> first, last;
@@ -34,7 +35,8 @@ std::string translate_ping_group_range(const std::string& value, const std::vect
         const std::uint64_t lo = std::max<std::uint64_t>(*first, m.container_id);
         const std::uint64_t hi = std::min<std::uint64_t>(*last, std::uint64_t(m.container_id) + m.size - 1);
         if (m.size == 0 || lo > hi) continue;
-        return std::to_string(m.host_id + (lo - m.container_id)) + " " + std::to_string(m.host_id + (hi - m.container_id));
+        return std::to_string(m.host_id + (lo - m.container_id)) + " " +
+               std::to_string(m.host_id + (hi - m.container_id));
     }
     return "1 0";
 }
@@ -47,23 +49,26 @@ void sysctl_problems(const spec::Linux& l, std::vector<spec::Problem>& out) {
     bool has_net = std::any_of(l.sysctl.begin(), l.sysctl.end(),
                                [](auto& kv) { return sys::starts_with(spec::sysctl_dotted(kv.first), "net."); });
     if (!has_net) return;
-    struct stat own {}, target {};
-    if (::stat("/proc/self/ns/net", &own) < 0 || ::stat(net->path.c_str(), &target) < 0) return;  // reported by the join
+    struct stat own {
+    }, target{};
+    if (::stat("/proc/self/ns/net", &own) < 0 || ::stat(net->path.c_str(), &target) < 0)
+        return;  // reported by the join
     if (own.st_dev != target.st_dev || own.st_ino != target.st_ino) return;
     for (auto& [key, value] : l.sysctl)
         if (sys::starts_with(spec::sysctl_dotted(key), "net."))
-            out.push_back({"/linux/sysctl/" + key, "sysctl \"" + key + "\" is not allowed in the host's network namespace"});
+            out.push_back(
+                {"/linux/sysctl/" + key, "sysctl \"" + key + "\" is not allowed in the host's network namespace"});
 }
 
-std::map<std::string, std::string> write_joined_sysctls(const spec::Linux& l, const ns::Plan& plan,
-                                                        int host_proc_fd) {
+std::map<std::string, std::string> write_joined_sysctls(const spec::Linux& l, const ns::Plan& plan, int host_proc_fd) {
     std::map<std::string, std::string> ours, rest;
     for (const auto& [key, value] : l.sysctl) {
         const std::string dotted = spec::sysctl_dotted(key);
         const std::string type = spec::sysctl_namespace(dotted);
-        const bool joined = !type.empty() && std::any_of(plan.joins.begin(), plan.joins.end(),
-                                                         [&](auto& j) { return j.first == type; });
-        if (!joined) rest[key] = value;
+        const bool joined = !type.empty() &&
+                            std::any_of(plan.joins.begin(), plan.joins.end(), [&](auto& j) { return j.first == type; });
+        if (!joined)
+            rest[key] = value;
         else if (dotted == "net.ipv4.ping_group_range")
             ours[key] = translate_ping_group_range(value, l.gid_mappings);
         else

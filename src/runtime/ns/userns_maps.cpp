@@ -48,8 +48,9 @@ std::string find_helper(const std::string& name) {
         candidate += name;
         if (::access(candidate.c_str(), X_OK) == 0) return candidate;
     }
-    throw sys::Error(name + " not found on PATH: a rootless container whose mappings are more than the caller's own id "
-                            "needs it (Debian: apt-get install uidmap)");
+    throw sys::Error(name +
+                     " not found on PATH: a rootless container whose mappings are more than the caller's own id "
+                     "needs it (Debian: apt-get install uidmap)");
 }
 
 // Runs the helper, its stderr captured into the one error we print.
@@ -131,7 +132,8 @@ MapWriter plan_map_writer(const std::vector<spec::IdMapping>& maps, std::uint32_
     return MapWriter::helper;
 }
 
-std::vector<std::string> map_helper_args(const std::string& helper, pid_t pid, const std::vector<spec::IdMapping>& maps) {
+std::vector<std::string> map_helper_args(const std::string& helper, pid_t pid,
+                                         const std::vector<spec::IdMapping>& maps) {
     std::vector<std::string> args{helper, std::to_string(pid)};
     for (const auto& m : maps) {
         args.push_back(std::to_string(m.container_id));

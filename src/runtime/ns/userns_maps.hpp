@@ -46,7 +46,8 @@ MapWriter plan_map_writer(const std::vector<spec::IdMapping>& maps, std::uint32_
                           const std::vector<SubIdRange>& owned, const std::string& key, const std::string& file);
 
 // Pure: the helper's command line ("newuidmap <pid> c h s ...").
-std::vector<std::string> map_helper_args(const std::string& helper, pid_t pid, const std::vector<spec::IdMapping>& maps);
+std::vector<std::string> map_helper_args(const std::string& helper, pid_t pid,
+                                         const std::vector<spec::IdMapping>& maps);
 
 // Rootless: the caller's ranges from /etc/subuid and /etc/subgid (name from
 // /etc/passwd), read only when a map needs the helper.

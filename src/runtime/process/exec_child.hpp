@@ -30,8 +30,8 @@ struct ExecChild {
     const spec::Process* process = nullptr;
     const SecurityPlan* security = nullptr;  // the config's seccomp, personality, ... for this process
     std::vector<std::string> env;
-    InitFds fds;         // sync, console, stub, target (the init's pidfd)
-    int join_flags = 0;  // CLONE_NEW* of the init's namespaces that differ from ours (pid aside)
+    InitFds fds;            // sync, console, stub, target (the init's pidfd)
+    int join_flags = 0;     // CLONE_NEW* of the init's namespaces that differ from ours (pid aside)
     bool join_pid = false;  // the init's pid namespace differs from ours: fork into it
     int preserved_fds = 0;
 };

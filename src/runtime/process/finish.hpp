@@ -43,7 +43,7 @@ void step(const char* name, F&& f) {
 // Takes the steps above. env gains HOME when it has none; a notify listener
 // goes to the runtime over sync_fd; host_proc_fd is the host's /proc (LSM
 // labels). Returns args[0] resolved on the container's PATH.
-std::string finish_process(const spec::Process& process, const SecurityPlan& security,
-                           std::vector<std::string>& env, int host_proc_fd, int sync_fd);
+std::string finish_process(const spec::Process& process, const SecurityPlan& security, std::vector<std::string>& env,
+                           int host_proc_fd, int sync_fd);
 
 }  // namespace islet::runtime::init

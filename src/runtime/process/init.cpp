@@ -147,8 +147,7 @@ void join_session_keyring(const InitContext& ctx) {
     // Possessor: all; user: view, read, write, search, link, setattr; in a new
     // user namespace, where the container's user may not own the key, others
     // may search too (runc's bits).
-    const unsigned perm =
-        kKeyPossessorAll | kKeyUserAll | (ctx.ns_plan.new_user() ? kKeyOtherSearch : kKeyUserSearch);
+    const unsigned perm = kKeyPossessorAll | kKeyUserAll | (ctx.ns_plan.new_user() ? kKeyOtherSearch : kKeyUserSearch);
     ::syscall(SYS_keyctl, KEYCTL_SETPERM, key, perm);
 }
 
@@ -305,8 +304,8 @@ void init_main(InitContext& ctx) noexcept {
         step("hostname", [&] { init::set_hostname(*ctx.config); });
         step("sysctl", [&] { init::write_sysctls(ctx.sysctls, ctx.proc.get()); });
         if (ctx.process)
-            ctx.exec_path = init::finish_process(*ctx.process, *ctx.security, ctx.env, ctx.proc.get(),
-                                                 ctx.fds.sync.get());
+            ctx.exec_path =
+                init::finish_process(*ctx.process, *ctx.security, ctx.env, ctx.proc.get(), ctx.fds.sync.get());
         report_ready(ctx);
         test_hooks::pause_at("before-exec");
         run_program(ctx);

@@ -29,11 +29,11 @@ struct SecurityPlan;
 // _exit), so nothing is closed twice, and what the child closes it closes
 // through these owners.
 struct InitFds {
-    sys::UniqueFd sync;       // the child's end of the sync socket pair
-    sys::UniqueFd fifo;       // O_PATH to <state>/exec.fifo, the start barrier (init)
-    sys::UniqueFd console;    // --console-socket, or islet's terminal proxy (terminal only)
-    sys::UniqueFd stub;       // sealed memfd of the exec stub
-    sys::UniqueFd target;     // pidfd of the container's init, for setns (exec)
+    sys::UniqueFd sync;     // the child's end of the sync socket pair
+    sys::UniqueFd fifo;     // O_PATH to <state>/exec.fifo, the start barrier (init)
+    sys::UniqueFd console;  // --console-socket, or islet's terminal proxy (terminal only)
+    sys::UniqueFd stub;     // sealed memfd of the exec stub
+    sys::UniqueFd target;   // pidfd of the container's init, for setns (exec)
     // A container that shares the runtime's pid namespace: procfs instances
     // of it (full, subset=pid) made here, where a user namespace could not
     // make them (it does not own that pid namespace). Never the host's /proc
@@ -47,7 +47,7 @@ struct InitFds {
 struct InitContext {
     // --- inputs ---------------------------------------------------------
     const spec::Config* config = nullptr;
-    const spec::Process* process = nullptr;  // nullptr: the config has no process
+    const spec::Process* process = nullptr;         // nullptr: the config has no process
     const spec::ContainerRecord* record = nullptr;  // id, bundle and annotations for the hooks' state
     std::string id;
     std::string rootfs;  // absolute, symlink-free host path
@@ -68,9 +68,9 @@ struct InitContext {
     // directories (hierarchy name -> host path).
     cgroups::Host cgroup_host;
     std::map<std::string, std::string> cgroup_dirs;
-    std::vector<std::string> env;  // the final environment of the process
-    int preserved_fds = 0;         // fds 3 .. 3+n-1 pass through (LISTEN_FDS + --preserve-fds)
-    const SecurityPlan* security = nullptr;  // runtime/attrs/security.hpp: seccomp program, capabilities, ...
+    std::vector<std::string> env;                // the final environment of the process
+    int preserved_fds = 0;                       // fds 3 .. 3+n-1 pass through (LISTEN_FDS + --preserve-fds)
+    const SecurityPlan* security = nullptr;      // runtime/attrs/security.hpp: seccomp program, capabilities, ...
     std::map<std::string, std::string> sysctls;  // linux.sysctl less what the runtime wrote (sysctl.hpp)
 
     // --- descriptors inherited from the runtime ---------------------------

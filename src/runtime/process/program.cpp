@@ -109,8 +109,9 @@ void enter_cwd(const std::string& cwd, bool entered) {
     // getcwd fails (ENOENT) or reports "(unreachable)" when the directory is
     // outside our root, e.g. reached through a leaked fd.
     if (!::getcwd(buf, sizeof buf) || buf[0] != '/')
-        throw sys::Error("current working directory is outside of container mount namespace root -- possible "
-                         "container breakout detected");
+        throw sys::Error(
+            "current working directory is outside of container mount namespace root -- possible "
+            "container breakout detected");
 }
 
 sys::UniqueFd wait_for_start(InitContext& ctx) {
@@ -119,8 +120,7 @@ sys::UniqueFd wait_for_start(InitContext& ctx) {
     // through anything in the rootfs. open() blocks until `start` opens the
     // other end. The seccomp filter is in place: openat and write only.
     const std::string rel = "self/fd/" + std::to_string(ctx.fds.fifo.get());
-    sys::UniqueFd f(
-        sys::retry_eintr([&] { return ::openat(ctx.task_proc.get(), rel.c_str(), O_WRONLY | O_CLOEXEC); }));
+    sys::UniqueFd f(sys::retry_eintr([&] { return ::openat(ctx.task_proc.get(), rel.c_str(), O_WRONLY | O_CLOEXEC); }));
     if (!f) sys::throw_errno("open exec fifo");
     ctx.task_proc.reset();
     ctx.fds.fifo.reset();

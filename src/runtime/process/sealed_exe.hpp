@@ -18,11 +18,11 @@ namespace islet::runtime::host {
 // What the running executable is, as the kernel reports it (fstat, not the
 // environment: a caller must not be able to talk islet out of sealing).
 struct ExeFacts {
-    bool overlay = false;       // on an overlayfs superblock
-    bool read_only = false;     // ST_RDONLY (mount or superblock)
-    bool mount_listed = true;   // its mount is in our mount table (not a detached fsmount)
-    bool memfd = false;         // F_GET_SEALS answered (a shmem file)
-    unsigned seals = 0;         // F_GET_SEALS
+    bool overlay = false;      // on an overlayfs superblock
+    bool read_only = false;    // ST_RDONLY (mount or superblock)
+    bool mount_listed = true;  // its mount is in our mount table (not a detached fsmount)
+    bool memfd = false;        // F_GET_SEALS answered (a shmem file)
+    unsigned seals = 0;        // F_GET_SEALS
 };
 
 // True when nobody can write the executable through any open of it: a

@@ -140,12 +140,14 @@ TEST(JsonGate, SyntaxErrorsNameThePlace) {
               "doc: line 1, column 6: parse error: object key and value must be separated by a colon (':')");
     EXPECT_NE(gate("[1,2").find("premature EOF"), std::string::npos);
     // A bad escape: the column is the escaped character.
-    EXPECT_EQ(gate("{\"a\":\"\\q\"}"),
-              "doc: line 1, column 8: lexical error: inside a string, '\\' occurs before a character which it may not.");
+    EXPECT_EQ(
+        gate("{\"a\":\"\\q\"}"),
+        "doc: line 1, column 8: lexical error: inside a string, '\\' occurs before a character which it may not.");
     // A misspelt literal: the column is the first wrong letter.
     EXPECT_EQ(gate("{\"a\":tru}"), "doc: line 1, column 9: lexical error: invalid string in json text.");
     // A leading zero ends the number: the column is the digit after it.
-    EXPECT_EQ(gate("{\"a\":01}"), "doc: line 1, column 7: parse error: after key and value, inside map, I expect ',' or '}'");
+    EXPECT_EQ(gate("{\"a\":01}"),
+              "doc: line 1, column 7: parse error: after key and value, inside map, I expect ',' or '}'");
     EXPECT_EQ(gate("{\"a\":-}"),
               "doc: line 1, column 7: lexical error: malformed number, a digit is required after the minus sign.");
     EXPECT_EQ(gate("[1 2]"), "doc: line 1, column 4: parse error: after array element, I expect ',' or ']'");

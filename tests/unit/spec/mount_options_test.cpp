@@ -53,15 +53,13 @@ TEST(MountOptions, MoreFlags) {
                                  "x");
     EXPECT_EQ(m.flags, static_cast<unsigned long>(MS_NOATIME | MS_NODIRATIME | MS_SYNCHRONOUS | MS_DIRSYNC |
                                                   MS_MANDLOCK | MS_LAZYTIME | MS_I_VERSION | kNoSymfollow |
-                                                  MS_STRICTATIME | MS_RELATIME | MS_SILENT | MS_POSIXACL |
-                                                  MS_REMOUNT));
+                                                  MS_STRICTATIME | MS_RELATIME | MS_SILENT | MS_POSIXACL | MS_REMOUNT));
     EXPECT_TRUE(m.data.empty());  // "defaults" is no data
 }
 
 TEST(MountOptions, PropagationInOrder) {
-    auto m = parse_mount_options({"rprivate", "shared", "rslave", "unbindable", "runbindable", "slave", "private",
-                                  "rshared"},
-                                 "bind");
+    auto m = parse_mount_options(
+        {"rprivate", "shared", "rslave", "unbindable", "runbindable", "slave", "private", "rshared"}, "bind");
     EXPECT_EQ(m.propagation,
               (std::vector<unsigned long>{MS_PRIVATE | MS_REC, MS_SHARED, MS_SLAVE | MS_REC, MS_UNBINDABLE,
                                           MS_UNBINDABLE | MS_REC, MS_SLAVE, MS_PRIVATE, MS_SHARED | MS_REC}));
@@ -108,17 +106,17 @@ TEST(MountOptions, IsletExtensions) {
 
 TEST(MountOptions, RecursiveAttributes) {
     auto m = parse_mount_options({"rro", "rnosuid", "rnodev", "rnoexec", "rnodiratime", "rnosymfollow"}, "bind");
-    EXPECT_EQ(m.rec_attr_set, static_cast<std::uint64_t>(MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-                                                         MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NODIRATIME |
-                                                         MOUNT_ATTR_NOSYMFOLLOW));
+    EXPECT_EQ(m.rec_attr_set,
+              static_cast<std::uint64_t>(MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC |
+                                         MOUNT_ATTR_NODIRATIME | MOUNT_ATTR_NOSYMFOLLOW));
     EXPECT_EQ(m.rec_attr_clr, 0u);
     EXPECT_EQ(m.flags, static_cast<unsigned long>(MS_BIND));  // recursive attributes are no MS_* flags
 
     auto undo = parse_mount_options({"rro", "rrw", "rsuid", "rdev", "rexec", "rdiratime", "rsymfollow"}, "bind");
     EXPECT_EQ(undo.rec_attr_set, 0u);
-    EXPECT_EQ(undo.rec_attr_clr, static_cast<std::uint64_t>(MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-                                                           MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC |
-                                                           MOUNT_ATTR_NODIRATIME | MOUNT_ATTR_NOSYMFOLLOW));
+    EXPECT_EQ(undo.rec_attr_clr,
+              static_cast<std::uint64_t>(MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC |
+                                         MOUNT_ATTR_NODIRATIME | MOUNT_ATTR_NOSYMFOLLOW));
     auto redo = parse_mount_options({"rrw", "rro"}, "bind");
     EXPECT_EQ(redo.rec_attr_set, static_cast<std::uint64_t>(MOUNT_ATTR_RDONLY));
     EXPECT_EQ(redo.rec_attr_clr, 0u);
@@ -152,8 +150,8 @@ TEST(MountOptions, RecursiveAtimeIsOneField) {
 
     // Other attributes next to the atime field are untouched.
     auto mixed = parse_mount_options({"rro", "rnoatime", "rnodiratime"}, "bind");
-    EXPECT_EQ(mixed.rec_attr_set, static_cast<std::uint64_t>(MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOATIME |
-                                                             MOUNT_ATTR_NODIRATIME));
+    EXPECT_EQ(mixed.rec_attr_set,
+              static_cast<std::uint64_t>(MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOATIME | MOUNT_ATTR_NODIRATIME));
 }
 
 TEST(MountOptions, UnknownOptionsAreData) {
@@ -185,8 +183,8 @@ TEST(MountOptions, DescribeFlags) {
 TEST(MountOptions, MsToMountAttr) {
     EXPECT_EQ(ms_to_mount_attr(0), 0u);
     EXPECT_EQ(ms_to_mount_attr(MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NODIRATIME | kNoSymfollow),
-              static_cast<std::uint64_t>(MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-                                         MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NODIRATIME | MOUNT_ATTR_NOSYMFOLLOW));
+              static_cast<std::uint64_t>(MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC |
+                                         MOUNT_ATTR_NODIRATIME | MOUNT_ATTR_NOSYMFOLLOW));
     // Flags the new API has no attribute for are dropped.
     EXPECT_EQ(ms_to_mount_attr(MS_BIND | MS_REC | MS_SYNCHRONOUS), 0u);
 }

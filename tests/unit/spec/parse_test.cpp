@@ -100,8 +100,7 @@ TEST(Parse, WrongTypeNamesThePointer) {
 
 TEST(Parse, MapKeysAreEscapedInPointers) {
     // RFC 6901: "/" -> "~1", "~" -> "~0".
-    EXPECT_EQ(parse_error(R"({"annotations": {"a/b~c": 1}})"),
-              "config.json: /annotations/a~1b~0c: expected a string");
+    EXPECT_EQ(parse_error(R"({"annotations": {"a/b~c": 1}})"), "config.json: /annotations/a~1b~0c: expected a string");
 }
 
 TEST(Parse, ReportsEveryProblemAtOnce) {
@@ -158,8 +157,7 @@ TEST(Parse, UnsignedRanges) {
 }
 
 TEST(Parse, SignedRanges) {
-    EXPECT_EQ(parse_config(R"({"process": {"oomScoreAdj": -2147483648}})", "c").process->oom_score_adj,
-              -2147483648LL);
+    EXPECT_EQ(parse_config(R"({"process": {"oomScoreAdj": -2147483648}})", "c").process->oom_score_adj, -2147483648LL);
     EXPECT_EQ(parse_error(R"({"process": {"oomScoreAdj": 2147483648}})"),
               "config.json: /process/oomScoreAdj: expected a signed 32-bit integer");
     EXPECT_EQ(parse_error(R"({"process": {"oomScoreAdj": -2147483649}})"),

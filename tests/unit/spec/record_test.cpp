@@ -102,8 +102,9 @@ TEST(Record, OptionalFieldsDefault) {
 }
 
 TEST(Record, BadRecordsAreErrors) {
-    EXPECT_EQ(error_of([] { record_from_json("{}", "/r/c1/state.json"); }).rfind(
-                  "/r/c1/state.json: not a valid container record: ", 0),
+    EXPECT_EQ(error_of([] {
+                  record_from_json("{}", "/r/c1/state.json");
+              }).rfind("/r/c1/state.json: not a valid container record: ", 0),
               0u);
     EXPECT_NE(error_of([] { record_from_json(R"({"id":"a","id":"b"})", "s"); }).find("duplicate key \"id\""),
               std::string::npos);
@@ -111,8 +112,7 @@ TEST(Record, BadRecordsAreErrors) {
     // A wrong type is an error, not a zero.
     std::string text = record_to_json(full_record());
     text.replace(text.find("\"pid\":4242"), 10, "\"pid\":\"4242\"");
-    EXPECT_NE(error_of([&] { record_from_json(text, "s"); }).find("not a valid container record"),
-              std::string::npos);
+    EXPECT_NE(error_of([&] { record_from_json(text, "s"); }).find("not a valid container record"), std::string::npos);
 }
 
 // Found by tests/fuzz/fuzz_state_record: a float or an out-of-range number

@@ -81,7 +81,8 @@ const std::vector<Row>& rows() {
 
         // --- top level -------------------------------------------------------
         {"OciVersionEmpty", [](Config& c) { c.oci_version = ""; }, {{"/ociVersion", "ociVersion must be set"}}},
-        {"OciVersionTwo", [](Config& c) { c.oci_version = "2.0.0"; },
+        {"OciVersionTwo",
+         [](Config& c) { c.oci_version = "2.0.0"; },
          {{"/ociVersion", "unsupported runtime-spec version \"2.0.0\""}}},
         {"OciVersionOneDevIsValid", [](Config& c) { c.oci_version = "1.0.2-dev"; }, {}},
         {"RootMissing", [](Config& c) { c.root.reset(); }, {{"/root", "root must be specified"}}},
@@ -90,16 +91,23 @@ const std::vector<Row>& rows() {
 
         // --- process ---------------------------------------------------------
         {"ArgsEmpty", [](Config& c) { c.process->args.clear(); }, {{"/process/args", "args must not be empty"}}},
-        {"ArgsZeroEmpty", [](Config& c) { c.process->args = {"", "x"}; },
+        {"ArgsZeroEmpty",
+         [](Config& c) {
+             c.process->args = {"", "x"};
+         },
          {{"/process/args/0", "program name must not be empty"}}},
-        {"CwdRelative", [](Config& c) { c.process->cwd = "home"; },
-         {{"/process/cwd", "cwd must be an absolute path"}}},
+        {"CwdRelative", [](Config& c) { c.process->cwd = "home"; }, {{"/process/cwd", "cwd must be an absolute path"}}},
         {"CwdEmpty", [](Config& c) { c.process->cwd = ""; }, {{"/process/cwd", "must not be empty"}}},
-        {"EnvWithoutName", [](Config& c) { c.process->env = {"A=1", "=x", ""}; },
+        {"EnvWithoutName",
+         [](Config& c) {
+             c.process->env = {"A=1", "=x", ""};
+         },
          {{"/process/env/1", "NAME=VALUE"}, {"/process/env/2", "NAME=VALUE"}}},
-        {"RlimitUnknown", [](Config& c) { c.process->rlimits = {rlimit("RLIMIT_FOO", 1, 1)}; },
+        {"RlimitUnknown",
+         [](Config& c) { c.process->rlimits = {rlimit("RLIMIT_FOO", 1, 1)}; },
          {{"/process/rlimits/0/type", "unknown rlimit type \"RLIMIT_FOO\""}}},
-        {"RlimitLowercaseIsUnknown", [](Config& c) { c.process->rlimits = {rlimit("rlimit_nofile", 1, 1)}; },
+        {"RlimitLowercaseIsUnknown",
+         [](Config& c) { c.process->rlimits = {rlimit("rlimit_nofile", 1, 1)}; },
          {{"/process/rlimits/0/type", "unknown rlimit type"}}},
         {"RlimitDuplicate",
          [](Config& c) {
@@ -107,16 +115,22 @@ const std::vector<Row>& rows() {
                                    rlimit("RLIMIT_NOFILE", 2, 2)};
          },
          {{"/process/rlimits/2/type", "duplicate rlimit \"RLIMIT_NOFILE\""}}},
-        {"RlimitSoftAboveHard", [](Config& c) { c.process->rlimits = {rlimit("RLIMIT_NOFILE", 2048, 1024)}; },
+        {"RlimitSoftAboveHard",
+         [](Config& c) { c.process->rlimits = {rlimit("RLIMIT_NOFILE", 2048, 1024)}; },
          {{"/process/rlimits/0", "soft limit is greater than the hard limit"}}},
         {"RlimitSoftEqualsHardIsValid", [](Config& c) { c.process->rlimits = {rlimit("RLIMIT_NOFILE", 8, 8)}; }, {}},
-        {"OomScoreAdjBelowRange", [](Config& c) { c.process->oom_score_adj = -1001; },
+        {"OomScoreAdjBelowRange",
+         [](Config& c) { c.process->oom_score_adj = -1001; },
          {{"/process/oomScoreAdj", "between -1000 and 1000"}}},
-        {"OomScoreAdjAboveRange", [](Config& c) { c.process->oom_score_adj = 1001; },
+        {"OomScoreAdjAboveRange",
+         [](Config& c) { c.process->oom_score_adj = 1001; },
          {{"/process/oomScoreAdj", "between -1000 and 1000"}}},
         {"OomScoreAdjBoundsAreValid", [](Config& c) { c.process->oom_score_adj = -1000; }, {}},
         {"OomScoreAdjUpperBoundIsValid", [](Config& c) { c.process->oom_score_adj = 1000; }, {}},
-        {"CapabilityBogus", [](Config& c) { c.process->capabilities = caps_bounding({"CAP_CHOWN", "CAP_BOGUS"}); },
+        {"CapabilityBogus",
+         [](Config& c) {
+             c.process->capabilities = caps_bounding({"CAP_CHOWN", "CAP_BOGUS"});
+         },
          {{"/process/capabilities/bounding/1", "unknown capability \"CAP_BOGUS\""}}},
         {"CapabilityLowercase",
          [](Config& c) {
@@ -127,17 +141,22 @@ const std::vector<Row>& rows() {
          },
          {{"/process/capabilities/effective/0", "unknown capability \"cap_chown\""},
           {"/process/capabilities/ambient/1", "unknown capability \"CAP_\""}}},
-        {"CapabilityWithoutPrefix", [](Config& c) { c.process->capabilities = caps_bounding({"CHOWN"}); },
+        {"CapabilityWithoutPrefix",
+         [](Config& c) { c.process->capabilities = caps_bounding({"CHOWN"}); },
          {{"/process/capabilities/bounding/0", "unknown capability"}}},
         {"CapabilitiesAllKnownAreValid",
-         [](Config& c) { c.process->capabilities = caps_bounding(capability_names()); }, {}},
+         [](Config& c) { c.process->capabilities = caps_bounding(capability_names()); },
+         {}},
 
         // --- namespaces ------------------------------------------------------
-        {"NamespaceUnknownType", [](Config& c) { add_ns(c, "foo"); },
+        {"NamespaceUnknownType",
+         [](Config& c) { add_ns(c, "foo"); },
          {{"/linux/namespaces/2/type", "unknown namespace type \"foo\""}}},
-        {"NamespaceDuplicate", [](Config& c) { add_ns(c, "pid", "/proc/1/ns/pid"); },
+        {"NamespaceDuplicate",
+         [](Config& c) { add_ns(c, "pid", "/proc/1/ns/pid"); },
          {{"/linux/namespaces/2/type", "duplicated namespace \"pid\""}}},
-        {"NamespaceRelativePath", [](Config& c) { add_ns(c, "network", "run/netns/x"); },
+        {"NamespaceRelativePath",
+         [](Config& c) { add_ns(c, "network", "run/netns/x"); },
          {{"/linux/namespaces/2/path", "namespace path must be absolute"}}},
         {"NamespaceAbsolutePathIsValid", [](Config& c) { add_ns(c, "network", "/run/netns/x"); }, {}},
         {"AllEightNamespacesAreValid",
@@ -154,9 +173,13 @@ const std::vector<Row>& rows() {
              c.linux->gid_mappings = {{0, 1000, 1}};
          },
          {{"/linux/uidMappings", "user namespace isn't enabled"}}},
-        {"GidMappingsWithoutUserns", [](Config& c) { c.linux->gid_mappings = {{0, 1000, 1}}; },
+        {"GidMappingsWithoutUserns",
+         [](Config& c) {
+             c.linux->gid_mappings = {{0, 1000, 1}};
+         },
          {{"/linux/gidMappings", "user namespace isn't enabled"}}},
-        {"UsernsWithoutMappings", [](Config& c) { add_ns(c, "user"); },
+        {"UsernsWithoutMappings",
+         [](Config& c) { add_ns(c, "user"); },
          {{"/linux/namespaces", "no namespace path to join nor mappings"}}},
         {"UsernsJoinedByPathIsValid", [](Config& c) { add_ns(c, "user", "/proc/1/ns/user"); }, {}},
         {"UsernsWithMappingsIsValid", [](Config& c) { userns(c); }, {}},
@@ -244,7 +267,10 @@ const std::vector<Row>& rows() {
          {}},
 
         // --- time namespace --------------------------------------------------
-        {"TimeOffsetsWithoutTimens", [](Config& c) { c.linux->time_offsets["monotonic"] = {1, 0}; },
+        {"TimeOffsetsWithoutTimens",
+         [](Config& c) {
+             c.linux->time_offsets["monotonic"] = {1, 0};
+         },
          {{"/linux/timeOffsets", "need a new time namespace"}}},
         {"TimeOffsetsBadClockAndNanos",
          [](Config& c) {
@@ -256,15 +282,26 @@ const std::vector<Row>& rows() {
           {"/linux/timeOffsets/boottime/nanosecs", "below 1000000000"}}},
 
         // --- mounts ----------------------------------------------------------
-        {"MountEmptyDestination", [](Config& c) { c.mounts = {Mount{"", "tmpfs", "tmpfs", {}, {}, {}}}; },
+        {"MountEmptyDestination",
+         [](Config& c) {
+             c.mounts = {Mount{"", "tmpfs", "tmpfs", {}, {}, {}}};
+         },
          {{"/mounts/0/destination", "destination must not be empty"}}},
-        {"MountWithoutType", [](Config& c) { c.mounts = {Mount{"/x", "", "tmpfs", {}, {}, {}}}; },
+        {"MountWithoutType",
+         [](Config& c) {
+             c.mounts = {Mount{"/x", "", "tmpfs", {}, {}, {}}};
+         },
          {{"/mounts/0/type", "type must be set"}}},
         {"MountBindWithoutTypeIsValid", [](Config& c) { c.mounts = {bind_mount("/x")}; }, {}},
-        {"MountIdmapOnNonBind", [](Config& c) { c.mounts = {Mount{"/x", "tmpfs", "tmpfs", {"idmap"}, {}, {}}}; },
+        {"MountIdmapOnNonBind",
+         [](Config& c) {
+             c.mounts = {Mount{"/x", "tmpfs", "tmpfs", {"idmap"}, {}, {}}};
+         },
          {{"/mounts/0", "only supported for bind-mounts"}}},
         {"MountMappingsOnNonBind",
-         [](Config& c) { c.mounts = {Mount{"/x", "tmpfs", "tmpfs", {}, {{0, 1000, 1}}, {{0, 1000, 1}}}}; },
+         [](Config& c) {
+             c.mounts = {Mount{"/x", "tmpfs", "tmpfs", {}, {{0, 1000, 1}}, {{0, 1000, 1}}}};
+         },
          {{"/mounts/0", "only supported for bind-mounts"}}},
         {"MountOneSidedMappings",
          [](Config& c) {
@@ -292,22 +329,46 @@ const std::vector<Row>& rows() {
          {{"/mounts/0/uidMappings/0/size", "greater than zero"}}},
 
         // --- devices ---------------------------------------------------------
-        {"DeviceBadType", [](Config& c) { c.linux->devices = {Device{"x", "/dev/x", 1, 3, {}, {}, {}}}; },
+        {"DeviceBadType",
+         [](Config& c) {
+             c.linux->devices = {Device{"x", "/dev/x", 1, 3, {}, {}, {}}};
+         },
          {{"/linux/devices/0/type", "one of c, b, u, p"}}},
-        {"DeviceRelativePath", [](Config& c) { c.linux->devices = {Device{"c", "dev/x", 1, 3, {}, {}, {}}}; },
+        {"DeviceRelativePath",
+         [](Config& c) {
+             c.linux->devices = {Device{"c", "dev/x", 1, 3, {}, {}, {}}};
+         },
          {{"/linux/devices/0/path", "must be absolute"}}},
-        {"DeviceIsDev", [](Config& c) { c.linux->devices = {Device{"c", "/dev", 1, 3, {}, {}, {}}}; },
+        {"DeviceIsDev",
+         [](Config& c) {
+             c.linux->devices = {Device{"c", "/dev", 1, 3, {}, {}, {}}};
+         },
          {{"/linux/devices/0/path", "must name a file"}}},
-        {"DeviceIsDevWithSlash", [](Config& c) { c.linux->devices = {Device{"c", "/dev/", 1, 3, {}, {}, {}}}; },
+        {"DeviceIsDevWithSlash",
+         [](Config& c) {
+             c.linux->devices = {Device{"c", "/dev/", 1, 3, {}, {}, {}}};
+         },
          {{"/linux/devices/0/path", "must name a file"}}},
-        {"DeviceIsRoot", [](Config& c) { c.linux->devices = {Device{"c", "/dev/..", 1, 3, {}, {}, {}}}; },
+        {"DeviceIsRoot",
+         [](Config& c) {
+             c.linux->devices = {Device{"c", "/dev/..", 1, 3, {}, {}, {}}};
+         },
          {{"/linux/devices/0/path", "must name a file"}}},
         // runc accepts (and ignores) a fifo's numbers.
-        {"DeviceFifoWithNumbers", [](Config& c) { c.linux->devices = {Device{"p", "/dev/f", 1, 3, {}, {}, {}}}; },
+        {"DeviceFifoWithNumbers",
+         [](Config& c) {
+             c.linux->devices = {Device{"p", "/dev/f", 1, 3, {}, {}, {}}};
+         },
          {}},
-        {"DeviceMajorOutOfRange", [](Config& c) { c.linux->devices = {Device{"c", "/dev/x", 4096, 0, {}, {}, {}}}; },
+        {"DeviceMajorOutOfRange",
+         [](Config& c) {
+             c.linux->devices = {Device{"c", "/dev/x", 4096, 0, {}, {}, {}}};
+         },
          {{"/linux/devices/0", "out of range"}}},
-        {"DeviceMinorNegative", [](Config& c) { c.linux->devices = {Device{"b", "/dev/x", 8, -1, {}, {}, {}}}; },
+        {"DeviceMinorNegative",
+         [](Config& c) {
+             c.linux->devices = {Device{"b", "/dev/x", 8, -1, {}, {}, {}}};
+         },
          {{"/linux/devices/0", "out of range"}}},
         {"DeviceIsValid",
          [](Config& c) {
@@ -329,11 +390,16 @@ const std::vector<Row>& rows() {
           {"/linux/resources/devices/4/access", "an `a` is ignored"}}},
 
         // --- hooks -----------------------------------------------------------
-        {"HookRelativePath", [](Config& c) { c.hooks.prestart = {hook("/bin/ok"), hook("bin/h")}; },
+        {"HookRelativePath",
+         [](Config& c) {
+             c.hooks.prestart = {hook("/bin/ok"), hook("bin/h")};
+         },
          {{"/hooks/prestart/1/path", "hook path must be absolute"}}},
-        {"HookTimeoutZero", [](Config& c) { c.hooks.poststop = {hook("/h", 0)}; },
+        {"HookTimeoutZero",
+         [](Config& c) { c.hooks.poststop = {hook("/h", 0)}; },
          {{"/hooks/poststop/0/timeout", "greater than zero"}}},
-        {"HookTimeoutNegative", [](Config& c) { c.hooks.create_runtime = {hook("/h", -1)}; },
+        {"HookTimeoutNegative",
+         [](Config& c) { c.hooks.create_runtime = {hook("/h", -1)}; },
          {{"/hooks/createRuntime/0/timeout", "greater than zero"}}},
         {"HooksEveryKindChecked",
          [](Config& c) {
@@ -347,9 +413,11 @@ const std::vector<Row>& rows() {
         {"HookIsValid", [](Config& c) { c.hooks.prestart = {hook("/bin/h", 1)}; }, {}},
 
         // --- sysctls ---------------------------------------------------------
-        {"SysctlIpcWithoutIpcns", [](Config& c) { c.linux->sysctl["kernel.msgmax"] = "1"; },
+        {"SysctlIpcWithoutIpcns",
+         [](Config& c) { c.linux->sysctl["kernel.msgmax"] = "1"; },
          {{"/linux/sysctl/kernel.msgmax", "not allowed in the host's ipc namespace"}}},
-        {"SysctlMqueueWithoutIpcns", [](Config& c) { c.linux->sysctl["fs.mqueue.msg_max"] = "1"; },
+        {"SysctlMqueueWithoutIpcns",
+         [](Config& c) { c.linux->sysctl["fs.mqueue.msg_max"] = "1"; },
          {{"/linux/sysctl/fs.mqueue.msg_max", "host's ipc namespace"}}},
         {"SysctlIpcWithIpcnsIsValid",
          [](Config& c) {
@@ -358,7 +426,8 @@ const std::vector<Row>& rows() {
              c.linux->sysctl["fs.mqueue.msg_max"] = "1";
          },
          {}},
-        {"SysctlNetWithoutNetns", [](Config& c) { c.linux->sysctl["net.ipv4.ip_forward"] = "1"; },
+        {"SysctlNetWithoutNetns",
+         [](Config& c) { c.linux->sysctl["net.ipv4.ip_forward"] = "1"; },
          {{"/linux/sysctl/net.ipv4.ip_forward", "not allowed in the host's network namespace"}}},
         {"SysctlNetWithNetnsIsValid",
          [](Config& c) {
@@ -367,9 +436,11 @@ const std::vector<Row>& rows() {
              c.linux->sysctl["net/ipv4/ping_group_range"] = "0 0";
          },
          {}},
-        {"SysctlHostnameWithoutUts", [](Config& c) { c.linux->sysctl["kernel.hostname"] = "h"; },
+        {"SysctlHostnameWithoutUts",
+         [](Config& c) { c.linux->sysctl["kernel.hostname"] = "h"; },
          {{"/linux/sysctl/kernel.hostname", "not allowed in the host's uts namespace"}}},
-        {"SysctlNotNamespaced", [](Config& c) { c.linux->sysctl["kernel.panic"] = "1"; },
+        {"SysctlNotNamespaced",
+         [](Config& c) { c.linux->sysctl["kernel.panic"] = "1"; },
          {{"/linux/sysctl/kernel.panic", "is not in a separate kernel namespace"}}},
         {"SysctlNotNamespacedEvenWithAllNamespaces",
          [](Config& c) {
@@ -377,7 +448,8 @@ const std::vector<Row>& rows() {
              c.linux->sysctl["vm.swappiness"] = "1";
          },
          {{"/linux/sysctl/vm.swappiness", "not in a separate kernel namespace"}}},
-        {"SysctlInvalidName", [](Config& c) { c.linux->sysctl["net..x"] = "1"; },
+        {"SysctlInvalidName",
+         [](Config& c) { c.linux->sysctl["net..x"] = "1"; },
          {{"/linux/sysctl/net..x", "invalid sysctl name"}}},
         // ns_last_pid belongs to the writer's pid namespace: without a new one
         // it is the host's.
@@ -388,7 +460,8 @@ const std::vector<Row>& rows() {
          },
          {{"/linux/sysctl/kernel.ns_last_pid", "host's pid namespace"}}},
         {"SysctlNsLastPidWithPidnsIsValid", [](Config& c) { c.linux->sysctl["kernel.ns_last_pid"] = "100"; }, {}},
-        {"SysctlUserLimitWithoutUserns", [](Config& c) { c.linux->sysctl["user.max_user_namespaces"] = "0"; },
+        {"SysctlUserLimitWithoutUserns",
+         [](Config& c) { c.linux->sysctl["user.max_user_namespaces"] = "0"; },
          {{"/linux/sysctl/user.max_user_namespaces", "host's user namespace"}}},
         {"SysctlUserLimitWithUsernsIsValid",
          [](Config& c) {
@@ -397,11 +470,13 @@ const std::vector<Row>& rows() {
          },
          {}},
         // The pointer escapes "/" in the key (RFC 6901).
-        {"SysctlSlashKeyPointer", [](Config& c) { c.linux->sysctl["net/ipv4/ip_forward"] = "1"; },
+        {"SysctlSlashKeyPointer",
+         [](Config& c) { c.linux->sysctl["net/ipv4/ip_forward"] = "1"; },
          {{"/linux/sysctl/net~1ipv4~1ip_forward", "host's network namespace"}}},
 
         // --- paths and propagation -------------------------------------------
-        {"RootfsPropagationBogus", [](Config& c) { c.linux->rootfs_propagation = "bogus"; },
+        {"RootfsPropagationBogus",
+         [](Config& c) { c.linux->rootfs_propagation = "bogus"; },
          {{"/linux/rootfsPropagation", "invalid rootfsPropagation \"bogus\""}}},
         {"RootfsPropagationRslaveIsValid", [](Config& c) { c.linux->rootfs_propagation = "rslave"; }, {}},
         {"MaskedPathsWithoutMountns",
@@ -424,9 +499,11 @@ const std::vector<Row>& rows() {
          {{"/linux/maskedPaths/1", "path must be absolute"}, {"/linux/readonlyPaths/0", "path must be absolute"}}},
 
         // --- explicit "not supported" ----------------------------------------
-        {"IntelRdtNotSupported", [](Config& c) { c.linux->intel_rdt = IntelRdt{}; },
+        {"IntelRdtNotSupported",
+         [](Config& c) { c.linux->intel_rdt = IntelRdt{}; },
          {{"/linux/intelRdt", "not supported"}}},
-        {"NetDevicesNotSupported", [](Config& c) { c.linux->net_devices["eth0"] = "eth1"; },
+        {"NetDevicesNotSupported",
+         [](Config& c) { c.linux->net_devices["eth0"] = "eth1"; },
          {{"/linux/netDevices", "not supported"}}},
 
         // --- several problems at once -----------------------------------------
@@ -487,17 +564,21 @@ TEST(Validate, ProcessPointersAreRelativeToBase) {
 
 TEST(Validate, ThrowProblemsJoinsAll) {
     EXPECT_NO_THROW(throw_problems("config.json", {}));
-    EXPECT_EQ(error_of([] { throw_problems("config.json", {{"/a", "x"}, {"/b/0", "y"}}); }),
+    EXPECT_EQ(error_of([] {
+                  throw_problems("config.json", {{"/a", "x"}, {"/b/0", "y"}});
+              }),
               "config.json: /a: x; /b/0: y");
 }
 
 TEST(ValidateSysctl, ValidationFollowsRunc) {
     Config c = minimal();
     c.linux->namespaces.clear();
-    c.linux->sysctl = {{"net.ipv4.ip_forward", "1"}, {"kernel.shmmax", "1"}, {"kernel.hostname", "x"},
-                       {"kernel.domainname", "y"}, {"kernel.ns_last_pid", "1"}, {"vm.swappiness", "1"}};
+    c.linux->sysctl = {{"net.ipv4.ip_forward", "1"}, {"kernel.shmmax", "1"},      {"kernel.hostname", "x"},
+                       {"kernel.domainname", "y"},   {"kernel.ns_last_pid", "1"}, {"vm.swappiness", "1"}};
     std::string msg = islet::test::problems_text(validate_config(c));
-    EXPECT_NE(msg.find("sysctl \"net.ipv4.ip_forward\" is not allowed in the host's network namespace"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("sysctl \"net.ipv4.ip_forward\" is not allowed in the host's network namespace"),
+              std::string::npos)
+        << msg;
     EXPECT_NE(msg.find("sysctl \"kernel.shmmax\" is not allowed in the host's ipc namespace"), std::string::npos);
     EXPECT_NE(msg.find("sysctl \"vm.swappiness\" is not in a separate kernel namespace"), std::string::npos);
     EXPECT_NE(msg.find("sysctl \"kernel.ns_last_pid\" is not allowed in the host's pid namespace"), std::string::npos);
@@ -505,7 +586,8 @@ TEST(ValidateSysctl, ValidationFollowsRunc) {
     c.linux->sysctl.erase("vm.swappiness");
     msg = islet::test::problems_text(validate_config(c));
     EXPECT_NE(msg.find("sysctl \"kernel.hostname\" is not allowed as it conflicts with the OCI \"hostname\" field"),
-              std::string::npos) << msg;
+              std::string::npos)
+        << msg;
     EXPECT_EQ(msg.find("ip_forward"), std::string::npos) << msg;
     EXPECT_EQ(msg.find("domainname"), std::string::npos) << msg;
     EXPECT_EQ(msg.find("shmmax"), std::string::npos) << msg;

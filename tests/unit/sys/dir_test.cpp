@@ -65,7 +65,7 @@ TEST(RemoveTree, NestedAndNeverThroughSymlinks) {
     sys::remove_tree(dir.get(), "a");
     EXPECT_NE(::access((t / "a").c_str(), F_OK), 0);
     EXPECT_EQ(::access((outside / "keep").c_str(), F_OK), 0);  // the link went, not its target
-    EXPECT_NO_THROW(sys::remove_tree(dir.get(), "a"));          // missing is fine
+    EXPECT_NO_THROW(sys::remove_tree(dir.get(), "a"));         // missing is fine
     std::ofstream(t / "plain") << "x";
     sys::remove_tree(dir.get(), "plain");
     EXPECT_NE(::access((t / "plain").c_str(), F_OK), 0);

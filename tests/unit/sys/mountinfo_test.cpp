@@ -38,9 +38,9 @@ TEST(Mountinfo, MalformedLinesAreSkipped) {
         "garbage line\n"
         "1 2 3\n"
         "- cgroup\n"
-        "x 1 0:1 / /a rw - tmpfs t rw\n"              // not a number
-        "7 1 0:1 / /a rw shared:1 - tmpfs\n"          // too little after the separator
-        "8 1 0:1 / /b rw - tmpfs t\n"                 // no super options: still a mount
+        "x 1 0:1 / /a rw - tmpfs t rw\n"      // not a number
+        "7 1 0:1 / /a rw shared:1 - tmpfs\n"  // too little after the separator
+        "8 1 0:1 / /b rw - tmpfs t\n"         // no super options: still a mount
         "\n");
     ASSERT_EQ(m.size(), 1u);
     EXPECT_EQ(m[0].id, 8u);

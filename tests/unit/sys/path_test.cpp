@@ -103,9 +103,11 @@ TEST_F(PathTest, SymlinksResolveInsideTheRoot) {
         const char* path;
         const char* want;
     } cases[] = {
-        {"abs_link", "a/b"},      {"abs_link/c", "a/b/c"}, {"rel_link/c", "a/b/c"},   {"a/b/up", "file"},
-        {"up_link", ""},          {"up_link/a", "a"},      {"rel_link/..", "a"},      {"abs_link/../..", ""},
-        {"rel_link/up", "file"},  {"abs_link/c/../../b", "a/b"},
+        {"abs_link", "a/b"},     {"abs_link/c", "a/b/c"},
+        {"rel_link/c", "a/b/c"}, {"a/b/up", "file"},
+        {"up_link", ""},         {"up_link/a", "a"},
+        {"rel_link/..", "a"},    {"abs_link/../..", ""},
+        {"rel_link/up", "file"}, {"abs_link/c/../../b", "a/b"},
     };
     for (auto& c : cases) {
         EXPECT_EQ(open2(c.path), in_root(c.want)) << c.path;
@@ -205,7 +207,7 @@ TEST_F(PathTest, RenameExchangeRaceNeverEscapes) {
     ASSERT_EQ(::mkdir((root + "/d/sub/deeper").c_str(), 0755), 0);
     link("/", "s");
     // Every directory inside the root (renames keep inode identities).
-    std::set<Id> inside = {in_root(""), in_root("a"), in_root("a/b"), in_root("a/b/c"),
+    std::set<Id> inside = {in_root(""),  in_root("a"),     in_root("a/b"),         in_root("a/b/c"),
                            in_root("d"), in_root("d/sub"), in_root("d/sub/deeper")};
     const Id host_root = id_of(std::string("/")), tmp_dir = id_of(tmp.path());
     ASSERT_EQ(inside.count(host_root), 0u);

@@ -27,8 +27,8 @@ TEST(ProcStat, Plain) {
 }
 
 TEST(ProcStat, CommandWithSpacesAndParentheses) {
-    for (const char* comm : {"my cmd", "a) S 99 (b", "((x))", ") R 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 (",
-                             "", " ", "x)"}) {
+    for (const char* comm :
+         {"my cmd", "a) S 99 (b", "((x))", ") R 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 (", "", " ", "x)"}) {
         auto st = parse_proc_stat(stat_line(comm, 'Z'));
         ASSERT_TRUE(st) << comm;
         EXPECT_EQ(st->state, 'Z') << comm;
@@ -39,8 +39,8 @@ TEST(ProcStat, CommandWithSpacesAndParentheses) {
 
 TEST(ProcStat, Malformed) {
     EXPECT_FALSE(parse_proc_stat(""));
-    EXPECT_FALSE(parse_proc_stat("4242 sleep S 1 2 3"));                            // no parentheses
-    EXPECT_FALSE(parse_proc_stat("4242 (sleep) S 17 1 2 3"));                       // too few fields
+    EXPECT_FALSE(parse_proc_stat("4242 sleep S 1 2 3"));       // no parentheses
+    EXPECT_FALSE(parse_proc_stat("4242 (sleep) S 17 1 2 3"));  // too few fields
     EXPECT_FALSE(parse_proc_stat("4242 (sleep) SS 17 4242 4242 0 -1 4 1 0 0 0 5 6 0 0 20 0 1 0 9 1"));
     EXPECT_FALSE(parse_proc_stat("4242 (sleep) S x 4242 4242 0 -1 4 1 0 0 0 5 6 0 0 20 0 1 0 9 1"));
     EXPECT_FALSE(parse_proc_stat("4242 (sleep) S 17 4242 4242 0 -1 4 1 0 0 0 5 6 0 0 20 0 1 0 -9 1"));

@@ -75,7 +75,8 @@ TEST(Strings, TrimAndAffixes) {
 }
 
 TEST(Strings, IdFileEntry) {
-    const std::string text = "root:x:0:0:root:/root:/bin/bash\n\nbad line\nx:y:notanumber\nalice:x:1000:1000::/home/a:/bin/sh\n";
+    const std::string text =
+        "root:x:0:0:root:/root:/bin/bash\n\nbad line\nx:y:notanumber\nalice:x:1000:1000::/home/a:/bin/sh\n";
     auto e = islet::sys::id_file_entry(text, 1000);
     ASSERT_TRUE(e);
     EXPECT_EQ((*e)[0], "alice");

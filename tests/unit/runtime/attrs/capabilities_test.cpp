@@ -91,6 +91,7 @@ TEST(CapPlan, UnknownToTheKernelIsSkippedNotFatal) {
     pr.cwd = "/";
     pr.capabilities = islet::spec::Capabilities{};
     pr.capabilities->effective = std::vector<std::string>{"CAP_BOGUS"};
-    EXPECT_NE(islet::test::problems_text(islet::spec::validate_process(pr, "/process")).find("/process/capabilities/effective/0: unknown capability \"CAP_BOGUS\""),
+    EXPECT_NE(islet::test::problems_text(islet::spec::validate_process(pr, "/process"))
+                  .find("/process/capabilities/effective/0: unknown capability \"CAP_BOGUS\""),
               std::string::npos);
 }

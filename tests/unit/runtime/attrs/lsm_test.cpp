@@ -20,7 +20,8 @@ TEST(Lsm, LabelsNeedTheirLsm) {
     lsm_problems(c, LsmHost{}, out);
     const std::string msg = problems_text(out);
     EXPECT_NE(msg.find("/process/apparmorProfile: apparmor profile is specified in config, but apparmor is disabled"),
-              std::string::npos) << msg;
+              std::string::npos)
+        << msg;
     EXPECT_NE(msg.find("/process/selinuxLabel: selinux label is specified in config, but selinux is disabled"),
               std::string::npos);
     EXPECT_NE(msg.find("/linux/mountLabel: selinux mount label is specified in config"), std::string::npos);

@@ -15,7 +15,8 @@ TEST(Personality, DomainsAndFlags) {
     spec::Personality p{"LINUX32", {}};
     EXPECT_EQ(plan_personality(p, out), PER_LINUX32);
     p = {"LINUX", {"ADDR_NO_RANDOMIZE"}};
-    EXPECT_EQ(plan_personality(p, out), static_cast<unsigned long>(PER_LINUX) | static_cast<unsigned long>(ADDR_NO_RANDOMIZE));
+    EXPECT_EQ(plan_personality(p, out),
+              static_cast<unsigned long>(PER_LINUX) | static_cast<unsigned long>(ADDR_NO_RANDOMIZE));
     EXPECT_TRUE(out.empty());
     p = {"WINDOWS", {"NOPE"}};
     EXPECT_FALSE(plan_personality(p, out));

@@ -1,8 +1,8 @@
 // The seccomp translation and the compiled program, without root: the BPF
 // that the init would install is run through a small classic-BPF interpreter
 // with the seccomp_data the kernel would give it.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -87,7 +87,10 @@ std::uint32_t run_bpf(const std::vector<sock_filter>& prog, const seccomp_data& 
             }
             case BPF_RET: return BPF_RVAL(f.code) == BPF_A ? A : f.k;
             case BPF_MISC:
-                if (BPF_MISCOP(f.code) == BPF_TAX) X = A; else A = X;
+                if (BPF_MISCOP(f.code) == BPF_TAX)
+                    X = A;
+                else
+                    A = X;
                 break;
         }
     }
@@ -133,9 +136,11 @@ TEST(SeccompPlan, InvalidActionArchOperatorAreRuncErrors) {
     p.syscalls[0].args = {a};
     const std::string msg = problems_of(p);
     EXPECT_NE(msg.find("/linux/seccomp/defaultAction: string SCMP_ACT_BOGUS is not a valid action for seccomp"),
-              std::string::npos) << msg;
+              std::string::npos)
+        << msg;
     EXPECT_NE(msg.find("/linux/seccomp/architectures/0: string SCMP_ARCH_BOGUS is not a valid arch for seccomp"),
-              std::string::npos) << msg;
+              std::string::npos)
+        << msg;
     EXPECT_NE(msg.find("string SCMP_ACT_NOPE is not a valid action for seccomp"), std::string::npos) << msg;
     EXPECT_NE(msg.find("string SCMP_CMP_BOGUS is not a valid operator for seccomp"), std::string::npos) << msg;
 }
@@ -249,12 +254,8 @@ TEST(SeccompProgram, EveryOperatorOnSixtyFourBitValues) {
     };
     const std::uint64_t big = 0x100000005ull;  // needs both 32-bit halves
     const Case cases[] = {
-        {"SCMP_CMP_EQ", big, big, 5},
-        {"SCMP_CMP_NE", big, 5, big},
-        {"SCMP_CMP_LT", big, big - 1, big},
-        {"SCMP_CMP_LE", big, big, big + 1},
-        {"SCMP_CMP_GT", big, big + 1, big},
-        {"SCMP_CMP_GE", big, big, big - 1},
+        {"SCMP_CMP_EQ", big, big, 5},       {"SCMP_CMP_NE", big, 5, big},       {"SCMP_CMP_LT", big, big - 1, big},
+        {"SCMP_CMP_LE", big, big, big + 1}, {"SCMP_CMP_GT", big, big + 1, big}, {"SCMP_CMP_GE", big, big, big - 1},
     };
     for (const auto& c : cases) {
         spec::Seccomp p;
@@ -293,7 +294,7 @@ TEST(SeccompProgram, NewerSyscallsGetEnosysUnderAnErrnoDefault) {
     p.syscalls = {rule({"getpid", "mkdirat"}, "SCMP_ACT_ALLOW")};
     SeccompProgram prog = host::compile_seccomp(p);
     EXPECT_EQ(verdict(prog, __NR_getpid), SECCOMP_RET_ALLOW);
-    EXPECT_EQ(verdict(prog, __NR_getppid), errno_ret(EPERM));  // older than the profile: the default
+    EXPECT_EQ(verdict(prog, __NR_getppid), errno_ret(EPERM));       // older than the profile: the default
     EXPECT_EQ(verdict(prog, __NR_futex_waitv), errno_ret(ENOSYS));  // newer than the profile
     EXPECT_EQ(verdict(prog, 1000), errno_ret(ENOSYS));
     EXPECT_EQ(verdict(prog, __NR_clone3), errno_ret(ENOSYS));

@@ -82,8 +82,9 @@ TEST(CgroupPath, Systemd) {
 }
 
 TEST(CgroupPath, SystemdBadForms) {
-    EXPECT_NE(error_of([] { container_path(std::string("a:b"), "c", true); })
-                  .find("expected cgroupsPath to be of format \"slice:prefix:name\" for systemd cgroups, got \"a:b\""),
+    EXPECT_NE(error_of([] {
+                  container_path(std::string("a:b"), "c", true);
+              }).find("expected cgroupsPath to be of format \"slice:prefix:name\" for systemd cgroups, got \"a:b\""),
               std::string::npos);
     EXPECT_NE(error_of([] { container_path(std::string("a.slice:b:c:d"), "c", true); }).find("slice:prefix:name"),
               std::string::npos);
@@ -158,9 +159,10 @@ TEST(CgroupHost, V1) {
 // From the former cgroups_layout_test: a co-mounted pair is found by either
 // controller's name on a pure v1 host.
 TEST(CgroupHost, V1CoMountedControllersShareTheirHierarchy) {
-    Host v1 = parse_host("32 31 0:29 / /sys/fs/cgroup/cpu,cpuacct rw,relatime - cgroup cgroup rw,cpu,cpuacct\n"
-                         "35 31 0:32 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory\n",
-                         "");
+    Host v1 = parse_host(
+        "32 31 0:29 / /sys/fs/cgroup/cpu,cpuacct rw,relatime - cgroup cgroup rw,cpu,cpuacct\n"
+        "35 31 0:32 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory\n",
+        "");
     EXPECT_EQ(v1.layout, Layout::v1);
     ASSERT_NE(v1.for_controller("cpuacct"), nullptr);
     EXPECT_EQ(v1.for_controller("cpuacct")->name, "cpu,cpuacct");
@@ -268,7 +270,8 @@ TEST(CgroupReuse, RefusesPopulatedOrFrozen) {
     };
     write("unified/c1/cgroup.procs", "");
     write("memory/c1/cgroup.procs", "");
-    std::map<std::string, std::string> dirs = {{"unified", t / "unified/c1"}, {"memory", t / "memory/c1"},
+    std::map<std::string, std::string> dirs = {{"unified", t / "unified/c1"},
+                                               {"memory", t / "memory/c1"},
                                                {"pids", t / "pids/c1"}};  // pids/c1 does not exist yet
     EXPECT_NO_THROW(check_reusable(dirs));
     write("memory/c1/cgroup.procs", "123\n456\n");

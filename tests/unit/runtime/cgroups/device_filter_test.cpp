@@ -23,9 +23,15 @@ int run(const std::vector<bpf_insn>& prog, unsigned type, unsigned access, unsig
             case BPF_ALU | BPF_RSH | BPF_K: dst = static_cast<std::uint32_t>(dst) >> i.imm; break;
             case BPF_ALU | BPF_MOV | BPF_X: dst = static_cast<std::uint32_t>(reg[i.src_reg]); break;
             case BPF_ALU | BPF_MOV | BPF_K: dst = static_cast<std::uint32_t>(i.imm); break;
-            case BPF_JMP | BPF_JNE | BPF_K: if (dst != imm) pc += i.off; break;
-            case BPF_JMP | BPF_JEQ | BPF_K: if (dst == imm) pc += i.off; break;
-            case BPF_JMP | BPF_JNE | BPF_X: if (dst != reg[i.src_reg]) pc += i.off; break;
+            case BPF_JMP | BPF_JNE | BPF_K:
+                if (dst != imm) pc += i.off;
+                break;
+            case BPF_JMP | BPF_JEQ | BPF_K:
+                if (dst == imm) pc += i.off;
+                break;
+            case BPF_JMP | BPF_JNE | BPF_X:
+                if (dst != reg[i.src_reg]) pc += i.off;
+                break;
             case BPF_JMP | BPF_EXIT: return static_cast<int>(reg[0]);
             default: ADD_FAILURE() << "unexpected opcode " << int(i.code); return -1;
         }
@@ -51,12 +57,12 @@ TEST(CgroupsDevices, DefaultRulesStartWithDenyAll) {
     auto list = emulate_device_rules(rules);
     EXPECT_FALSE(list.default_allow);
     auto prog = device_program(list);
-    EXPECT_EQ(run(prog, C, R | W, 1, 3), 1);   // /dev/null
-    EXPECT_EQ(run(prog, C, R, 136, 7), 1);     // /dev/pts/7
-    EXPECT_EQ(run(prog, B, R, 8, 0), 0);       // /dev/sda
-    EXPECT_EQ(run(prog, B, M, 8, 0), 1);       // mknod of anything is allowed...
-    EXPECT_EQ(run(prog, B, M | R, 8, 0), 0);   // ...but not opening it
-    EXPECT_EQ(run(prog, C, R, 10, 200), 0);    // /dev/net/tun is not a default
+    EXPECT_EQ(run(prog, C, R | W, 1, 3), 1);  // /dev/null
+    EXPECT_EQ(run(prog, C, R, 136, 7), 1);    // /dev/pts/7
+    EXPECT_EQ(run(prog, B, R, 8, 0), 0);      // /dev/sda
+    EXPECT_EQ(run(prog, B, M, 8, 0), 1);      // mknod of anything is allowed...
+    EXPECT_EQ(run(prog, B, M | R, 8, 0), 0);  // ...but not opening it
+    EXPECT_EQ(run(prog, C, R, 10, 200), 0);   // /dev/net/tun is not a default
 }
 
 TEST(CgroupsDevices, ConfigRulesAndPartialAccess) {

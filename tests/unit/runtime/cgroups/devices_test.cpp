@@ -16,9 +16,8 @@ std::vector<std::string> texts(const std::vector<DeviceRule>& rules) {
 }
 
 const std::vector<std::string> kDefaults = {
-    "allow c *:* m",   "allow b *:* m",   "allow c 1:3 rwm", "allow c 1:8 rwm",
-    "allow c 1:7 rwm", "allow c 5:0 rwm", "allow c 1:5 rwm", "allow c 1:9 rwm",
-    "allow c 136:* rwm", "allow c 5:2 rwm", "allow c 5:1 rwm",
+    "allow c *:* m",   "allow b *:* m",   "allow c 1:3 rwm",   "allow c 1:8 rwm", "allow c 1:7 rwm", "allow c 5:0 rwm",
+    "allow c 1:5 rwm", "allow c 1:9 rwm", "allow c 136:* rwm", "allow c 5:2 rwm", "allow c 5:1 rwm",
 };
 
 }  // namespace
@@ -33,10 +32,10 @@ TEST(DeviceRules, DefaultsOnly) {
 
 TEST(DeviceRules, ConfigRulesComeFirst) {
     std::vector<DeviceCgroup> cfg = {
-        DeviceCgroup{false, "", {}, {}, "rwm"},   // deny all (islet spec's default)
-        DeviceCgroup{true, "c", 10, 200, "rw"},   // /dev/net/tun
-        DeviceCgroup{true, "b", 8, {}, "r"},      // any sd minor
-        DeviceCgroup{false, "a", {}, 3, ""},      // empty access means rwm
+        DeviceCgroup{false, "", {}, {}, "rwm"},  // deny all (islet spec's default)
+        DeviceCgroup{true, "c", 10, 200, "rw"},  // /dev/net/tun
+        DeviceCgroup{true, "b", 8, {}, "r"},     // any sd minor
+        DeviceCgroup{false, "a", {}, 3, ""},     // empty access means rwm
     };
     auto got = texts(device_rules(cfg));
     std::vector<std::string> want = {"deny a *:* rwm", "deny a *:* rwm", "allow c 10:200 rw", "allow b 8:* r",

@@ -31,7 +31,8 @@ Facts hybrid_facts() {
 
 Facts v2_facts() {
     Facts f;
-    for (const char* c : {"cpuset", "cpu", "io", "memory", "hugetlb", "pids", "rdma", "misc"}) f.controllers[c] = Version::v2;
+    for (const char* c : {"cpuset", "cpu", "io", "memory", "hugetlb", "pids", "rdma", "misc"})
+        f.controllers[c] = Version::v2;
     f.has_unified = true;
     return f;
 }
@@ -73,7 +74,7 @@ TEST(CgroupsConvert, BlkioWeightToIoWeight) {
 }
 
 TEST(CgroupsConvert, SwapToV2) {
-    EXPECT_EQ(swap_to_v2(0, -1), -1);      // unlimited memory, swap unset -> unlimited
+    EXPECT_EQ(swap_to_v2(0, -1), -1);  // unlimited memory, swap unset -> unlimited
     EXPECT_EQ(swap_to_v2(-1, 100), -1);
     EXPECT_EQ(swap_to_v2(0, 100), 0);
     EXPECT_EQ(swap_to_v2(300, 100), 200);  // memory+swap -> swap alone
@@ -87,7 +88,8 @@ TEST(CgroupsConvert, SwapToV2) {
 
 TEST(CgroupsPlan, MemoryV1) {
     auto p = plan_resources(res(R"({"memory":{"limit":4194304,"reservation":1048576,"swap":8388608,
-        "swappiness":10,"disableOOMKiller":true}})"), v1_facts(), "/linux/resources");
+        "swappiness":10,"disableOOMKiller":true}})"),
+                            v1_facts(), "/linux/resources");
     EXPECT_EQ(problems(p), "");
     EXPECT_EQ(files_values(p), (V{"memory:memory.limit_in_bytes=4194304", "memory:memory.memsw.limit_in_bytes=8388608",
                                   "memory:memory.soft_limit_in_bytes=1048576", "memory:memory.oom_control=1",
@@ -109,7 +111,8 @@ TEST(CgroupsPlan, MemoryV1Problems) {
     Facts f = v1_facts();
     f.files = {"memory.limit_in_bytes"};  // no swap accounting
     auto p = plan_resources(res(R"({"memory":{"limit":100,"swap":200,"swappiness":101}})"), f, "/linux/resources");
-    EXPECT_NE(problems(p).find("/linux/resources/memory/swap: swap limit not supported"), std::string::npos) << problems(p);
+    EXPECT_NE(problems(p).find("/linux/resources/memory/swap: swap limit not supported"), std::string::npos)
+        << problems(p);
     EXPECT_NE(problems(p).find("valid memory swappiness range is 0-100"), std::string::npos);
     p = plan_resources(res(R"({"memory":{"limit":200,"swap":100}})"), v1_facts(), "");
     EXPECT_NE(problems(p).find("memory+swap limit should be >= memory limit"), std::string::npos);
@@ -133,8 +136,10 @@ TEST(CgroupsPlan, CheckBeforeUpdate) {
 
 TEST(CgroupsPlan, MemoryV2) {
     auto p = plan_resources(res(R"({"memory":{"limit":4194304,"swap":8388608,"reservation":1024,
-        "swappiness":5,"disableOOMKiller":true}})"), v2_facts(), "");
-    EXPECT_EQ(files_values(p), (V{"memory:memory.swap.max=4194304", "memory:memory.max=4194304", "memory:memory.low=1024"}));
+        "swappiness":5,"disableOOMKiller":true}})"),
+                            v2_facts(), "");
+    EXPECT_EQ(files_values(p),
+              (V{"memory:memory.swap.max=4194304", "memory:memory.max=4194304", "memory:memory.low=1024"}));
     EXPECT_EQ(p.v2_controllers, (std::set<std::string>{"memory"}));
     // memory == memory+swap: no swap at all; swap.max optional when "0"/"max".
     p = plan_resources(res(R"({"memory":{"limit":100,"swap":100}})"), v2_facts(), "");
@@ -149,7 +154,8 @@ TEST(CgroupsPlan, MemoryV2) {
 
 TEST(CgroupsPlan, CpuV1) {
     auto p = plan_resources(res(R"({"cpu":{"shares":512,"quota":50000,"period":100000,"burst":1000,"idle":0,
-        "realtimeRuntime":5000,"realtimePeriod":100000}})"), v1_facts(), "");
+        "realtimeRuntime":5000,"realtimePeriod":100000}})"),
+                            v1_facts(), "");
     EXPECT_EQ(problems(p), "");
     EXPECT_EQ(files_values(p), (V{"cpu:cpu.shares=512", "cpu:cpu.cfs_period_us=100000", "cpu:cpu.cfs_burst_us=1000",
                                   "cpu:cpu.cfs_quota_us=50000", "cpu:cpu.idle=0", "cpu:cpu.rt_period_us=100000",
@@ -166,8 +172,8 @@ TEST(CgroupsPlan, CpuV1) {
 TEST(CgroupsPlan, CpuV2) {
     auto p = plan_resources(res(R"({"cpu":{"shares":1024,"quota":50000,"period":100000,"burst":1000,"idle":0}})"),
                             v2_facts(), "");
-    EXPECT_EQ(files_values(p), (V{"cpu:cpu.weight=100", "cpu:cpu.idle=0", "cpu:cpu.max.burst=1000",
-                                  "cpu:cpu.max=50000 100000"}));
+    EXPECT_EQ(files_values(p),
+              (V{"cpu:cpu.weight=100", "cpu:cpu.idle=0", "cpu:cpu.max.burst=1000", "cpu:cpu.max=50000 100000"}));
     p = plan_resources(res(R"({"cpu":{"quota":-1}})"), v2_facts(), "");
     EXPECT_EQ(files_values(p), (V{"cpu:cpu.max=max"}));
     p = plan_resources(res(R"({"cpu":{"period":200000}})"), v2_facts(), "");
@@ -191,9 +197,10 @@ TEST(CgroupsPlan, BlkioV1CfqAndBfq) {
         "throttleWriteIOPSDevice":[{"major":8,"minor":0,"rate":100}]}})";
     Facts f = v1_facts();
     f.files = {"blkio.weight", "blkio.weight_device"};
-    EXPECT_EQ(files_values(plan_resources(res(json), f, "")),
-              (V{"blkio:blkio.weight=300", "blkio:blkio.weight_device=8:0 500",
-                 "blkio:blkio.throttle.read_bps_device=8:0 1048576", "blkio:blkio.throttle.write_iops_device=8:0 100"}));
+    EXPECT_EQ(
+        files_values(plan_resources(res(json), f, "")),
+        (V{"blkio:blkio.weight=300", "blkio:blkio.weight_device=8:0 500",
+           "blkio:blkio.throttle.read_bps_device=8:0 1048576", "blkio:blkio.throttle.write_iops_device=8:0 100"}));
     f.files = {"blkio.bfq.weight", "blkio.bfq.weight_device"};  // disks under BFQ
     EXPECT_EQ(files_values(plan_resources(res(json), f, ""))[0], "blkio:blkio.bfq.weight=300");
 }
@@ -222,8 +229,9 @@ TEST(CgroupsPlan, IoV2) {
     Facts f = v2_facts();
     f.files = {"io.weight", "io.max"};  // no BFQ: io.weight converted, device weights ignored
     auto p = plan_resources(res(json), f, "");
-    EXPECT_EQ(files_values(p), (V{"io:io.weight=" + std::to_string(blkio_to_io_weight(500)), "io:io.max=8:0 rbps=1048576",
-                                  "io:io.max=8:16 wbps=2", "io:io.max=8:0 riops=3", "io:io.max=8:0 wiops=4"}));
+    EXPECT_EQ(files_values(p),
+              (V{"io:io.weight=" + std::to_string(blkio_to_io_weight(500)), "io:io.max=8:0 rbps=1048576",
+                 "io:io.max=8:16 wbps=2", "io:io.max=8:0 riops=3", "io:io.max=8:0 wiops=4"}));
     EXPECT_EQ(p.warnings.size(), 1u);
     f.files.insert("io.bfq.weight");
     p = plan_resources(res(json), f, "");
@@ -251,10 +259,14 @@ TEST(CgroupsPlan, HugetlbWhereTheControllerIs) {
 TEST(CgroupsPlan, MissingControllersNameThemselves) {
     Facts f = hybrid_facts();  // no net_cls, net_prio or rdma here
     auto p = plan_resources(res(R"({"network":{"classID":1048577,"priorities":[{"name":"eth0","priority":5}]},
-        "rdma":{"mlx5_1":{"hcaHandles":3}}})"), f, "/linux/resources");
+        "rdma":{"mlx5_1":{"hcaHandles":3}}})"),
+                            f, "/linux/resources");
     std::string s = problems(p);
-    EXPECT_NE(s.find("/linux/resources/network/classID: cannot set this limit: the net_cls cgroup controller is not available"),
-              std::string::npos) << s;
+    EXPECT_NE(
+        s.find(
+            "/linux/resources/network/classID: cannot set this limit: the net_cls cgroup controller is not available"),
+        std::string::npos)
+        << s;
     EXPECT_NE(s.find("net_prio"), std::string::npos);
     EXPECT_NE(s.find("/linux/resources/rdma: cannot set this limit: the rdma cgroup controller"), std::string::npos);
     EXPECT_TRUE(p.writes.empty());
@@ -265,9 +277,11 @@ TEST(CgroupsPlan, MissingControllersNameThemselves) {
 
 TEST(CgroupsPlan, NetworkAndRdmaV1) {
     auto p = plan_resources(res(R"({"network":{"classID":1048577,"priorities":[{"name":"eth0","priority":5}]},
-        "rdma":{"mlx5_1":{"hcaHandles":3,"hcaObjects":100},"mlx4_0":{"hcaObjects":7}}})"), v1_facts(), "");
-    EXPECT_EQ(files_values(p), (V{"net_cls:net_cls.classid=1048577", "net_prio:net_prio.ifpriomap=eth0 5",
-                                  "rdma:rdma.max=mlx4_0 hca_object=7", "rdma:rdma.max=mlx5_1 hca_handle=3 hca_object=100"}));
+        "rdma":{"mlx5_1":{"hcaHandles":3,"hcaObjects":100},"mlx4_0":{"hcaObjects":7}}})"),
+                            v1_facts(), "");
+    EXPECT_EQ(files_values(p),
+              (V{"net_cls:net_cls.classid=1048577", "net_prio:net_prio.ifpriomap=eth0 5",
+                 "rdma:rdma.max=mlx4_0 hca_object=7", "rdma:rdma.max=mlx5_1 hca_handle=3 hca_object=100"}));
     // Pure v2: no such controllers, ignored with a warning as runc ignores them.
     p = plan_resources(res(R"({"network":{"classID":1}})"), v2_facts(), "");
     EXPECT_TRUE(p.writes.empty());
@@ -291,6 +305,8 @@ TEST(CgroupsPlan, Unified) {
 
 TEST(CgroupsPlan, RunCsOrder) {
     auto p = plan_resources(res(R"({"cpu":{"shares":2},"memory":{"limit":100},"pids":{"limit":1},
-        "unified":{"cgroup.max.depth":"1"}})"), v2_facts(), "");
-    EXPECT_EQ(files_values(p), (V{"pids:pids.max=1", "memory:memory.max=100", "cpu:cpu.weight=1", ":cgroup.max.depth=1"}));
+        "unified":{"cgroup.max.depth":"1"}})"),
+                            v2_facts(), "");
+    EXPECT_EQ(files_values(p),
+              (V{"pids:pids.max=1", "memory:memory.max=100", "cpu:cpu.weight=1", ":cgroup.max.depth=1"}));
 }

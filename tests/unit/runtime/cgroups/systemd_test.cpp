@@ -123,20 +123,28 @@ TEST(SystemdAnnotations, PropertiesAndSecToUSec) {
     ASSERT_EQ(props.size(), 4u);
     EXPECT_EQ(m["CollectMode"], Value::str("inactive-or-failed"));
     EXPECT_EQ(m["TimeoutStopUSec"], typed("t", 123456789));  // USec: as given
-    EXPECT_EQ(m["RuntimeMaxUSec"], Value::u64(2000000));      // Sec: seconds -> microseconds
+    EXPECT_EQ(m["RuntimeMaxUSec"], Value::u64(2000000));     // Sec: seconds -> microseconds
     EXPECT_EQ(m["JobTimeoutUSec"], Value::u64(1500000));
 }
 
 TEST(SystemdAnnotations, RuncMessages) {
     // runc 1.1.5's words (the parser's own reason after "value parse error").
-    EXPECT_EQ(error_of([] { annotation_properties({{"org.systemd.property.Ab", "1"}}); }),
+    EXPECT_EQ(error_of([] {
+                  annotation_properties({{"org.systemd.property.Ab", "1"}});
+              }),
               "annotation org.systemd.property.Ab name incorrect: too short");
-    EXPECT_EQ(error_of([] { annotation_properties({{"org.systemd.property.Xyzzy1", "1"}}); }),
+    EXPECT_EQ(error_of([] {
+                  annotation_properties({{"org.systemd.property.Xyzzy1", "1"}});
+              }),
               "annotation org.systemd.property.Xyzzy1 name incorrect: contains non-alphabetic character");
-    EXPECT_EQ(error_of([] { annotation_properties({{"org.systemd.property.CPUQuota", "1 2"}}); }),
+    EXPECT_EQ(error_of([] {
+                  annotation_properties({{"org.systemd.property.CPUQuota", "1 2"}});
+              }),
               "annotation org.systemd.property.CPUQuota=1 2 value parse error: unexpected text after the value at "
               "position 2");
-    EXPECT_EQ(error_of([] { annotation_properties({{"org.systemd.property.TimeoutStopSec", "'x'"}}); }),
+    EXPECT_EQ(error_of([] {
+                  annotation_properties({{"org.systemd.property.TimeoutStopSec", "'x'"}});
+              }),
               "annotation org.systemd.property.TimeoutStopSec='x' value parse error: not a number");
 }
 

@@ -53,8 +53,9 @@ TEST(Launch, ConsoleChannel) {
     } else {
         EXPECT_EQ(error_of([] { launch::open_console_channel(true, false, ""); }).rfind("open /dev/tty: ", 0), 0u);
     }
-    EXPECT_NE(error_of([] { launch::open_console_channel(true, true, "/nonexistent/console.sock"); })
-                  .find("connect to the console socket /nonexistent/console.sock"),
+    EXPECT_NE(error_of([] {
+                  launch::open_console_channel(true, true, "/nonexistent/console.sock");
+              }).find("connect to the console socket /nonexistent/console.sock"),
               std::string::npos);
 }
 

@@ -2,9 +2,9 @@
 // resources document round trip.
 #include <gtest/gtest.h>
 
-#include "runtime/container/resource_ops.hpp"
 #include "runtime/cgroups/resources.hpp"
 #include "runtime/cgroups/stats.hpp"
+#include "runtime/container/resource_ops.hpp"
 #include "spec/cgroup_documents.hpp"
 #include "spec/parse.hpp"
 
@@ -27,8 +27,13 @@ TEST(CgroupsUpdate, RamBytes) {
 
 TEST(CgroupsUpdate, FlagsToPatch) {
     std::vector<std::string> warnings;
-    auto p = update_patch({{"memory", "64m"}, {"memory-swap", "-1"}, {"cpu-quota", "20000"}, {"pids-limit", "10"},
-                           {"cpuset-cpus", "0"}, {"blkio-weight", "300"}, {"kernel-memory", "10m"}},
+    auto p = update_patch({{"memory", "64m"},
+                           {"memory-swap", "-1"},
+                           {"cpu-quota", "20000"},
+                           {"pids-limit", "10"},
+                           {"cpuset-cpus", "0"},
+                           {"blkio-weight", "300"},
+                           {"kernel-memory", "10m"}},
                           warnings);
     ASSERT_TRUE(p.memory);
     EXPECT_EQ(p.memory->limit, 64 << 20);
@@ -48,9 +53,11 @@ TEST(CgroupsUpdate, FlagsToPatch) {
 TEST(CgroupsUpdate, MergeKeepsWhatThePatchDoesNotName) {
     auto cur = spec::parse_resources(R"({"devices":[{"allow":false,"access":"rwm"}],
         "memory":{"limit":100,"swap":200},"cpu":{"quota":50000,"period":100000,"cpus":"0"},
-        "unified":{"a.b":"1"}})", "cur");
+        "unified":{"a.b":"1"}})",
+                                     "cur");
     auto patch = spec::parse_resources(R"({"cpu":{"quota":20000},"unified":{"c.d":"2"},
-        "devices":[{"allow":true,"access":"rwm"}]})", "patch");
+        "devices":[{"allow":true,"access":"rwm"}]})",
+                                       "patch");
     auto m = merge_resources(cur, patch);
     EXPECT_EQ(m.cpu->quota, 20000);
     EXPECT_EQ(m.cpu->period, 100000u);  // runc: quota alone keeps the old period
@@ -66,7 +73,8 @@ TEST(CgroupsUpdate, MergeKeepsWhatThePatchDoesNotName) {
 }
 
 TEST(CgroupsUpdate, ResourcesDocumentRoundTrip) {
-    const char* json = R"({"devices":[{"allow":false,"access":"rwm"},{"allow":true,"type":"c","major":1,"minor":3,"access":"rw"}],
+    const char* json =
+        R"({"devices":[{"allow":false,"access":"rwm"},{"allow":true,"type":"c","major":1,"minor":3,"access":"rw"}],
         "memory":{"limit":100,"reservation":50,"swap":200,"kernel":1,"kernelTCP":2,"swappiness":3,
                   "disableOOMKiller":true,"useHierarchy":true,"checkBeforeUpdate":false},
         "cpu":{"shares":2,"quota":3,"burst":4,"period":5,"realtimeRuntime":6,"realtimePeriod":7,"cpus":"0","mems":"0","idle":1},

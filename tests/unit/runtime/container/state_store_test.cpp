@@ -301,8 +301,8 @@ TEST(DefaultStateRoot, Rules) {
 }
 
 TEST(ContainerId, Accepted) {
-    for (const char* id : {"a", "abc", "A-Z_0.9+x", "c1", "my.container", "-leading-dash", "_", "+", "...",
-                           ".hidden", "..a", "a..b", "a.", "0123456789"}) {
+    for (const char* id : {"a", "abc", "A-Z_0.9+x", "c1", "my.container", "-leading-dash", "_", "+", "...", ".hidden",
+                           "..a", "a..b", "a.", "0123456789"}) {
         EXPECT_NO_THROW(validate_container_id(id)) << id;
     }
 }

@@ -104,7 +104,9 @@ TEST(IdmapChoice, NotIsolated) {
     // the container's are not there to take.
     spec::Linux no_userns;
     EXPECT_EQ(choose_idmap(other, no_userns, false).with, IdmapWith::helper);
-    EXPECT_EQ(error_of([&] { choose_idmap(plan_mount(mount("/a", "", {"bind", "idmap"}, "/s")), no_userns, false); }),
+    EXPECT_EQ(error_of([&] {
+                  choose_idmap(plan_mount(mount("/a", "", {"bind", "idmap"}, "/s")), no_userns, false);
+              }),
               "idmap mount /s to /a: idmap without uidMappings/gidMappings needs a user namespace to take them from");
     // Not a bind: never idmapped here (validation refuses idmap on those).
     EXPECT_EQ(choose_idmap(plan_mount(mount("/t", "tmpfs", {"idmap"})), l, false).with, IdmapWith::none);

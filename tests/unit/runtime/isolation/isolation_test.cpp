@@ -181,19 +181,18 @@ TEST(IdPool, GcFreesWhatNoLiveRecordNames) {
     IdPool pool(pool_config(reg, 8));
     live(root, "alive", "ta");
     pool.allocate(owner(root, "alive", "ta"));
-    pool.allocate(owner(root, "gone", "tg"));         // no state directory
+    pool.allocate(owner(root, "gone", "tg"));  // no state directory
     live(root, "replaced", "new");
-    pool.allocate(owner(root, "replaced", "old"));    // the record names another token
+    pool.allocate(owner(root, "replaced", "old"));  // the record names another token
     ::mkdir((root + "/norecord").c_str(), 0700);
-    pool.allocate(owner(root, "norecord", "tn"));     // a create before its first record holds nothing
-    pool.allocate(BlockOwner{"", root, "legacy", 1});  // islet 0.1, directory gone
+    pool.allocate(owner(root, "norecord", "tn"));         // a create before its first record holds nothing
+    pool.allocate(BlockOwner{"", root, "legacy", 1});     // islet 0.1, directory gone
     std::ofstream(reg + "/block-7") << "token=x\nroot=";  // torn
     std::ofstream(reg + "/block-6") << "root=" + root + "\nid=alive\n";  // islet 0.1, directory present
     auto freed = pool.gc();
     std::set<std::string> ids;
     for (auto& a : freed) ids.insert(a.owner ? a.owner->id : "(torn)");
-    EXPECT_EQ(ids, (std::set<std::string>{"gone", "replaced", "norecord", "legacy", "(torn)"}))
-        << freed.size();
+    EXPECT_EQ(ids, (std::set<std::string>{"gone", "replaced", "norecord", "legacy", "(torn)"})) << freed.size();
     auto left = pool.list();
     ASSERT_EQ(left.size(), 2u);
     for (auto& a : left) EXPECT_TRUE(a.alive);
@@ -321,7 +320,8 @@ TEST(IsolationPlan, EngineMappingsThatBreakThePromiseAreRefusedNamingBoth) {
         msg = e.what();
     }
     EXPECT_NE(msg.find("the annotation run.islet.isolated-userns and the config's own linux.gidMappings (host IDs 0-0"),
-              std::string::npos) << msg;
+              std::string::npos)
+        << msg;
     EXPECT_NE(msg.find("include host ID 0"), std::string::npos) << msg;
     c.linux->gid_mappings = {{0, static_cast<std::uint32_t>(settings.pool_start + 65536), 65536}};
     msg.clear();
@@ -331,7 +331,8 @@ TEST(IsolationPlan, EngineMappingsThatBreakThePromiseAreRefusedNamingBoth) {
         msg = e.what();
     }
     EXPECT_NE(msg.find("overlap islet's ID pool 1073741824-1140850687 (set in /etc/islet/islet.json)"),
-              std::string::npos) << msg;
+              std::string::npos)
+        << msg;
     // Below the pool and without host 0: the engine's mapping is used.
     c.linux->gid_mappings = c.linux->uid_mappings;
     EXPECT_TRUE(plan(c, settings, false, false).engine_maps);
@@ -365,13 +366,12 @@ TEST(IsletConfigFile, ParsesAndChecksEveryKey) {
     EXPECT_EQ(c.isolation_policy, "refuse");
     EXPECT_EQ(c.pool_start, 65536u);
     EXPECT_EQ(c.registry, "/x");
-    for (const char* bad :
-         {R"({"isolation": {"pool": {"size": 100000, "block": 65536}}})",
-          R"({"isolation": {"pool": {"start": 4294901760, "size": 131072}}})",
-          // start + size wraps around 2^64 (the check used to add them).
-          R"({"isolation": {"pool": {"start": 18446744073709486080, "size": 131072}}})",
-          R"({"isolation": {"pool": {"start": -1}}})", R"({"isolation": {"policy": 3}})", R"({"isolation": 1})",
-          R"({"isolation": {"pool": {"block": 1}, "pool": {}}})"})
+    for (const char* bad : {R"({"isolation": {"pool": {"size": 100000, "block": 65536}}})",
+                            R"({"isolation": {"pool": {"start": 4294901760, "size": 131072}}})",
+                            // start + size wraps around 2^64 (the check used to add them).
+                            R"({"isolation": {"pool": {"start": 18446744073709486080, "size": 131072}}})",
+                            R"({"isolation": {"pool": {"start": -1}}})", R"({"isolation": {"policy": 3}})",
+                            R"({"isolation": 1})", R"({"isolation": {"pool": {"block": 1}, "pool": {}}})"})
         EXPECT_THROW(islet::spec::parse_islet_config(bad, "islet.json"), islet::sys::Error) << bad;
 }
 
@@ -391,7 +391,9 @@ TEST(RootlessIsolation, TheCallersLargestRangesBecomeThePool) {
         FAIL() << "a pool without a block was accepted";
     } catch (const islet::sys::Error& e) {
         const std::string m = e.what();
-        EXPECT_NE(m.find("uid 1000's largest ranges hold 1000 IDs in /etc/subuid and 0 in /etc/subgid"), std::string::npos) << m;
+        EXPECT_NE(m.find("uid 1000's largest ranges hold 1000 IDs in /etc/subuid and 0 in /etc/subgid"),
+                  std::string::npos)
+            << m;
     }
 }
 

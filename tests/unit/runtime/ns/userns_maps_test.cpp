@@ -48,7 +48,8 @@ TEST(MapWriter, ARangeNotOwnedIsNamedWithWhatIsOwned) {
         FAIL() << "a range past the owned one was accepted";
     } catch (const sys::Error& e) {
         const std::string m = e.what();
-        EXPECT_NE(m.find("linux.uidMappings: host IDs 100000-165536 are not the caller's to map"), std::string::npos) << m;
+        EXPECT_NE(m.find("linux.uidMappings: host IDs 100000-165536 are not the caller's to map"), std::string::npos)
+            << m;
         EXPECT_NE(m.find("id 1000 owns 100000-165535 in /etc/subuid"), std::string::npos) << m;
     }
     try {

@@ -90,8 +90,7 @@ TEST(Sync, PayloadLimit) {
 
 TEST(Sync, NulInPayloadIsRefusedOnBothSides) {
     Pair p;
-    EXPECT_EQ(error_of([&] { send(p.host.get(), Type::go, std::string("a\0b", 3)); }),
-              "sync: go payload contains NUL");
+    EXPECT_EQ(error_of([&] { send(p.host.get(), Type::go, std::string("a\0b", 3)); }), "sync: go payload contains NUL");
     send_forged(p.host.get(), 1, 3, std::string("a\0b", 3));
     EXPECT_EQ(error_of([&] { recv(p.init.get()); }), "sync: payload contains NUL");
 }
@@ -225,11 +224,9 @@ TEST(FdPass, RoundTripAndRefusals) {
     auto [fd, payload] = islet::sys::recv_fd(b.get());
     EXPECT_EQ(payload, "console");
     EXPECT_EQ(islet::test::id_of(fd.get()), islet::test::id_of(dn.get()));
-    EXPECT_EQ(error_of([&] { islet::sys::send_fd(a.get(), dn.get(), ""); }),
-              "send_fd: the payload must not be empty");
+    EXPECT_EQ(error_of([&] { islet::sys::send_fd(a.get(), dn.get(), ""); }), "send_fd: the payload must not be empty");
     ASSERT_EQ(::send(a.get(), "x", 1, MSG_NOSIGNAL), 1);
-    EXPECT_EQ(error_of([&] { islet::sys::recv_fd(b.get()); }),
-              "recvmsg: expected exactly one file descriptor, got 0");
+    EXPECT_EQ(error_of([&] { islet::sys::recv_fd(b.get()); }), "recvmsg: expected exactly one file descriptor, got 0");
     a.reset();
     EXPECT_EQ(error_of([&] { islet::sys::recv_fd(b.get()); }),
               "recvmsg: the peer closed the socket before sending a descriptor");
