@@ -10,7 +10,7 @@
 #            each third-party library stays in its one place (docs/ARCHITECTURE.md)
 #   commits  subjects of the commits after $LINT_BASE are at most 72 characters
 # usage: scripts/lint.sh [--no-format] [--build DIR] [GATE...]
-#   --no-format  skip the format gate (the tree is reformatted once, later)
+#   --no-format  skip the format gate (while a change is being written)
 #   --build DIR  the configured build directory for clang-tidy (default build)
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2

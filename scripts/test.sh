@@ -15,8 +15,7 @@ cd "$(dirname "$0")/.."
 # build (demo.sh, a plain cmake) has none.
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DISLET_TESTS=ON -DISLET_TEST_HOOKS=ON \
   -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
-# --no-format until the tree is reformatted once with .clang-format.
-./scripts/lint.sh --no-format
+./scripts/lint.sh
 cmake --build build -j "$(nproc)"
 cmake --install build --strip >/dev/null
 (cd build && ctest --output-on-failure)
