@@ -200,3 +200,11 @@ load helpers
 	assert_success
 	refute_output --partial level=debug
 }
+
+@test "no message of islet's says runc where it means islet" {
+	# runc's console and hook messages were copied with runc's name in them
+	# ("if runc will ..."); the one mention left is the help's description.
+	run bash -c "strings '$ISLET' | grep -w runc"
+	assert_success
+	assert_output "   islet - an OCI container runtime with runc's command line"
+}
