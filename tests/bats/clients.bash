@@ -65,3 +65,18 @@ private_containerd_config() {
 		  address = "$1/containerd.sock.ttrpc"
 	EOF
 }
+
+# podman_rm CMD...: a `podman rm` that is not what a test checks, tried once
+# more when podman 4.3 trips over its own shm unmount ("unlinkat
+# .../userdata/shm: device or resource busy"): podman's race (podman issues
+# 10454 and 11594, fixed in 4.4 by pull 16159), seen once in this suite, not
+# the runtime's. Any other failure fails the test.
+podman_rm() {
+	local out
+	out=$("$@" 2>&1) && return 0
+	if grep -q 'userdata/shm: device or resource busy' <<<"$out"; then
+		"$@" >/dev/null && return 0
+	fi
+	echo "$out" >&2
+	return 1
+}

@@ -326,7 +326,7 @@ teardown() {
 	[ "$(jq -r '.annotations["run.islet.isolated-userns.block"]' <<<"$output")" = "$base-$((base + 65535))" ]
 	# The block is in islet's registry until podman rm frees it.
 	grep -qsx "id=$id" /run/islet-idblocks/block-*
-	podman rm -f -t 0 "$c" >/dev/null
+	podman_rm podman rm -f -t 0 "$c"
 	run ! grep -qsx "id=$id" /run/islet-idblocks/block-*
 	rm -rf "$vol"
 }
@@ -410,7 +410,7 @@ teardown() {
 	# and the guard holds.
 	run pm exec "$c" sh -c 'id -u; stat -c %u:%g /bin/busybox; touch /root/x; chmod 4755 /root/x 2>/dev/null; echo rc=$?'
 	assert_output "$(printf '0\n0:0\nrc=1')"
-	podman rm -f -t 0 "$c" >/dev/null
+	podman_rm podman rm -f -t 0 "$c"
 	run pm run --rm --uidmap 0:0:65536 --gidmap 0:0:65536 --annotation run.islet.isolated-userns=true "$IMG" true
 	assert_failure
 	assert_output --partial "the annotation run.islet.isolated-userns and the config's own linux.uidMappings (host IDs 0-65535"
