@@ -80,3 +80,31 @@ podman_rm() {
 	echo "$out" >&2
 	return 1
 }
+
+# pod_and_joins NETWORK PODMAN...: for islet and then runc (PODMAN --runtime
+# RT), a container started with --network/--ipc/--pid/--uts container:X sees
+# X's hostname and processes, and a member of a pod shares the pod's net, ipc
+# and uts namespaces. NETWORK is one option for the first container and the
+# pod ("" for podman's default; rootless passes --network=none). Uses the
+# calling file's name().
+pod_and_joins() {
+	local net=$1 rt c pod out
+	local links='for n in net ipc uts; do readlink /proc/self/ns/$n; done'
+	shift
+	for rt in islet runc; do
+		c=$(name "j-$rt")
+		"$@" --runtime "$rt" run -d ${net:+"$net"} --hostname "host-$rt" --name "$c" "$IMG" sleep 1000 >/dev/null
+		run "$@" --runtime "$rt" run --rm --network "container:$c" --ipc "container:$c" --pid "container:$c" \
+			--uts "container:$c" "$IMG" sh -c 'hostname; grep -qx sleep /proc/[0-9]*/comm && echo sees-sleep'
+		assert_success
+		assert_output "$(printf 'host-%s\nsees-sleep' "$rt")"
+		pod=$(name "pod-$rt")
+		"$@" --runtime "$rt" pod create ${net:+"$net"} --name "$pod" >/dev/null
+		"$@" --runtime "$rt" run -d --pod "$pod" --name "$c-m1" "$IMG" sleep 1000 >/dev/null
+		out=$("$@" exec "$c-m1" sh -c "$links")
+		run "$@" --runtime "$rt" run --rm --pod "$pod" "$IMG" sh -c "$links; hostname"
+		"$@" pod rm -f -t 0 "$pod" >/dev/null
+		assert_success
+		assert_output "$(printf '%s\n%s' "$out" "$pod")"
+	done
+}

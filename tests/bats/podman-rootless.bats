@@ -189,24 +189,5 @@ teardown() {
 }
 
 @test "rootless podman: a pod of two, and --network/--ipc/--pid/--uts container:X, as with runc" {
-	local rt c pod out
-	NS_LINKS='for n in net ipc uts; do readlink /proc/self/ns/$n; done'
-	for rt in islet runc; do
-		c=$(name "j-$rt")
-		pm_rt() { rl podman --runtime "$rt" "$@"; }
-		pm_rt run -d --network=none --hostname "host-$rt" --name "$c" "$IMG" sleep 1000 >/dev/null
-		run pm_rt run --rm --network "container:$c" --ipc "container:$c" --pid "container:$c" \
-			--uts "container:$c" "$IMG" sh -c 'hostname; grep -qx sleep /proc/[0-9]*/comm && echo sees-sleep'
-		assert_success
-		assert_output "$(printf 'host-%s\nsees-sleep' "$rt")"
-		# A pod: the infra container and two members share net, ipc and uts.
-		pod=$(name "pod-$rt")
-		pm_rt pod create --name "$pod" --network none >/dev/null
-		pm_rt run -d --pod "$pod" --name "$c-m1" "$IMG" sleep 1000 >/dev/null
-		out=$(rl podman exec "$c-m1" sh -c "$NS_LINKS")
-		run pm_rt run --rm --pod "$pod" "$IMG" sh -c "$NS_LINKS; hostname"
-		rl podman pod rm -f -t 0 "$pod" >/dev/null
-		assert_success
-		assert_output "$(printf '%s\n%s' "$out" "$pod")"
-	done
+	pod_and_joins --network=none rl podman
 }

@@ -468,22 +468,5 @@ teardown() {
 }
 
 @test "podman: a pod of two, and --network/--ipc/--pid/--uts container:X, as with runc" {
-	local rt c pod out
-	NS_LINKS='for n in net ipc uts; do readlink /proc/self/ns/$n; done'
-	for rt in islet runc; do
-		c=$(name "j-$rt")
-		podman --runtime "$rt" run -d --hostname "host-$rt" --name "$c" "$IMG" sleep 1000 >/dev/null
-		run podman --runtime "$rt" run --rm --network "container:$c" --ipc "container:$c" --pid "container:$c" \
-			--uts "container:$c" "$IMG" sh -c 'hostname; grep -qx sleep /proc/[0-9]*/comm && echo sees-sleep'
-		assert_success
-		assert_output "$(printf 'host-%s\nsees-sleep' "$rt")"
-		pod=$(name "pod-$rt")
-		podman --runtime "$rt" pod create --name "$pod" >/dev/null
-		podman --runtime "$rt" run -d --pod "$pod" --name "$c-m1" "$IMG" sleep 1000 >/dev/null
-		out=$(podman exec "$c-m1" sh -c "$NS_LINKS")
-		run podman --runtime "$rt" run --rm --pod "$pod" "$IMG" sh -c "$NS_LINKS; hostname"
-		podman pod rm -f -t 0 "$pod" >/dev/null
-		assert_success
-		assert_output "$(printf '%s\n%s' "$out" "$pod")"
-	done
+	pod_and_joins "" podman
 }
