@@ -91,52 +91,18 @@ void append(sd_bus_message* m, const Value& v) {
     const Api& a = api();
     const char t = v.sig.empty() ? '\0' : v.sig[0];
     int r = 0;
+    // sd-bus reads a basic value through a pointer to its exact C type.
+    auto basic = [&](auto x) { return a.sd_bus_message_append_basic(m, t, &x); };
     switch (t) {
-        case 'b': {
-            int x = v.b;
-            r = a.sd_bus_message_append_basic(m, t, &x);
-            break;
-        }
-        case 'y': {
-            std::uint8_t x = static_cast<std::uint8_t>(v.u);
-            r = a.sd_bus_message_append_basic(m, t, &x);
-            break;
-        }
-        case 'q': {
-            std::uint16_t x = static_cast<std::uint16_t>(v.u);
-            r = a.sd_bus_message_append_basic(m, t, &x);
-            break;
-        }
-        case 'u': {
-            std::uint32_t x = static_cast<std::uint32_t>(v.u);
-            r = a.sd_bus_message_append_basic(m, t, &x);
-            break;
-        }
-        case 't': {
-            std::uint64_t x = v.u;
-            r = a.sd_bus_message_append_basic(m, t, &x);
-            break;
-        }
-        case 'n': {
-            std::int16_t x = static_cast<std::int16_t>(v.i);
-            r = a.sd_bus_message_append_basic(m, t, &x);
-            break;
-        }
-        case 'i': {
-            std::int32_t x = static_cast<std::int32_t>(v.i);
-            r = a.sd_bus_message_append_basic(m, t, &x);
-            break;
-        }
-        case 'x': {
-            std::int64_t x = v.i;
-            r = a.sd_bus_message_append_basic(m, t, &x);
-            break;
-        }
-        case 'd': {
-            double x = v.d;
-            r = a.sd_bus_message_append_basic(m, t, &x);
-            break;
-        }
+        case 'b': r = basic(int{v.b}); break;
+        case 'y': r = basic(static_cast<std::uint8_t>(v.u)); break;
+        case 'q': r = basic(static_cast<std::uint16_t>(v.u)); break;
+        case 'u': r = basic(static_cast<std::uint32_t>(v.u)); break;
+        case 't': r = basic(v.u); break;
+        case 'n': r = basic(static_cast<std::int16_t>(v.i)); break;
+        case 'i': r = basic(static_cast<std::int32_t>(v.i)); break;
+        case 'x': r = basic(v.i); break;
+        case 'd': r = basic(v.d); break;
         case 's':
         case 'o':
         case 'g': r = a.sd_bus_message_append_basic(m, t, v.s.c_str()); break;
