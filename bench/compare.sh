@@ -193,16 +193,12 @@ done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- report -----------------------------------------------------------------------
-median() { # FILE -> median, or "-" when there is no such file
-    [[ -s $1 ]] || { echo -; return; }
-    sort -n "$1" | awk '{v[NR] = $1} END {printf "%.6f\n", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
-}
 # row LABEL KEY DIVISOR [FLOOR_KEY]: the medians of $data/KEY with @ replaced
 # by each runtime, then of $data/FLOOR_KEY, then islet's ratios to each.
 row() {
     local label=$1 key=$2 div=$3 floor=${4:-} r vals=()
-    for r in "${runtimes[@]}"; do vals+=("$(median "$data/${key/@/$r}")"); done
-    if [[ -n $floor ]]; then vals+=("$(median "$data/$floor")"); else vals+=(-); fi
+    for r in "${runtimes[@]}"; do vals+=("$(bench_median "$data/${key/@/$r}")"); done
+    if [[ -n $floor ]]; then vals+=("$(bench_median "$data/$floor")"); else vals+=(-); fi
     awk -v l="$label" -v d="$div" -v names="${runtimes[*]} floor" -v vs="${vals[*]}" 'BEGIN {
         nn = split(names, name, " "); split(vs, v, " ")
         line = sprintf("%-8s", l)

@@ -70,7 +70,7 @@ timed_create() {
     "$islet" --root "$state" delete --force "$id" >/dev/null
 }
 
-median_ms() { sort -n "$1" | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.2f", m / 1000 }'; }
+median_ms() { awk -v m="$(bench_median "$1")" 'BEGIN { printf "%.2f", m / 1000 }'; }
 
 live=0
 for level in "${levels[@]}"; do

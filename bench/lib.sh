@@ -67,6 +67,13 @@ bench_exec_bundle() {
     jq --arg r "$2/rootfs" '.process.args = ["/bin/sleep", "100000"] | .root.path = $r' "$2/config.json" >"$1/config.json"
 }
 
+# bench_median FILE: the median of the numbers in FILE (one a line), or "-"
+# when FILE is missing or empty.
+bench_median() {
+    [[ -s $1 ]] || { echo -; return; }
+    sort -n "$1" | awk '{v[NR] = $1} END {printf "%.6f\n", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+}
+
 # bench_wait_stopped PID: waits until PID is gone or a zombie (the container
 # has stopped, as every runtime defines it), polling /proc with builtins
 # only; needs $bench_sleep_fd, an fd that never becomes readable.
