@@ -481,3 +481,42 @@ PROBE
 		refute_output --partial LEAK
 	done
 }
+
+@test "issue 10: a pod member's read-only bind is read-only before its init can be seen" {
+	require_test_hooks
+	set_args sleep 1000
+	islet run -d "$ID_PREFIX-pod"
+	assert_success
+	pod=$(pid_of "$ID_PREFIX-pod")
+	shared="$BATS_TEST_TMPDIR/shared"
+	mkdir "$shared"
+	# A member of the pod: born into the pod's pid namespace, where the
+	# pod's processes see it while it sets up, holding its mount trees.
+	update_config --arg p "/proc/$pod/ns/pid" --arg s "$shared" \
+		'.linux.namespaces |= map(if .type == "pid" then .path = $p else . end) |
+		 .mounts += [{"destination": "/data", "type": "bind", "source": $s, "options": ["bind", "ro"]}]'
+	set_args true
+	ISLET_TEST_PAUSE_AT=after-mounts-start "$ISLET" --root "$ROOT" create "$CID" </dev/null >/dev/null 2>&1 &
+	runner=$!
+	paused=""
+	for _ in $(seq 100); do
+		for c in /proc/[0-9]*/comm; do
+			[ "$(cat "$c" 2>/dev/null)" = islet-paused ] && paused=${c%/comm} && paused=${paused#/proc/}
+		done
+		[ -n "$paused" ] && break
+		sleep 0.05
+	done
+	# The attacker: a pod process with CAP_SYS_PTRACE writes through every
+	# directory the member's init holds open.
+	islet exec --cap CAP_SYS_PTRACE "$ID_PREFIX-pod" sh -c \
+		'for f in /proc/[0-9]*/fd/*; do [ -d "$f" ] && touch "$f/planted" 2>/dev/null && echo "wrote $f"; done; echo probe-done'
+	kill -9 "$paused" "$runner" 2>/dev/null || true
+	wait "$runner" 2>/dev/null || true
+	islet_raw delete --force "$CID" >/dev/null 2>&1 || true
+	[ -n "$paused" ]
+	assert_line probe-done
+	# It did reach the init's trees (its rootfs, which the config leaves
+	# writable), but not the read-only bind's source.
+	[ -e "$BUNDLE/rootfs/planted" ]
+	[ ! -e "$shared/planted" ]
+}

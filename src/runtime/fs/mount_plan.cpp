@@ -97,14 +97,49 @@ void choose_idmaps(MountPlan& plan, const spec::Linux& linux, bool isolated) {
     for (auto& m : plan.mounts) m.idmap = choose_idmap(m, linux, isolated);
 }
 
+void set_mount_attrs(int tree, const spec::MountOptions& o, const std::string& what) {
+    mount_attr attr{};
+    attr.attr_set = spec::ms_to_mount_attr(o.per_mount_flags());
+    attr.attr_clr = spec::ms_to_mount_attr(o.per_mount_cleared()) & ~MOUNT_ATTR__ATIME;
+    if (attr.attr_set & MOUNT_ATTR__ATIME) attr.attr_clr |= MOUNT_ATTR__ATIME;
+    if (o.clear & (MS_NOATIME | MS_STRICTATIME | MS_RELATIME)) attr.attr_clr |= MOUNT_ATTR__ATIME;
+    if (attr.attr_set || attr.attr_clr) sys::mount_setattr(tree, "", AT_EMPTY_PATH, attr, what);
+    if (o.rec_attr_set || o.rec_attr_clr) {
+        mount_attr rec{};
+        rec.attr_set = o.rec_attr_set;
+        rec.attr_clr = o.rec_attr_clr;
+        if (rec.attr_set & MOUNT_ATTR__ATIME) rec.attr_clr |= MOUNT_ATTR__ATIME;
+        sys::mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, rec, what + " (recursive options)");
+    }
+}
+
+spec::MountOptions options_now(const PlannedMount& pm) {
+    spec::MountOptions o = pm.options;
+    if (pm.destination == "/dev") o.flags &= ~static_cast<unsigned long>(MS_RDONLY);
+    return o;
+}
+
 void clone_mount_trees(MountPlan& plan) {
     plan.rootfs_tree = sys::open_tree(AT_FDCWD, plan.rootfs_path, OPEN_TREE_CLONE | AT_RECURSIVE);
     for (auto& pm : plan.mounts) {
         if (pm.kind != spec::MountKind::bind) continue;
-        pm.tree = sys::with_context(pm.describe(), [&] {
+        const std::string what = pm.describe();
+        pm.tree = sys::with_context(what, [&] {
             return sys::open_tree(AT_FDCWD, pm.source_path,
                                   OPEN_TREE_CLONE | (pm.options.recursive ? AT_RECURSIVE : 0));
         });
+        // The flags go on now, before the init holds the tree: a process
+        // that can reach the init's fds (a pod member with CAP_SYS_PTRACE,
+        // in a pid namespace the init joins) never sees it writable.
+        set_mount_attrs(pm.tree.get(), options_now(pm), what);
+        if (plan.cloned_by_init && pm.idmap.nosuid) {
+            // Rootless isolated: what idmapped_mounts sets for root, on the
+            // clone the init made.
+            mount_attr attr{};
+            attr.attr_set = MOUNT_ATTR_NOSUID;
+            const unsigned flags = AT_EMPTY_PATH | (pm.idmap.recursive ? AT_RECURSIVE : 0);
+            sys::mount_setattr(pm.tree.get(), "", flags, attr, what + " (nosuid)");
+        }
     }
 }
 

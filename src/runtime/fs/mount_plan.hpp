@@ -103,8 +103,17 @@ IdmapChoice choose_idmap(const PlannedMount& mount, const spec::Linux& linux, bo
 void choose_idmaps(MountPlan& plan, const spec::Linux& linux, bool isolated);
 
 // Either side: clones the rootfs and every bind mount's source (recursive
-// for rbind) into the plan's trees, by the paths open_mount_trees recorded.
+// for rbind) into the plan's trees, by the paths open_mount_trees recorded,
+// each bind with its per-mount flags (options_now) already set.
 void clone_mount_trees(MountPlan& plan);
+
+// Either side: a detached tree's per-mount and recursive flags (mount_setattr).
+void set_mount_attrs(int tree, const spec::MountOptions& o, const std::string& what);
+
+// The options a mount is made with: those configured, except that a
+// read-only /dev is made read-write first and read-only by the init last
+// (MountPlan::dev_read_only_later).
+spec::MountOptions options_now(const PlannedMount& pm);
 
 namespace host {
 // Before clone3: the rootfs tree and every bind mount's tree (a missing

@@ -99,22 +99,6 @@ sys::UniqueFd destination(const InitContext& ctx, const PlannedMount& pm, sys::C
     return fd;
 }
 
-void set_attrs(int tree, const MountOptions& o, const std::string& what) {
-    mount_attr attr{};
-    attr.attr_set = spec::ms_to_mount_attr(o.per_mount_flags());
-    attr.attr_clr = spec::ms_to_mount_attr(o.per_mount_cleared()) & ~MOUNT_ATTR__ATIME;
-    if (attr.attr_set & MOUNT_ATTR__ATIME) attr.attr_clr |= MOUNT_ATTR__ATIME;
-    if (o.clear & (MS_NOATIME | MS_STRICTATIME | MS_RELATIME)) attr.attr_clr |= MOUNT_ATTR__ATIME;
-    if (attr.attr_set || attr.attr_clr) sys::mount_setattr(tree, "", AT_EMPTY_PATH, attr, what);
-    if (o.rec_attr_set || o.rec_attr_clr) {
-        mount_attr rec{};
-        rec.attr_set = o.rec_attr_set;
-        rec.attr_clr = o.rec_attr_clr;
-        if (rec.attr_set & MOUNT_ATTR__ATIME) rec.attr_clr |= MOUNT_ATTR__ATIME;
-        sys::mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, rec, what + " (recursive options)");
-    }
-}
-
 void set_propagation(int mnt, const MountOptions& o, const std::string& what) {
     for (unsigned long p : o.propagation) {
         mount_attr attr{};
@@ -135,29 +119,12 @@ sys::UniqueFd make_fs(const std::string& type, const std::string& source, const 
     return fs.mount(static_cast<unsigned>(spec::ms_to_mount_attr(o.per_mount_flags())));
 }
 
-// The options to mount with now: a read-only /dev is made read-write here
-// and read-only by make_dev_read_only (MountPlan::dev_read_only_later).
-MountOptions read_only_now(const PlannedMount& pm) {
-    MountOptions o = pm.options;
-    if (pm.destination == "/dev") o.flags &= ~static_cast<unsigned long>(MS_RDONLY);
-    return o;
-}
-
 void bind_mount(const InitContext& ctx, const PlannedMount& pm) {
     const std::string what = pm.describe();
     sys::UniqueFd dest = destination(ctx, pm, pm.source_is_dir ? sys::CreateLast::directory : sys::CreateLast::file);
-    // The runtime cloned the source already (host credentials, no walk
-    // here); rootless, prepare_rootfs did, by path.
+    // The tree was cloned, and given its flags, before this process could
+    // be seen by anyone (clone_mount_trees); what is left is to attach it.
     const int tree = pm.tree.get();
-    set_attrs(tree, read_only_now(pm), what);
-    if (ctx.mounts->cloned_by_init && pm.idmap.nosuid) {
-        // Rootless isolated: the runtime, which sets this for root
-        // (idmapped_mounts), held no tree to set it on.
-        mount_attr attr{};
-        attr.attr_set = MOUNT_ATTR_NOSUID;
-        const unsigned flags = AT_EMPTY_PATH | (pm.idmap.recursive ? AT_RECURSIVE : 0);
-        sys::mount_setattr(tree, "", flags, attr, what + " (nosuid)");
-    }
     attach(tree, dest.get(), what);
     set_propagation(tree, pm.options, what);
 }
@@ -167,8 +134,7 @@ void fs_mount(const InitContext& ctx, const PlannedMount& pm) {
     const spec::Mount& m = pm.mount;
     const MountOptions& o = pm.options;
     sys::UniqueFd dest = destination(ctx, pm, sys::CreateLast::directory);
-    MountOptions labelled =
-        read_only_now(pm);  // linux.mountLabel (runtime/attrs/lsm.hpp); create checked SELinux is on
+    MountOptions labelled = options_now(pm);  // linux.mountLabel (runtime/attrs/lsm.hpp); create checked SELinux is on
     if (auto opt = mount_label_option(m.type, ctx.config->linux->mount_label); !opt.empty())
         labelled.data.push_back(opt);
     // tmpcopyup fills the new filesystem first: read-only only afterwards.
@@ -197,7 +163,7 @@ void fs_mount(const InitContext& ctx, const PlannedMount& pm) {
         attr.attr_set = spec::ms_to_mount_attr(restrict_flags);
         if (attr.attr_set) sys::mount_setattr(mnt.get(), "", AT_EMPTY_PATH | AT_RECURSIVE, attr, what);
     }
-    set_attrs(mnt.get(), MountOptions{.rec_attr_set = o.rec_attr_set, .rec_attr_clr = o.rec_attr_clr}, what);
+    set_mount_attrs(mnt.get(), MountOptions{.rec_attr_set = o.rec_attr_set, .rec_attr_clr = o.rec_attr_clr}, what);
     attach(mnt.get(), dest.get(), what);
     set_propagation(mnt.get(), o, what);
 }
@@ -216,7 +182,7 @@ sys::UniqueFd hierarchy_mount(const InitContext& ctx, const cgroups::Hierarchy& 
     auto it = ctx.cgroup_dirs.find(h.name);
     std::string src = it != ctx.cgroup_dirs.end() ? it->second : h.mount;
     sys::UniqueFd tree = sys::open_tree(AT_FDCWD, src, OPEN_TREE_CLONE);
-    set_attrs(tree.get(), sub, what);
+    set_mount_attrs(tree.get(), sub, what);
     return tree;
 }
 
