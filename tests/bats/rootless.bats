@@ -304,6 +304,88 @@ lifecycle() {
 	[ ! -e "$RS_XDG/islet/$CID" ]
 }
 
+@test "terminals: foreground run -t, --console-socket and exec -t, as runc" {
+	config '.process.terminal = true | .process.args = ["sh", "-c", "tty; id -u"]'
+	run rs script -qec "runc --root $RS_XDG/runc run $CID-runc" /dev/null
+	assert_success
+	assert_output --partial "/dev/pts/0"
+	run rs script -qec "$RS_ISLET run $CID" /dev/null
+	assert_success
+	assert_output --partial "/dev/pts/0"
+	assert_output --partial $'0\r'
+	# A console socket the user listens on (recvtty checks runc's framing).
+	install -m 755 "$ISLET_HELPERS/recvtty" "$RS_TMP/bin/recvtty"
+	local r sock log pid
+	for r in rr ri; do
+		sock="$RS_BUNDLE/$r.sock" log="$RS_BUNDLE/$r.tty"
+		rs "$RS_TMP/bin/recvtty" "$sock" "$log" &
+		pid=$!
+		for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.02; done
+		quiet "$r" create --console-socket "$sock" "$CID-$r-sock"
+		"$r" start "$CID-$r-sock"
+		for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+		run cat "$log"
+		assert_line "framing=ok"
+		assert_output --partial "/dev/pts/0"
+	done
+	config '.process.terminal = false | .process.args = ["sleep", "100"]'
+	quiet ri run -d "$CID-x"
+	run rs script -qec "$RS_ISLET exec -t $CID-x sh -c 'tty; exit 6'" /dev/null
+	[ "$status" -eq 6 ]
+	assert_output --partial "/dev/pts/"
+}
+
+@test "hooks run at their moments as the user, as runc's" {
+	local r
+	cat >"$RS_BUNDLE/hook.sh" <<-'HOOK'
+	#!/bin/sh
+	state=$(cat)
+	echo "$2 uid=$(id -u) status=$(echo "$state" | sed -n 's/.*"status": *"\([a-z]*\)".*/\1/p')" >>"$1"
+	HOOK
+	chmod 755 "$RS_BUNDLE/hook.sh"
+	chown "$RS_USER:" "$RS_BUNDLE/hook.sh"
+	for r in rr ri; do
+		local log="$RS_BUNDLE/$r.hooks"
+		config "$(jq -n --arg h "$RS_BUNDLE/hook.sh" --arg l "$log" '
+			def hk(p): [{path: $h, args: ["hook.sh", $l, p]}];
+			"." + " | .process.args = [\"true\"] | .hooks = " + ({prestart: hk("prestart"), createRuntime: hk("createRuntime"),
+				createContainer: hk("createContainer"), poststart: hk("poststart"), poststop: hk("poststop")} | tojson)' -r)"
+		quiet "$r" create "$CID-$r"
+		"$r" start "$CID-$r"
+		for _ in $(seq 50); do [ "$("$r" state "$CID-$r" | jq -r .status)" = stopped ] && break; sleep 0.1; done
+		"$r" delete "$CID-$r"
+	done
+	run cat "$RS_BUNDLE/ri.hooks"
+	# Same phases, same order, same user as runc's; the status is islet's
+	# `created` where runc says `creating` (hooks.bats, CONFORMANCE.md).
+	assert_equal "$(cut -d' ' -f1,2 "$RS_BUNDLE/ri.hooks")" "$(cut -d' ' -f1,2 "$RS_BUNDLE/rr.hooks")"
+	assert_equal "${#lines[@]}" 5
+	assert_line -n 0 "prestart uid=$RS_UID status=created"
+}
+
+@test "joining another container's user and network namespaces by path, as runc" {
+	local r a
+	config '.linux.namespaces += [{"type": "network"}] | .process.args = ["sleep", "100"]'
+	cp "$RS_BUNDLE/config.json" "$RS_BUNDLE/owner.json"
+	for r in rr ri; do
+		cp "$RS_BUNDLE/owner.json" "$RS_BUNDLE/config.json"
+		quiet "$r" run -d "$CID-$r-owner"
+		a=$("$r" state "$CID-$r-owner" | jq -r .pid)
+		# runc 1.1.5 rootless wants the mappings even for a joined user namespace.
+		config ".linux.namespaces |= map(
+			if .type == \"user\" then .path = \"/proc/$a/ns/user\" elif .type == \"network\" then .path = \"/proc/$a/ns/net\" else . end)
+			| .process.args = [\"sh\", \"-c\", \"readlink /proc/self/ns/user; readlink /proc/self/ns/net; id -u\"]"
+		run "$r" run "$CID-$r"
+		assert_success
+		assert_line -n 0 "$(readlink "/proc/$a/ns/user")"
+		assert_line -n 1 "$(readlink "/proc/$a/ns/net")"
+		assert_line -n 2 0
+		"$r" delete -f "$CID-$r-owner"
+	done
+}
+
 # runc has no isolated user namespaces: these are islet's own.
 isolated_config() {
 	config '.annotations["run.islet.isolated-userns"] = "true" | .process.args = ["sleep", "100"]'

@@ -410,7 +410,14 @@ void Creation::start_init() {
         // Joined namespaces: entered by a throwaway helper, never left
         // (docs/ARCHITECTURE.md "Processes").
         launch::Cloned init = plan_.joins.empty() ? clone_init(0) : launch::clone_from_helper([&] {
-            ns::enter_joins(plan_);
+            if (ns::enter_joins(plan_)) {
+                // In the helper only: clone3 makes what the init would
+                // have unshared after joining the user namespace.
+                plan_.clone_flags |= plan_.unshare_after_user;
+                plan_.unshare_after_user = 0;
+                plan_.user_joined = true;
+                ctx_.ns_plan = plan_;
+            }
             return clone_init(CLONE_PARENT);
         });
         init_pid_ = init.pid;

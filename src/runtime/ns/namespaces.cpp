@@ -78,8 +78,16 @@ void join(const std::string& type, int fd) {
 
 }  // namespace
 
-void enter_joins(const Plan& plan) {
-    for (auto& [type, fd] : open_targets(plan)) join(type, fd.get());
+bool enter_joins(const Plan& plan) {
+    // Unprivileged, the caller may join only namespaces its own user
+    // namespaces own: a joined user namespace comes first then (as runc's
+    // nsexec does for rootless), as root last (by the init).
+    sys::UniqueFd user;
+    if (!plan.user_path.empty() && ::geteuid() != 0) user = open_namespace(plan.user_path, "user");
+    Targets targets = open_targets(plan);
+    if (user) join("user", user.get());
+    for (auto& [type, fd] : targets) join(type, fd.get());
+    return static_cast<bool>(user);
 }
 
 HostJoins::HostJoins(const Plan& plan) {

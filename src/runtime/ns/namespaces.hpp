@@ -41,6 +41,9 @@ struct Plan {
     std::vector<std::pair<std::string, std::string>> joins;  // (type, path), user excluded, join order
     std::string user_path;                                   // join this user namespace (child side)
     unsigned long unshare_after_user = 0;                    // with user_path: what the child unshares after joining
+    // user_path was joined before clone3 (an unprivileged runtime's helper),
+    // which then made the new namespaces: the init only becomes root there.
+    bool user_joined = false;
     bool new_user() const;
     bool new_pid() const;
 };
@@ -51,8 +54,10 @@ Plan plan(const spec::Linux& linux);
 // Enters the planned joins for good: for a throwaway process that clones the
 // init from inside them (launch::clone_from_helper), where leaving would
 // need privileges over the runtime's own namespaces that a rootless runtime
-// lacks. Opens and checks every path first, as HostJoins does.
-void enter_joins(const Plan& plan);
+// lacks. Opens and checks every path first, as HostJoins does. An
+// unprivileged caller joins Plan::user_path first (it may join the others
+// only from there) and gets true: the init is then cloned inside it.
+bool enter_joins(const Plan& plan);
 
 // Enters the planned joins in this (single-threaded) process and leaves them
 // when destroyed. Opens every path first and checks its type, so a bad path

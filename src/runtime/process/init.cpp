@@ -100,7 +100,7 @@ void start(InitContext& ctx) {
 // and exits.
 void enter_joined_user_namespace(InitContext& ctx) {
     const ns::Plan& p = ctx.ns_plan;
-    if (p.user_path.empty()) return;
+    if (p.user_path.empty() || p.user_joined) return;
     sys::UniqueFd user = ns::open_namespace(p.user_path, "user");
     if (::setns(user.get(), CLONE_NEWUSER) < 0) sys::throw_errno("setns into the user namespace", p.user_path);
     if (::unshare(static_cast<int>(p.unshare_after_user & ~static_cast<unsigned long>(CLONE_NEWPID))) < 0)
