@@ -386,6 +386,24 @@ lifecycle() {
 	done
 }
 
+@test "the host's pid namespace: a new procfs is refused, a bind of /proc works, as runc" {
+	config '.linux.namespaces |= map(select(.type != "pid")) | .process.args = ["sh", "-c", "test -d /proc/1/ns && echo host-proc"]'
+	run rr run "$CID-runc"
+	assert_failure
+	run ri run "$CID"
+	assert_failure
+	assert_output --partial "mount proc to /proc (type proc): create the filesystem: operation not permitted"
+	[ ! -e "$RS_XDG/islet/$CID" ]
+	# What podman does for --pid=host rootless: the host's /proc, bound.
+	config '.mounts |= map(if .destination == "/proc" then {destination: "/proc", type: "bind", source: "/proc", options: ["rbind", "nosuid", "noexec", "nodev"]} else . end)'
+	run rr run "$CID-runc-b"
+	assert_success
+	assert_line host-proc
+	run ri run "$CID-b"
+	assert_success
+	assert_output host-proc
+}
+
 # runc has no isolated user namespaces: these are islet's own.
 isolated_config() {
 	config '.annotations["run.islet.isolated-userns"] = "true" | .process.args = ["sleep", "100"]'
