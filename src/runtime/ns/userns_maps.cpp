@@ -29,11 +29,8 @@ bool covered(std::uint64_t first, std::uint64_t end, const std::vector<SubIdRang
 std::string user_name(std::uint32_t id) {
     auto text = sys::read_file_if_exists("/etc/passwd");
     if (!text) return "";
-    for (const auto& line : sys::split(*text, '\n')) {
-        auto f = sys::split(line, ':');
-        if (f.size() > 2 && sys::parse_uint(f[2]) == id) return f[0];
-    }
-    return "";
+    auto e = sys::id_file_entry(*text, id);
+    return e ? (*e)[0] : "";
 }
 
 // The helper on $PATH (else the usual directories), as an error when the

@@ -65,16 +65,9 @@ void ensure_home(std::vector<std::string>& env, uid_t uid) {
         struct stat st = sys::fstat_fd(fd, "/etc/passwd");
         if (!S_ISREG(st.st_mode)) throw sys::Error("/etc/passwd in the container is not a regular file");
         if (st.st_size < (4 << 20)) {
-            std::string text = sys::read_all(fd);
-            for (auto& line : sys::split(text, '\n')) {
-                auto f7 = sys::split(line, ':');
-                if (f7.size() < 7) continue;
-                auto u = sys::parse_uint(f7[2]);
-                if (u && *u == uid && !f7[5].empty()) {
-                    home = f7[5];
-                    break;
-                }
-            }
+            // The first line for the uid, as getpwuid(3) reads it.
+            auto e = sys::id_file_entry(sys::read_all(fd), uid);
+            if (e && e->size() >= 7 && !(*e)[5].empty()) home = (*e)[5];
         }
     }
     env.push_back("HOME=" + home);
