@@ -14,10 +14,16 @@
 namespace islet::cli {
 namespace {
 
-std::vector<std::string> row(const runtime::isolation::Allocation& a) {
-    const auto& o = a.owner;
-    return {std::to_string(a.block.index), a.block.text(), o ? o->id : "-", o ? o->root : "-",
-            a.alive ? "live" : "orphan"};
+// One row per holder: an isolated pod's block lists its members after the
+// container that allocated it.
+std::vector<std::vector<std::string>> rows_of(const runtime::isolation::Allocation& a) {
+    const std::string index = std::to_string(a.block.index), ids = a.block.text();
+    if (a.holders.empty()) return {{index, ids, "-", "-", "orphan"}};
+    std::vector<std::vector<std::string>> out;
+    for (size_t k = 0; k < a.holders.size(); ++k)
+        out.push_back({index, ids, a.holders[k].id, a.holders[k].root,
+                       k < a.holder_alive.size() && a.holder_alive[k] ? "live" : "orphan"});
+    return out;
 }
 
 }  // namespace
@@ -29,7 +35,9 @@ Command blocks_command() {
     c.arguments = "[gc]";
     c.description =
         "The ranges mode's host ID registry (islet's config file names it): every block with its IDs, the\n"
-        "container and state root that own it, and whether that owner is live. \"gc\" frees the orphans.";
+        "containers and state roots that hold it (an isolated pod's members after the container that\n"
+        "allocated it, one row each), and whether each is live. \"gc\" frees the blocks no live container\n"
+        "holds and drops the holders that are gone.";
     c.min_args = 0;
     c.max_args = 1;
     c.run = [](Invocation& inv) {
@@ -41,7 +49,8 @@ Command blocks_command() {
         runtime::isolation::IdPool pool(settings);
         const auto blocks = gc ? pool.gc() : pool.list();
         std::vector<std::vector<std::string>> rows = {{"BLOCK", "IDS", "CONTAINER", "ROOT", "STATE"}};
-        for (auto& a : blocks) rows.push_back(row(a));
+        for (auto& a : blocks)
+            for (auto& r : rows_of(a)) rows.push_back(std::move(r));
         if (gc) std::cout << "freed " << blocks.size() << " block(s)\n";
         print_table(rows);
         return 0;

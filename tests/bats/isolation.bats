@@ -393,26 +393,28 @@ PY
 	assert_output ""
 }
 
-# registry_audit: every block file names a live owner whose record names
-# that block and token, and no two live containers share a range.
+# registry_audit: every holder of every block file is a live owner whose
+# record names that block and token, and no two live containers in
+# different user namespaces share a range (an isolated pod's members share
+# the pod's).
 registry_audit() {
 	local f n token root id rec
 	for f in "$REGISTRY"/block-*; do
 		[ -e "$f" ] || continue
 		n=${f##*/block-}
-		token=$(sed -n 's/^token=//p' "$f")
-		root=$(sed -n 's/^root=//p' "$f")
-		id=$(sed -n 's/^id=//p' "$f")
-		rec="$root/$id/state.json"
-		[ -e "$rec" ] || { echo "block $n: owner $root/$id has no record"; return 1; }
-		[ "$(jq -r '.idBlock.token' "$rec")" = "$token" ] || { echo "block $n: $rec names another token"; return 1; }
-		[ "$(jq -r '.idBlock.index' "$rec")" = "$n" ] || { echo "block $n: $rec names another block"; return 1; }
+		while read -r token root id; do
+			rec="$root/$id/state.json"
+			[ -e "$rec" ] || { echo "block $n: holder $root/$id has no record"; return 1; }
+			[ "$(jq -r '.idBlock.token' "$rec")" = "$token" ] || { echo "block $n: $rec names another token"; return 1; }
+			[ "$(jq -r '.idBlock.index' "$rec")" = "$n" ] || { echo "block $n: $rec names another block"; return 1; }
+		done < <(awk -F= '$1 == "token" {t = $2} $1 == "root" {r = $2} $1 == "id" {print t, r, $2}' "$f")
 	done
-	# No two live containers share a range (a stopped one's record may
-	# still name a block it no longer holds: its token says so).
+	# A stopped container's record may still name a block it no longer
+	# holds: its token says so.
 	local bases
 	bases=$("$ISLET" --root "$ROOT" list -f json | jq -r '.[]? | select(.status == "running" or .status == "created") | .pid' |
-		while read -r p; do awk '$1 == 0 {print $2}' "/proc/$p/uid_map"; done | sort)
+		while read -r p; do echo "$(awk '$1 == 0 {print $2}' "/proc/$p/uid_map") $(stat -Lc %i "/proc/$p/ns/user")"; done |
+		sort -u | cut -d' ' -f1 | sort)
 	[ -z "$(echo "$bases" | uniq -d)" ] || { echo "two live containers share a range: $bases"; return 1; }
 }
 
@@ -572,4 +574,139 @@ pause_and_kill() {
 	assert_output --partial "overlap islet's ID pool 1342177280-1342439423 (set in $ISLET_CONFIG); drop one of the two"
 	[ ! -e "$ROOT/$CID" ]
 	[ "$(blocks_in_use)" -eq 0 ]
+}
+
+# member_bundle DIR SANDBOX-PID TYPES...: a copy of the bundle whose config
+# joins the sandbox's namespaces of TYPES by path (as containerd's CRI and
+# podman's pods write them), with no hostname of its own.
+member_bundle() {
+	local dir=$1 pid=$2 types
+	shift 2
+	types=$(printf '%s\n' "$@" | jq -R . | jq -s .)
+	mkdir -p "$dir"
+	cp -a "$BUNDLE/rootfs" "$dir/rootfs"
+	jq --argjson t "$types" --arg p "/proc/$pid/ns/" 'del(.hostname)
+		| .linux.namespaces |= map(if (.type as $x | $t | index($x)) then .path = $p + ({"network": "net", "mount": "mnt"}[.type] // .type) else . end)' \
+		"$BUNDLE/config.json" >"$dir/config.json"
+}
+
+@test "an isolated pod: its members join the sandbox's user namespace and hold its block until the last one goes" {
+	set_args sleep 1000
+	islet run -d "$CID"
+	assert_success
+	sb=$(pid_of "$CID")
+	# m1 shares every namespace but mount, as a CRI container with pid POD;
+	# m2 (without the annotation: a pod's member is isolated all the same)
+	# keeps a pid namespace of its own, so it outlives the sandbox's init.
+	member_bundle "$BATS_TEST_TMPDIR/m1" "$sb" pid ipc uts network
+	member_bundle "$BATS_TEST_TMPDIR/m2" "$sb" ipc uts network
+	jq 'del(.annotations)' "$BATS_TEST_TMPDIR/m2/config.json" >"$BATS_TEST_TMPDIR/c" && mv "$BATS_TEST_TMPDIR/c" "$BATS_TEST_TMPDIR/m2/config.json"
+	islet run -d --bundle "$BATS_TEST_TMPDIR/m1" "$ID_PREFIX-m1"
+	assert_success
+	islet run -d --bundle "$BATS_TEST_TMPDIR/m2" "$ID_PREFIX-m2"
+	assert_success
+	m1=$(pid_of "$ID_PREFIX-m1")
+	m2=$(pid_of "$ID_PREFIX-m2")
+	for p in "$m1" "$m2"; do
+		[ "$(stat -Lc %i "/proc/$p/ns/user")" = "$(stat -Lc %i "/proc/$sb/ns/user")" ]
+		[ "$(cat "/proc/$p/uid_map")" = "$(cat "/proc/$sb/uid_map")" ]
+		[ "$(stat -Lc %i "/proc/$p/ns/mnt")" != "$(stat -Lc %i "/proc/$sb/ns/mnt")" ]
+	done
+	base=$(host_uid0 "$sb")
+	[ "$base" -ge 1342177280 ]
+	[ "$(blocks_in_use)" -eq 1 ]
+	islet blocks
+	assert_success
+	assert_line --regexp "^[0-3] +$base-$((base + 65535)) +$CID +$ROOT +live$"
+	assert_line --regexp "^[0-3] +$base-$((base + 65535)) +$ID_PREFIX-m1 +$ROOT +live$"
+	assert_line --regexp "^[0-3] +$base-$((base + 65535)) +$ID_PREFIX-m2 +$ROOT +live$"
+	registry_audit
+	# m1 mounted the pod's /proc (the failure this fixes): it sees the
+	# sandbox's sleep as pid 1; the image is root's; the guard holds.
+	islet exec "$ID_PREFIX-m1" sh -c 'cat /proc/1/cmdline | tr "\0" " "; echo; id -u; stat -c %u:%g /bin/busybox; touch /dev/shm/x; chmod 4755 /dev/shm/x 2>/dev/null; echo rc=$?'
+	assert_success
+	assert_output "$(printf 'sleep 1000 \n0\n0:0\nrc=1')"
+	islet exec "$ID_PREFIX-m2" sh -c 'mkdir /dev/shm/d; chmod 2755 /dev/shm/d 2>/dev/null; echo rc=$?'
+	assert_output rc=1
+	islet state "$ID_PREFIX-m2"
+	[ "$(jq -r '.annotations["run.islet.isolated-userns"]' <<<"$output")" = true ]
+	[ "$(jq -r '.annotations["run.islet.isolated-userns.pod"]' <<<"$output")" = "$CID" ]
+	[ "$(jq -r '.annotations["run.islet.isolated-userns.block"]' <<<"$output")" = "$base-$((base + 65535))" ]
+	# The sandbox goes first (CRI's RemovePodSandbox --force may do that):
+	# the block stays with its members; gc frees nothing.
+	islet delete -f "$CID"
+	assert_success
+	[ "$(blocks_in_use)" -eq 1 ]
+	islet blocks gc
+	assert_line "freed 0 block(s)"
+	run ! grep -q "id=$CID\$" "$REGISTRY"/block-*
+	islet exec "$ID_PREFIX-m2" true
+	assert_success
+	registry_audit
+	islet delete -f "$ID_PREFIX-m1"
+	[ "$(blocks_in_use)" -eq 1 ]
+	islet delete -f "$ID_PREFIX-m2"
+	assert_success
+	[ "$(blocks_in_use)" -eq 0 ]
+}
+
+@test "an isolated pod's member: the annotation set to false, other mappings, or two pods are refused naming both" {
+	set_args sleep 1000
+	islet run -d "$CID"
+	islet run -d "$ID_PREFIX-b"
+	sb=$(pid_of "$CID")
+	member_bundle "$BATS_TEST_TMPDIR/m" "$sb" ipc uts
+	m="$BATS_TEST_TMPDIR/m/config.json"
+	jq '.annotations["run.islet.isolated-userns"] = "false"' "$m" >"$m.new" && mv "$m.new" "$m"
+	islet create --bundle "$BATS_TEST_TMPDIR/m" "$ID_PREFIX-m"
+	assert_failure 1
+	assert_output --partial "the config joins the namespaces of the isolated container $CID and sets the annotation run.islet.isolated-userns to \"false\""
+	jq '.annotations["run.islet.isolated-userns"] = "true" | .linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 300000, "size": 65536}] | .linux.gidMappings = .linux.uidMappings' "$m" >"$m.new" && mv "$m.new" "$m"
+	islet create --bundle "$BATS_TEST_TMPDIR/m" "$ID_PREFIX-m"
+	assert_failure 1
+	assert_output --partial "and has its own linux.uidMappings/gidMappings, which differ"
+	jq --arg p "/proc/$(pid_of "$ID_PREFIX-b")/ns/uts" 'del(.linux.uidMappings, .linux.gidMappings)
+		| .linux.namespaces |= map(if .type == "uts" then .path = $p else . end)' "$m" >"$m.new" && mv "$m.new" "$m"
+	islet create --bundle "$BATS_TEST_TMPDIR/m" "$ID_PREFIX-m"
+	assert_failure 1
+	assert_output --regexp "the config joins namespaces of two isolated containers, ($CID|$ID_PREFIX-b) .* and ($CID|$ID_PREFIX-b) "
+	[ ! -e "$ROOT/$ID_PREFIX-m" ]
+	[ "$(blocks_in_use)" -eq 2 ]
+	registry_audit
+	# A member killed while it joins the block leaves what delete --force finishes.
+	require_test_hooks
+	jq '.linux.namespaces |= map(select(.type != "uts"))' "$m" >"$m.new" && mv "$m.new" "$m"
+	for stage in before-block after-cgroup; do
+		pause_and_kill "$stage" "$ISLET" --root "$ROOT" create --bundle "$BATS_TEST_TMPDIR/m" "$ID_PREFIX-m"
+		islet delete --force "$ID_PREFIX-m"
+		assert_success
+		registry_audit
+		[ "$(blocks_in_use)" -eq 2 ]
+		run ! grep -q "id=$ID_PREFIX-m\$" "$REGISTRY"/block-*
+	done
+}
+
+@test "the non-isolated pod shape (members join the sandbox's namespaces by path) runs as with runc" {
+	update_config 'del(.annotations)'
+	set_args sleep 1000
+	for rt in islet runc; do
+		if [ "$rt" = islet ]; then
+			islet run -d "$CID"
+			sb=$(pid_of "$CID")
+		else
+			runc_ref run -d "$CID-runc" >/dev/null
+			sb=$(runc --root "$BATS_TEST_TMPDIR/runc-state" state "$CID-runc" | jq -r .pid)
+		fi
+		member_bundle "$BATS_TEST_TMPDIR/$rt" "$sb" pid ipc uts network
+		jq '.process.args = ["sh", "-c", "hostname; cat /proc/1/cmdline | tr \"\\0\" \" \""]' "$BATS_TEST_TMPDIR/$rt/config.json" >"$BATS_TEST_TMPDIR/c" && mv "$BATS_TEST_TMPDIR/c" "$BATS_TEST_TMPDIR/$rt/config.json"
+		if [ "$rt" = islet ]; then
+			islet run --bundle "$BATS_TEST_TMPDIR/$rt" "$ID_PREFIX-m"
+		else
+			runc_ref run --bundle "$BATS_TEST_TMPDIR/$rt" "$CID-runc-m"
+			runc --root "$BATS_TEST_TMPDIR/runc-state" delete -f "$CID-runc" >/dev/null
+		fi
+		assert_success
+		assert_output "$(printf '%s\nsleep 1000 ' "$(jq -r .hostname "$BUNDLE/config.json")")"
+	done
 }

@@ -30,6 +30,7 @@
 #include "runtime/fs/rootfs.hpp"
 #include "runtime/isolation/isolation.hpp"
 #include "runtime/isolation/kernel_mode.hpp"
+#include "runtime/isolation/pod.hpp"
 #include "runtime/ns/namespaces.hpp"
 #include "runtime/ns/sysctl.hpp"
 #include "runtime/ns/time_offsets.hpp"
@@ -137,7 +138,9 @@ private:
     // --systemd-cgroup: a scope needs a process, so the cgroups are made
     // after clone3 (start_scope), not before it (make_cgroups).
     bool scope_after_clone() const { return cg_.manager == spec::CgroupManager::systemd; }
+    void find_pod();
     void allocate_id_block();
+    void join_id_block();
     void run_create_hooks();
     void init_forked(pid_t pid);
     std::string init_died();
@@ -149,6 +152,7 @@ private:
     spec::IsletConfig settings_;
     isolation::FsProcTree proc_;
     isolation::Plan iso_;
+    std::optional<isolation::Pod> pod_;  // an isolated pod this container joins
     std::string rootfs_;
     SecurityPlan security_;
     ns::Plan plan_;
@@ -186,8 +190,13 @@ void Creation::read_input() {
     host_checks(config_, mounts_, o_);
     rootfs_ = host::resolve_rootfs(o_.bundle, config_.root->path);
     // Isolated user namespaces (ISOLATION.md §3): decided before the
-    // namespace plan and the security plan, which they change.
-    if (isolation::requested(config_)) {
+    // namespace plan and the security plan, which they change. A member of
+    // an isolated pod joins the pod's user namespace (docs/ISOLATION.md "Pods").
+    find_pod();
+    if (pod_) {
+        iso_ = isolation::plan_member(config_, pod_->member);
+        ctx_.fds.userns = std::move(pod_->userns);
+    } else if (isolation::requested(config_)) {
         settings_ = spec::load_islet_config();
         std::optional<isolation::Caller> caller;
         if (unprivileged_) {
@@ -209,6 +218,24 @@ void Creation::read_input() {
     if (!security_.capabilities.unknown.empty())
         log::warning("ignoring unknown or unavailable capabilities: " +
                      sys::join(security_.capabilities.unknown, ", "));
+}
+
+// Whether the namespaces the config joins belong to an isolated container's
+// user namespace (the kernel says who owns them: isolation/pod.hpp).
+void Creation::find_pod() {
+    const auto& ns = config_.linux->namespaces;
+    if (std::none_of(ns.begin(), ns.end(), [](const spec::Namespace& n) { return !n.path.empty(); })) return;
+    pod_ = isolation::host::find_pod(*config_.linux, [&] {
+        spec::IsletConfig s = spec::load_islet_config();
+        if (unprivileged_) try {
+                s = isolation::host::rootless_pool_settings(s);
+            } catch (const sys::Error& e) {
+                // No subordinate ranges: no rootless isolated container either.
+                log::debug("isolated pods: no rootless registry: " + e.message());
+                return std::vector<std::string>{};
+            }
+        return std::vector<std::string>{s.registry};
+    });
 }
 
 // 2. The cgroup plan (pure), before the record that names it; a duplicate id
@@ -276,6 +303,14 @@ void Creation::make_state_dir() {
     if (iso_.enabled()) {
         record_.isolation[isolation::kModeAnnotation] = isolation::mode_name(iso_.mode);
         if (iso_.needs_block) allocate_id_block();
+        if (iso_.pod_member) {
+            record_.isolation[isolation::kPodAnnotation] = pod_->member.sandbox;
+            const auto& u = config_.linux->uid_mappings;
+            if (!u.empty())
+                record_.isolation[isolation::kBlockAnnotation] =
+                    isolation::IdBlock{0, u[0].host_id, u[0].size, u[0].host_id}.text();
+            if (pod_->block && pod_->block->index) join_id_block();
+        }
     }
     dir_->write_config(text_);
     dir_->write_record(record_);
@@ -302,6 +337,18 @@ void Creation::allocate_id_block() {
     record_.id_block->index = rollback_.id_block->index = block.index;
     isolation::apply_block(config_, block);
     record_.isolation[isolation::kBlockAnnotation] = block.text();
+}
+
+// A pod's member holds the pod's block beside it, under a token of its own
+// (the same order as allocate_id_block: the claim is in the record first),
+// so the block is freed only with its last holder, whichever goes last.
+void Creation::join_id_block() {
+    const spec::IdBlockRecord pod = *pod_->block;
+    record_.id_block = spec::IdBlockRecord{pod.registry, isolation::new_owner_token(), pod.index};
+    rollback_.id_block = record_.id_block;
+    dir_->write_record(record_);
+    test_hooks::pause_at("before-block");
+    isolation::join_block(pod.registry, *pod.index, pod.token, {record_.id_block->token, o_.root, o_.id, ::getpid()});
 }
 
 // 4. cgroups: made (empty, not frozen), resources and device rules applied.
@@ -451,7 +498,7 @@ void Creation::start_scope() {
 //    it waits for cgroups_done before anything that needs them.
 void Creation::hand_over() {
     const spec::Linux& linux = *config_.linux;
-    if (iso_.mode == isolation::Mode::kernel)
+    if (iso_.mode == isolation::Mode::kernel && plan_.new_user())
         isolation::isolate_user_namespace(proc_, init_pid_, host::format_id_map(linux.uid_mappings),
                                           host::format_id_map(linux.gid_mappings));
     else if (plan_.new_user() && unprivileged_)
@@ -461,8 +508,14 @@ void Creation::hand_over() {
     sys::UniqueFd rebuilt_rootfs;
     // Rootless: nothing to idmap (refused above; an isolated rootfs stays
     // as it is, docs/ISOLATION.md "Rootless").
-    if ((iso_.enabled() || mounts_.wants_idmaps()) && !mounts_.cloned_by_init)
-        rebuilt_rootfs = host::apply_idmaps(mounts_, linux, init_pid_, iso_.enabled() && !iso_.engine_maps, rootfs_);
+    if ((iso_.enabled() || mounts_.wants_idmaps()) && !mounts_.cloned_by_init) {
+        // The container's user namespace: a pod's (the init enters it only
+        // after go), else the one clone3 made.
+        sys::UniqueFd own;
+        if (!ctx_.fds.userns) own = sys::open_path("/proc/" + std::to_string(init_pid_) + "/ns/user", O_RDONLY);
+        const int userns = ctx_.fds.userns ? ctx_.fds.userns.get() : own.get();
+        rebuilt_rootfs = host::apply_idmaps(mounts_, linux, userns, iso_.enabled() && !iso_.engine_maps, rootfs_);
+    }
     // A joined user namespace forks the real init right after go: it must
     // inherit the cgroups, so there they come first.
     const bool join_first = !plan_.user_path.empty();

@@ -207,6 +207,9 @@ void Joining::find_target() {
 void Joining::prepare_child() {
     spec::Config for_process = cfg_;
     for_process.process = process_;
+    // The annotations as create decided them (a pod's member is isolated
+    // without the annotation in its config: the guard applies here too).
+    for_process.annotations = c_->record.annotations;
     security_ = host::plan_security(for_process);
     child_.process = &process_;
     child_.security = &security_;

@@ -70,13 +70,9 @@ void set_nosuid(int tree, bool recursive, const std::string& what) {
 
 }  // namespace
 
-sys::UniqueFd apply_idmaps(const MountPlan& plan, const spec::Linux& l, pid_t init_pid, bool isolated,
+sys::UniqueFd apply_idmaps(const MountPlan& plan, const spec::Linux& l, int userns, bool isolated,
                            const std::string& rootfs) {
-    sys::UniqueFd own;
-    auto own_ns = [&]() -> int {
-        if (!own) own = sys::open_path("/proc/" + std::to_string(init_pid) + "/ns/user", O_RDONLY);
-        return own.get();
-    };
+    auto own_ns = [&]() -> int { return userns; };
     std::map<std::string, sys::UniqueFd> helpers;  // by the mapping text
     sys::UniqueFd new_rootfs;
     if (isolated && plan.rootfs_tree) {

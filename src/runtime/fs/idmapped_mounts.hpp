@@ -26,7 +26,9 @@ namespace islet::runtime::host {
 // Returns a replacement for trees.rootfs when the rootfs had to be rebuilt
 // (an isolated container's overlayfs rootfs: idmapped_overlay.hpp), which
 // the init must receive before `go`; otherwise an invalid fd.
-sys::UniqueFd apply_idmaps(const MountPlan& plan, const spec::Linux& linux, pid_t init_pid, bool isolated,
+// `userns`: the container's user namespace (the init's, or the isolated
+// pod's it is about to join).
+sys::UniqueFd apply_idmaps(const MountPlan& plan, const spec::Linux& linux, int userns, bool isolated,
                            const std::string& rootfs);
 
 }  // namespace islet::runtime::host

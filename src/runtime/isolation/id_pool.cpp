@@ -1,5 +1,7 @@
 #include "runtime/isolation/id_pool.hpp"
 
+#include <algorithm>
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/random.h>
@@ -40,14 +42,40 @@ std::optional<BlockOwner> read_owner(const std::string& path) {
     return text ? parse_owner(*text) : std::nullopt;
 }
 
-// Under the lock: unlinks block `index` when its owner's token is `token`.
+std::vector<BlockOwner> read_holders(const std::string& path) {
+    auto text = sys::read_file_if_exists(path);
+    return text ? parse_holders(*text) : std::vector<BlockOwner>{};
+}
+
+// Under the lock: replaces block `index`'s file by one naming `holders`
+// (temp + fsync + rename: a kill leaves the old list or the new one).
+void write_holders(const std::string& registry, std::uint64_t index, const std::vector<BlockOwner>& holders) {
+    const std::string path = entry(registry, index);
+    const std::string tmp = registry + "/.block-" + std::to_string(index) + ".tmp";
+    {
+        sys::UniqueFd f = sys::open_path(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        sys::write_all(f.get(), format_holders(holders), tmp);
+        if (::fsync(f.get()) < 0) sys::throw_errno("fsync", tmp);
+    }
+    if (::rename(tmp.c_str(), path.c_str()) < 0) sys::throw_errno("rename " + tmp + " to", path);
+}
+
+bool any_alive(const std::vector<BlockOwner>& holders) {
+    return std::any_of(holders.begin(), holders.end(), [](const BlockOwner& h) { return owner_alive(h); });
+}
+
+// Under the lock: drops the holder whose token is `token` from block
+// `index`, and unlinks the block when no holder is left.
 void release_locked(const std::string& registry, std::uint64_t index, const std::string& token) {
     const std::string path = entry(registry, index);
-    auto owner = read_owner(path);
-    if (!owner || owner->token != token) {
-        if (owner) log::debug("ID block " + path + " belongs to another container now: left alone");
+    std::vector<BlockOwner> holders = read_holders(path);
+    auto it = std::find_if(holders.begin(), holders.end(), [&](const BlockOwner& h) { return h.token == token; });
+    if (it == holders.end()) {
+        if (!holders.empty()) log::debug("ID block " + path + " is not held by this container (any more): left alone");
         return;
     }
+    holders.erase(it);
+    if (!holders.empty()) return write_holders(registry, index, holders);
     if (::unlink(path.c_str()) < 0 && errno != ENOENT) sys::throw_errno("free ID block", path);
 }
 
@@ -70,17 +98,41 @@ std::string format_owner(const BlockOwner& o) {
     return "token=" + o.token + "\nroot=" + o.root + "\nid=" + o.id + "\npid=" + std::to_string(o.pid) + "\n";
 }
 
-std::optional<BlockOwner> parse_owner(const std::string& text) {
-    BlockOwner o;
+namespace {
+// Every holder of the text, torn ones (no root or id) included.
+std::vector<BlockOwner> parse_all(const std::string& text) {
+    std::vector<BlockOwner> out;
     for (auto& line : sys::split(text, '\n')) {
+        // A token line starts the next holder (islet 0.1's files had none).
+        if (out.empty() || (sys::starts_with(line, "token=") && !out.back().token.empty())) out.emplace_back();
+        BlockOwner& o = out.back();
         if (sys::starts_with(line, "token=")) o.token = line.substr(6);
         if (sys::starts_with(line, "root=")) o.root = line.substr(5);
         if (sys::starts_with(line, "id=")) o.id = line.substr(3);
         if (sys::starts_with(line, "pid="))
             if (auto v = sys::parse_uint(line.substr(4))) o.pid = static_cast<pid_t>(*v);
     }
-    if (o.root.empty() || o.id.empty()) return std::nullopt;
-    return o;
+    return out;
+}
+bool torn(const BlockOwner& o) { return o.root.empty() || o.id.empty(); }
+}  // namespace
+
+std::optional<BlockOwner> parse_owner(const std::string& text) {
+    auto all = parse_all(text);
+    if (all.empty() || torn(all.front())) return std::nullopt;
+    return all.front();
+}
+
+std::vector<BlockOwner> parse_holders(const std::string& text) {
+    auto all = parse_all(text);
+    all.erase(std::remove_if(all.begin(), all.end(), torn), all.end());
+    return all;
+}
+
+std::string format_holders(const std::vector<BlockOwner>& holders) {
+    std::string out;
+    for (const auto& h : holders) out += format_owner(h);
+    return out;
 }
 
 std::string new_owner_token() {
@@ -172,8 +224,7 @@ IdBlock IdPool::allocate(const BlockOwner& owner) {
         // Full: free blocks whose owner is gone, then retry once.
         bool reclaimed = false;
         for (std::uint64_t i : in_use()) {
-            auto o = read_owner(entry(config_.registry, i));
-            if (o && owner_alive(*o)) continue;
+            if (any_alive(read_holders(entry(config_.registry, i)))) continue;
             reclaimed |= ::unlink(entry(config_.registry, i).c_str()) == 0;
         }
         if (!reclaimed) break;
@@ -188,8 +239,13 @@ std::vector<Allocation> IdPool::list() {
     for (std::uint64_t i : in_use()) {
         Allocation a;
         a.block = block(i);
-        a.owner = read_owner(entry(config_.registry, i));
-        a.alive = a.owner && owner_alive(*a.owner);
+        const std::string path = entry(config_.registry, i);
+        a.owner = read_owner(path);
+        a.holders = read_holders(path);
+        for (const auto& h : a.holders) {
+            a.holder_alive.push_back(owner_alive(h));
+            a.alive = a.alive || a.holder_alive.back();
+        }
         out.push_back(std::move(a));
     }
     return out;
@@ -201,7 +257,14 @@ std::vector<Allocation> IdPool::gc() {
     Lock lock(config_.registry);
     std::vector<Allocation> freed;
     for (auto& a : list()) {
-        if (a.alive) continue;
+        if (a.alive) {
+            // A pod's block: holders that are gone go, the live ones stay.
+            std::vector<BlockOwner> live;
+            for (size_t k = 0; k < a.holders.size(); ++k)
+                if (a.holder_alive[k]) live.push_back(a.holders[k]);
+            if (live.size() != a.holders.size()) write_holders(config_.registry, a.block.index, live);
+            continue;
+        }
         const std::string path = entry(config_.registry, a.block.index);
         if (::unlink(path.c_str()) < 0 && errno != ENOENT) sys::throw_errno("free ID block", path);
         freed.push_back(std::move(a));
@@ -217,13 +280,30 @@ void release_block(const std::string& registry, std::optional<std::uint64_t> ind
     for (std::uint64_t i : blocks_in(registry)) release_locked(registry, i, token);
 }
 
+void join_block(const std::string& registry, std::uint64_t index, const std::string& by, const BlockOwner& holder) {
+    Lock lock(registry);
+    const std::string path = entry(registry, index);
+    std::vector<BlockOwner> holders = read_holders(path);
+    if (std::none_of(holders.begin(), holders.end(), [&](const BlockOwner& h) { return h.token == by; }))
+        throw sys::Error("isolated user namespaces: ID block " + path +
+                         " is no longer held by the container whose namespaces this one joins");
+    holders.push_back(holder);
+    write_holders(registry, index, holders);
+}
+
+std::vector<std::pair<std::uint64_t, std::vector<BlockOwner>>> registry_holders(const std::string& registry) {
+    std::vector<std::pair<std::uint64_t, std::vector<BlockOwner>>> out;
+    for (std::uint64_t i : blocks_in(registry)) out.emplace_back(i, read_holders(entry(registry, i)));
+    return out;
+}
+
 void release_owned_by(const std::string& registry, const std::string& root, const std::string& id) {
     struct stat st {};
     if (::stat(registry.c_str(), &st) < 0) return;
     Lock lock(registry);
     for (std::uint64_t i : blocks_in(registry)) {
-        auto o = read_owner(entry(registry, i));
-        if (o && o->root == root && o->id == id) ::unlink(entry(registry, i).c_str());
+        for (const auto& h : read_holders(entry(registry, i)))
+            if (h.root == root && h.id == id) release_locked(registry, i, h.token);
     }
 }
 

@@ -1,8 +1,10 @@
 // The ranges mode's host ID pool (docs/ISOLATION.md "IDs"). Host side.
 //
 // A registry directory holds one file per allocated block, "block-<index>",
-// whose content names its owner: a random token (also in the container's
-// record), the state root and the container id. Every change happens under a
+// whose content names its holders: for each a random token (also in the
+// holder's record), the state root and the container id. The first holder
+// allocated it; the members of an isolated pod join it (join_block) and the
+// block is freed when its last holder releases it. Every change happens under a
 // flock on <registry>/.lock, so two concurrent creates never get the same
 // block. The container's record names the registry and the token before the
 // block is allocated, and the block file is written (and fsynced) before any
@@ -19,6 +21,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "spec/islet_config.hpp"
@@ -40,18 +43,25 @@ struct BlockOwner {
     std::string id;
     pid_t pid = 0;  // the create that allocated it
 };
-// Pure: the file's text, and back. parse_owner returns nothing for a file
-// without root and id (a create killed while writing it).
+// Pure: the file's text, and back. A file holds one holder per "token="
+// line and the lines after it (a one-holder file is what islet wrote before
+// pods). parse_owner gives the first holder, nothing for a file without
+// root and id (a create killed while writing it); parse_holders drops such
+// torn holders.
 std::string format_owner(const BlockOwner& owner);
 std::optional<BlockOwner> parse_owner(const std::string& text);
+std::vector<BlockOwner> parse_holders(const std::string& text);
+std::string format_holders(const std::vector<BlockOwner>& holders);
 // 128 random bits in hex (getrandom).
 std::string new_owner_token();
 
 // A block file as the registry has it.
 struct Allocation {
     IdBlock block;
-    std::optional<BlockOwner> owner;  // nothing: unreadable or torn
-    bool alive = false;               // its owner's record still names it (owner_alive)
+    std::optional<BlockOwner> owner;  // the first holder; nothing: unreadable or torn
+    std::vector<BlockOwner> holders;  // every holder, the first one first (pod members after it)
+    std::vector<bool> holder_alive;   // per holder: owner_alive
+    bool alive = false;               // some holder's record still names it
 };
 
 // True when <root>/<id>/state.json exists and names this token (a record
@@ -82,11 +92,21 @@ private:
     spec::IsletConfig config_;
 };
 
-// Frees the block of `registry` whose owner token is `token`: at `index` when
-// known, else wherever the registry has it. A block that is gone or belongs
-// to another token is left alone (idempotent). Needs no islet config: the
+// Releases the holder whose token is `token` from block `index` of `registry`
+// (every block when the index is unknown), and frees the block when that
+// was its last holder. A block that is gone or that `token` does not hold
+// is left alone (idempotent). Needs no islet config: the
 // record names the registry.
 void release_block(const std::string& registry, std::optional<std::uint64_t> index, const std::string& token);
+// An isolated pod's member (docs/ISOLATION.md "Pods"): adds `holder` to
+// block `index` of `registry` while the block is still held by the holder
+// whose token is `by` (the container whose user namespace the member
+// joins). Throws sys::Error when the block is gone or no longer that
+// holder's. The block is freed only when its last holder releases it.
+void join_block(const std::string& registry, std::uint64_t index, const std::string& by, const BlockOwner& holder);
+// Every block file of `registry` with its holders (no lock: a snapshot for
+// finding a pod's user namespace, find_pod).
+std::vector<std::pair<std::uint64_t, std::vector<BlockOwner>>> registry_holders(const std::string& registry);
 // Records islet 0.1 wrote (no token): frees the blocks whose owner is root/id.
 void release_owned_by(const std::string& registry, const std::string& root, const std::string& id);
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "sys/error.hpp"
+#include "sys/strings.hpp"
 
 namespace islet::runtime::isolation {
 
@@ -69,6 +70,41 @@ Plan plan(spec::Config& config, const spec::IsletConfig& settings, bool kernel_s
     }
     if (rootless) throw sys::Error("isolated user namespaces: the ranges mode needs islet to run as root");
     p.needs_block = true;
+    return p;
+}
+
+namespace {
+bool same(const std::vector<spec::IdMapping>& a, const std::vector<spec::IdMapping>& b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const spec::IdMapping& x, const spec::IdMapping& y) {
+        return x.container_id == y.container_id && x.host_id == y.host_id && x.size == y.size;
+    });
+}
+}  // namespace
+
+Plan plan_member(spec::Config& config, const PodMember& pod) {
+    const std::string joins = "the config joins the namespaces of the isolated container " + pod.sandbox;
+    auto it = config.annotations.find(kAnnotation);
+    if (it != config.annotations.end() && it->second == "false")
+        throw sys::Error("isolated user namespaces: " + joins + " and sets the annotation " + kAnnotation +
+                         " to \"false\"; the members of an isolated pod share its user namespace: drop one of the two");
+    (void)requested(config);  // any other value than true/false is an error
+    config.annotations[kAnnotation] = "true";
+    spec::Linux& l = *config.linux;
+    if ((!l.uid_mappings.empty() || !l.gid_mappings.empty()) &&
+        !(same(l.uid_mappings, pod.uid_mappings) && same(l.gid_mappings, pod.gid_mappings)))
+        throw sys::Error("isolated user namespaces: " + joins + " (its user namespace maps " +
+                         std::string(sys::trim(runtime::host::format_id_map(pod.uid_mappings))) +
+                         ") and has its own linux.uidMappings/gidMappings, which differ; the members of an isolated "
+                         "pod share its user namespace: drop the config's mappings");
+    l.namespaces.erase(std::remove_if(l.namespaces.begin(), l.namespaces.end(),
+                                      [](const spec::Namespace& n) { return n.type == "user"; }),
+                       l.namespaces.end());
+    l.namespaces.push_back({"user", pod.user_path});
+    l.uid_mappings = pod.uid_mappings;
+    l.gid_mappings = pod.gid_mappings;
+    Plan p;
+    p.mode = pod.mode == mode_name(Mode::kernel) ? Mode::kernel : Mode::ranges;
+    p.pod_member = true;
     return p;
 }
 

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "runtime/isolation/id_pool.hpp"
+#include "runtime/isolation/pod.hpp"
 #include "runtime/ns/userns_maps.hpp"
 #include "spec/islet_config.hpp"
 #include "spec/model.hpp"
@@ -24,6 +25,8 @@ namespace islet::runtime::isolation {
 inline constexpr const char* kAnnotation = "run.islet.isolated-userns";
 inline constexpr const char* kModeAnnotation = "run.islet.isolated-userns.mode";
 inline constexpr const char* kBlockAnnotation = "run.islet.isolated-userns.block";
+// A pod's member: the id of the isolated container whose user namespace it joined.
+inline constexpr const char* kPodAnnotation = "run.islet.isolated-userns.pod";
 
 // kernel: the kernel isolates the namespace (/proc/self/isolated_uns);
 // ranges: islet gives it a host ID block of its own (or its own mappings).
@@ -38,6 +41,9 @@ struct Plan {
     // --uidmap/--userns=auto and ctr --uidmap write them): used as is; the
     // engine prepared the rootfs for it, so islet does not idmap it.
     bool engine_maps = false;
+    // A member of an isolated pod (pod.hpp): it joins the pod's user
+    // namespace and holds the pod's block; no block of its own.
+    bool pod_member = false;
     bool enabled() const { return mode != Mode::none; }
 };
 
@@ -61,6 +67,15 @@ struct Caller {
 };
 Plan plan(spec::Config& config, const spec::IsletConfig& settings, bool kernel_supported, bool rootless,
           std::optional<Caller> unprivileged = std::nullopt);
+
+// Pure: a member of an isolated pod (its namespaces belong to `pod`'s user
+// namespace, find_pod): isolated whether or not it carries the annotation
+// (the annotation is set in config, so the guard and the record see it),
+// joins the pod's user namespace (config's own user namespace entry is
+// replaced: a new one could not use the pod's namespaces) and takes its
+// mappings. Throws sys::Error naming both settings for the annotation set
+// to "false" and for mappings of the config's own that differ from the pod's.
+Plan plan_member(spec::Config& config, const PodMember& pod);
 
 // Throws sys::Error naming both settings when the config's own mappings
 // cannot keep the annotation's promise: a range holding host ID 0 (the

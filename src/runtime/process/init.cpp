@@ -101,10 +101,20 @@ void start(InitContext& ctx) {
 void enter_joined_user_namespace(InitContext& ctx) {
     const ns::Plan& p = ctx.ns_plan;
     if (p.user_path.empty() || p.user_joined) return;
-    sys::UniqueFd user = ns::open_namespace(p.user_path, "user");
+    // An isolated pod's: the fd the runtime found it by (isolation/pod.hpp).
+    sys::UniqueFd user = ctx.fds.userns ? std::move(ctx.fds.userns) : ns::open_namespace(p.user_path, "user");
     if (::setns(user.get(), CLONE_NEWUSER) < 0) sys::throw_errno("setns into the user namespace", p.user_path);
+    // The rootfs mount point came with `go`, opened in the runtime's mount
+    // namespace: as our cwd, unshare carries it into the new one (the kernel
+    // moves a task's root and cwd to their copies), where we reopen it. A
+    // path walk could not: host directories above a bundle are no one's in
+    // this user namespace.
+    const bool new_mount_ns = p.unshare_after_user & CLONE_NEWNS;
+    if (new_mount_ns && ctx.rootfs_target && ::fchdir(ctx.rootfs_target.get()) < 0)
+        sys::throw_errno("fchdir", ctx.rootfs);
     if (::unshare(static_cast<int>(p.unshare_after_user & ~static_cast<unsigned long>(CLONE_NEWPID))) < 0)
         sys::throw_errno("unshare the container's namespaces");
+    if (new_mount_ns && ctx.rootfs_target) ctx.rootfs_target = sys::open_path(".", O_PATH | O_DIRECTORY);
     if (!(p.unshare_after_user & CLONE_NEWPID)) return;
     if (::unshare(CLONE_NEWPID) < 0) sys::throw_errno("unshare the pid namespace");
     clone_args args{};

@@ -40,6 +40,9 @@ struct InitFds {
     // mount: a new instance has no parent to walk up to.
     sys::UniqueFd shared_proc;
     sys::UniqueFd shared_task_proc;
+    // An isolated pod's user namespace, which the init joins (isolation/pod.hpp):
+    // by this fd, never by a path a new process could take over.
+    sys::UniqueFd userns;
     // The valid ones, for close_all_except.
     std::vector<int> numbers() const;
 };
@@ -104,7 +107,7 @@ struct InitContext {
 
 inline std::vector<int> InitFds::numbers() const {
     std::vector<int> out;
-    for (const sys::UniqueFd* fd : {&sync, &fifo, &console, &stub, &target, &shared_proc, &shared_task_proc})
+    for (const sys::UniqueFd* fd : {&sync, &fifo, &console, &stub, &target, &shared_proc, &shared_task_proc, &userns})
         if (*fd) out.push_back(fd->get());
     return out;
 }

@@ -199,6 +199,43 @@ TEST(IdPool, GcFreesWhatNoLiveRecordNames) {
     EXPECT_TRUE(pool.gc().empty());
 }
 
+TEST(IdPool, APodsBlockHasOneHolderPerMemberAndGoesWithTheLast) {
+    TempDir d;
+    const std::string root = d.path + "/root", reg = d.path + "/reg";
+    IdPool pool(pool_config(reg, 4));
+    live(root, "sb", "tsb");
+    live(root, "m1", "tm1");
+    live(root, "m2", "tm2");
+    IdBlock b = pool.allocate(owner(root, "sb", "tsb"));
+    join_block(reg, b.index, "tsb", owner(root, "m1", "tm1"));
+    join_block(reg, b.index, "tm1", owner(root, "m2", "tm2"));
+    // Joining through a token the block does not carry is refused.
+    EXPECT_THROW(join_block(reg, b.index, "nobody", owner(root, "m3", "tm3")), islet::sys::Error);
+    auto all = pool.list();
+    ASSERT_EQ(all.size(), 1u);
+    ASSERT_EQ(all[0].holders.size(), 3u);
+    EXPECT_EQ(all[0].owner->id, "sb");
+    EXPECT_EQ(all[0].holders[2].id, "m2");
+    EXPECT_EQ(all[0].holder_alive, (std::vector<bool>{true, true, true}));
+    // The sandbox goes first: the block stays with its members.
+    release_block(reg, b.index, "tsb");
+    release_block(reg, b.index, "tsb");  // idempotent
+    ASSERT_EQ(pool.list().size(), 1u);
+    EXPECT_EQ(pool.list()[0].holders.size(), 2u);
+    // A member whose record is gone is dropped by gc; the block stays for m1.
+    std::system(("rm -rf '" + root + "/m2'").c_str());
+    EXPECT_TRUE(pool.gc().empty());
+    ASSERT_EQ(pool.list()[0].holders.size(), 1u);
+    EXPECT_EQ(pool.list()[0].holders[0].id, "m1");
+    release_block(reg, std::nullopt, "tm1");
+    EXPECT_TRUE(pool.list().empty());
+    // Several holders in one text, a torn last one dropped.
+    auto h = parse_holders(format_holders({owner(root, "a", "ta"), owner(root, "b", "tb")}) + "token=tc\nroot=");
+    ASSERT_EQ(h.size(), 2u);
+    EXPECT_EQ(h[1].token, "tb");
+    EXPECT_EQ(parse_owner(format_holders({owner(root, "a", "ta"), owner(root, "b", "tb")}))->id, "a");
+}
+
 TEST(IdPool, ConcurrentAllocationsNeverShareABlock) {
     TempDir d;
     const std::string reg = d.path + "/reg";
@@ -289,6 +326,42 @@ TEST(IsolationPlan, AddsAUserNamespaceAndPicksTheMode) {
     islet::spec::Config k = c;
     EXPECT_EQ(plan(k, settings, true, false).mode, Mode::kernel);
     EXPECT_FALSE(plan(k, settings, true, false).needs_block);
+}
+
+TEST(IsolationPlan, APodsMemberJoinsItsUserNamespaceAndIsIsolated) {
+    PodMember pod{"sb", "/proc/42/ns/user", "ranges", {{0, 1342177280, 65536}}, {{0, 1342177280, 65536}}};
+    islet::spec::Config c;
+    c.linux = islet::spec::Linux{};
+    c.linux->namespaces = {{"pid", "/proc/42/ns/pid"}, {"mount", ""}, {"user", ""}};
+    Plan p = plan_member(c, pod);
+    EXPECT_TRUE(p.pod_member);
+    EXPECT_EQ(p.mode, Mode::ranges);
+    EXPECT_FALSE(p.needs_block);
+    EXPECT_FALSE(p.engine_maps);
+    EXPECT_EQ(c.annotations["run.islet.isolated-userns"], "true");
+    ASSERT_NE(c.linux->find_namespace("user"), nullptr);
+    EXPECT_EQ(c.linux->find_namespace("user")->path, "/proc/42/ns/user");
+    EXPECT_EQ(std::count_if(c.linux->namespaces.begin(), c.linux->namespaces.end(),
+                            [](const auto& n) { return n.type == "user"; }),
+              1);
+    ASSERT_EQ(c.linux->uid_mappings.size(), 1u);
+    EXPECT_EQ(c.linux->uid_mappings[0].host_id, 1342177280u);
+    // The pod's own mappings are fine; other ones, and "false", are refused naming both.
+    islet::spec::Config same = c;
+    EXPECT_NO_THROW(plan_member(same, pod));
+    islet::spec::Config other = c;
+    other.linux->uid_mappings = {{0, 300000, 65536}};
+    EXPECT_THROW(plan_member(other, pod), islet::sys::Error);
+    islet::spec::Config no = c;
+    no.annotations["run.islet.isolated-userns"] = "false";
+    try {
+        plan_member(no, pod);
+        FAIL() << "expected a refusal";
+    } catch (const islet::sys::Error& e) {
+        EXPECT_NE(std::string(e.what()).find("isolated container sb and sets the annotation"), std::string::npos);
+    }
+    EXPECT_EQ(parse_id_map("         0 1342177280      65536\n      65536 1 2\n").size(), 2u);
+    EXPECT_EQ(parse_id_map("         0 1342177280      65536\n")[0].size, 65536u);
 }
 
 TEST(IsolationPlan, ExplicitMappingsWinAndJoinedNamespacesAreRefused) {
