@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs what islet needs to build and test, from Debian 12 packages only.
 # Usage: scripts/install-deps.sh [--clients]   (as root)
-#   --clients  also podman, conmon and containerd for the client suites
+#   --clients  also podman, conmon and containerd for the client suites (and what
+#              containerd.bats's CRI client needs: python3-grpcio, python3-protobuf, protoc)
 set -eu
 [ "$(id -u)" = 0 ] || { echo "install-deps.sh: run as root" >&2; exit 1; }
 export DEBIAN_FRONTEND=noninteractive
@@ -11,7 +12,7 @@ PKGS="build-essential cmake git pkg-config nlohmann-json3-dev libyajl-dev libsec
   clang-format clang-tidy shellcheck clang-14 libclang-rt-14-dev libfuzzer-14-dev"
 if [ "${1:-}" = "--clients" ]; then
   PKGS="$PKGS podman conmon crun fuse-overlayfs slirp4netns uidmap containerd
-    containernetworking-plugins iptables catatonit"
+    containernetworking-plugins iptables catatonit python3-grpcio python3-protobuf protobuf-compiler"
 fi
 # Another apt process may hold the lock for a while on a fresh machine.
 for i in 1 2 3 4 5; do

@@ -18,6 +18,10 @@ setup_file() {
 	export PREFIX="islet-cd$$"
 	export IMG=docker.io/library/islet-test-busybox:latest
 	export STATE_ROOT="/run/containerd/runc/$NS"
+	# CRI's pods: the pause image (a local one: no network), islet's state
+	# root for the k8s.io namespace (config/containerd-cri.toml's Root).
+	export PAUSE_IMG=docker.io/library/islet-test-pause:latest
+	export CRI_ROOT=/run/containerd/islet/k8s.io
 	mkdir -p "$CTRD"
 	# The private daemon's own settings, then the CRI runtime entry islet
 	# ships (config/containerd-cri.toml) with this islet's path.
@@ -33,6 +37,15 @@ setup_file() {
 			[debug]
 			  address = "$CTRD/debug.sock"
 			  level = "info"
+			[plugins."io.containerd.grpc.v1.cri"]
+			  sandbox_image = "$PAUSE_IMG"
+			  # Root here lacks CAP_SYS_RESOURCE: no runtime may lower an oom
+			  # score (runc 1.1.5 fails the sandbox's -998 the same way), so
+			  # CRI clamps it to containerd's own.
+			  restrict_oom_score_adj = true
+			  [plugins."io.containerd.grpc.v1.cri".cni]
+			    conf_dir = "$CTRD/cni"
+			    bin_dir = "/usr/lib/cni"
 		EOF
 		grep -v '^version' "$REPO_ROOT/config/containerd-cri.toml" | sed "s#/usr/local/bin/islet#$ISLET#"
 	} >"$CTRD/config.toml"
@@ -43,6 +56,10 @@ setup_file() {
 	make_busybox_rootfs "$CLIENT_TMP/rootfs"
 	build_image_archive "$CLIENT_TMP/rootfs" "$CLIENT_TMP/image.tar"
 	c image import "$CLIENT_TMP/image.tar" >/dev/null
+	# CRI's images live in the k8s.io namespace.
+	build_image_archive "$CLIENT_TMP/rootfs" "$CLIENT_TMP/pause.tar" "$PAUSE_IMG" '["sleep", "2147483647"]'
+	ctr --address "$CTRD/containerd.sock" -n k8s.io image import "$CLIENT_TMP/pause.tar" >/dev/null
+	ctr --address "$CTRD/containerd.sock" -n k8s.io image import "$CLIENT_TMP/image.tar" >/dev/null
 }
 
 teardown_file() {
@@ -57,6 +74,8 @@ teardown_file() {
 	done
 	for t in $(c container ls -q 2>/dev/null); do c container rm "$t" >/dev/null 2>&1 || true; done
 	c image rm "$IMG" >/dev/null 2>&1 || true
+	cri_teardown_pods
+	ctr --address "$CTRD/containerd.sock" -n k8s.io image rm "$IMG" "$PAUSE_IMG" >/dev/null 2>&1 || true
 	ctr --address "$CTRD/containerd.sock" --connect-timeout 5s namespace rm "$NS" >/dev/null 2>&1 || true
 	pid=$(cat "$CTRD/containerd.pid")
 	kill "$pid" 2>/dev/null || true
@@ -88,20 +107,21 @@ name() { echo "$PREFIX-$BATS_TEST_NUMBER-$1"; }
 
 # A docker-archive of the rootfs, made by hand: a layer tarball, an image
 # config naming its digest, a manifest. `ctr image import` takes it as is.
+# build_image_archive ROOTFS OUT [TAG [CMD-JSON]]
 build_image_archive() {
-	local rootfs=$1 out=$2 w diff cfg
+	local rootfs=$1 out=$2 tag=${3:-$IMG} cmd=${4:-'["/bin/sh"]'} w diff cfg
 	w=$(mktemp -d)
 	tar -C "$rootfs" --numeric-owner -cf "$w/layer.tar" .
 	diff=$(sha256sum "$w/layer.tar" | cut -d' ' -f1)
 	mkdir "$w/$diff"
 	mv "$w/layer.tar" "$w/$diff/layer.tar"
-	jq -n --arg d "sha256:$diff" --arg arch "$(dpkg --print-architecture)" '{
+	jq -n --arg d "sha256:$diff" --arg arch "$(dpkg --print-architecture)" --argjson cmd "$cmd" '{
 		architecture: $arch, os: "linux",
-		config: {Cmd: ["/bin/sh"], Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]},
+		config: {Cmd: $cmd, Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]},
 		rootfs: {type: "layers", diff_ids: [$d]}}' >"$w/config.json"
 	cfg=$(sha256sum "$w/config.json" | cut -d' ' -f1)
 	mv "$w/config.json" "$w/$cfg.json"
-	jq -n --arg c "$cfg.json" --arg l "$diff/layer.tar" --arg t "$IMG" \
+	jq -n --arg c "$cfg.json" --arg l "$diff/layer.tar" --arg t "$tag" \
 		'[{Config: $c, RepoTags: [$t], Layers: [$l]}]' >"$w/manifest.json"
 	tar -C "$w" -cf "$out" manifest.json "$cfg.json" "$diff"
 	rm -rf "$w"
@@ -315,4 +335,94 @@ teardown() {
 	run c run $CTR_COMPAT --rm "$IMG" "$(name r)" ip -o -4 addr show lo
 	assert_success
 	assert_output --regexp 'inet 127\.0\.0\.1/8'
+}
+
+# cri METHOD [JSON]: one CRI call (tests/bats/cri/cri.py; Debian has no
+# crictl), the response's JSON on stdout.
+cri() { CRI_PB_DIR="$CLIENT_TMP" /usr/bin/python3 "$BATS_TEST_DIRNAME/cri/cri.py" "$CTRD/containerd.sock" "$@"; }
+
+# Pods a failed test left: stopped and removed (which removes their containers).
+cri_teardown_pods() {
+	local p
+	[ -e "$CLIENT_TMP/pods" ] || return 0
+	while read -r p; do
+		cri StopPodSandbox "{\"podSandboxId\": \"$p\"}" >/dev/null 2>&1 || true
+		cri RemovePodSandbox "{\"podSandboxId\": \"$p\"}" >/dev/null 2>&1 || true
+	done <"$CLIENT_TMP/pods"
+	rm -f "$CLIENT_TMP/pods"
+}
+
+# A pod's config: host network (no CNI here: a loopback-only network gives
+# the pod no IP, which containerd refuses), pid and ipc shared in the pod,
+# islet's annotation on the pod (the shipped config passes run.islet.* to
+# the sandbox and to every container of the pod).
+pod_config() {
+	jq -n --arg n "$1" --arg logs "$CLIENT_TMP/logs" '{
+		metadata: {name: $n, uid: ($n + "-uid"), namespace: "islet-test"},
+		logDirectory: $logs,
+		annotations: {"run.islet.isolated-userns": "true"},
+		linux: {securityContext: {namespaceOptions: {network: "NODE", pid: "POD", ipc: "POD"}}}}'
+}
+
+cri_pid() { "$ISLET" --root "$CRI_ROOT" state "$1" | jq -r .pid; }
+
+@test "CRI: an isolated pod of two containers shares one block; removing the pod frees it and leaves nothing" {
+	# Debian's python3 (a python3 earlier on PATH may lack Debian's modules).
+	requires cmd:protoc cmd:/usr/bin/python3
+	/usr/bin/python3 -c 'import grpc, google.protobuf' 2>/dev/null || skip "requires python3-grpcio and python3-protobuf (scripts/install-deps.sh --clients)"
+	local pod sb c ids=() sbpid base pid blocks
+	mkdir -p "$CLIENT_TMP/logs"
+	pod=$(pod_config "$(name pod)")
+	run cri RunPodSandbox "$(jq -n --argjson c "$pod" '{config: $c, runtimeHandler: "islet"}')"
+	assert_success
+	sb=$(jq -r .podSandboxId <<<"$output")
+	echo "$sb" >>"$CLIENT_TMP/pods"
+	# CRI always sets oomScoreAdj (the sandbox's -998, clamped to
+	# containerd's own here): the isolated sandbox runs with it.
+	sbpid=$(cri_pid "$sb")
+	"$ISLET" --root "$CRI_ROOT" state "$sb" | jq -e .pid >/dev/null
+	[ "$(cat "/proc/$sbpid/oom_score_adj")" = "$(cat "/proc/$(cat "$CTRD/containerd.pid")/oom_score_adj")" ]
+	base=$(awk '$1 == 0 {print $2}' "/proc/$sbpid/uid_map")
+	[ "$base" -ge 65536 ]
+	for c in one two; do
+		run cri CreateContainer "$(jq -n --arg sb "$sb" --argjson p "$pod" --arg n "$c" --arg img "$IMG" '{
+			podSandboxId: $sb, sandboxConfig: $p,
+			config: {metadata: {name: $n}, image: {image: $img}, command: ["sleep", "1000"], logPath: ($n + ".log"),
+				linux: {securityContext: {namespaceOptions: {network: "NODE", pid: "POD", ipc: "POD"}}}}}')"
+		assert_success
+		ids+=("$(jq -r .containerId <<<"$output")")
+		run cri StartContainer "{\"containerId\": \"${ids[-1]}\"}"
+		assert_success
+	done
+	for c in "${ids[@]}"; do
+		pid=$(cri_pid "$c")
+		# The sandbox's user namespace and mappings; a mount namespace of its own.
+		[ "$(stat -Lc %i "/proc/$pid/ns/user")" = "$(stat -Lc %i "/proc/$sbpid/ns/user")" ]
+		[ "$(cat "/proc/$pid/uid_map")" = "$(cat "/proc/$sbpid/uid_map")" ]
+		[ "$(stat -Lc %i "/proc/$pid/ns/mnt")" != "$(stat -Lc %i "/proc/$sbpid/ns/mnt")" ]
+		"$ISLET" --root "$CRI_ROOT" state "$c" | jq -e --arg sb "$sb" '.annotations["run.islet.isolated-userns.pod"] == $sb'
+		# Its own /proc of the pod's pid namespace: the pause process is pid 1.
+		run cri ExecSync "$(jq -n --arg c "$c" '{containerId: $c, cmd: ["sh", "-c", "cat /proc/1/cmdline | tr \"\\0\" \" \"; echo; id -u; stat -c %u:%g /bin/busybox"], timeout: 30}')"
+		assert_success
+		[ "$(jq -r .stdout <<<"$output")" = "$(printf 'sleep 2147483647 \n0\n0:0\n')" ]
+	done
+	# One block, held by the sandbox and both containers.
+	blocks=$("$ISLET" blocks | awk -v a="$sb" -v b="${ids[0]}" -v c="${ids[1]}" '$3 == a || $3 == b || $3 == c {print $1, $2, $5}' | sort -u)
+	[ "$(wc -l <<<"$blocks")" = 1 ]
+	[ "$(cut -d' ' -f2 <<<"$blocks")" = "$base-$((base + 65535))" ]
+	[ "$("$ISLET" blocks | grep -c " $base-$((base + 65535)) ")" = 3 ]
+	run cri StopPodSandbox "{\"podSandboxId\": \"$sb\"}"
+	assert_success
+	run cri RemovePodSandbox "{\"podSandboxId\": \"$sb\"}"
+	assert_success
+	sed -i "/^$sb\$/d" "$CLIENT_TMP/pods"
+	# Nothing left: state, block, mounts, cgroups.
+	for c in "$sb" "${ids[@]}"; do
+		[ ! -e "$CRI_ROOT/$c" ]
+		run ! grep -q "$c" /proc/self/mountinfo
+		[ -z "$(find /sys/fs/cgroup -maxdepth 4 -type d -name "*$c*" 2>/dev/null)" ]
+	done
+	run "$ISLET" blocks
+	assert_success
+	refute_output --partial " $base-$((base + 65535)) "
 }
