@@ -213,11 +213,16 @@ host_uid0() { awk '$1 == 0 {print $2}' "/proc/$1/uid_map"; }
 @test "bad input: a joined user namespace, an exhausted pool, a bad pool, the refuse policy" {
 	set_args sleep 1000
 	islet run -d "$ID_PREFIX-owner"
-	owner=$(pid_of "$ID_PREFIX-owner")
-	update_config --arg p "/proc/$owner/ns/user" '.linux.namespaces += [{"type": "user", "path": $p}]'
+	# A user namespace that is no isolated container's (an isolated one's
+	# makes a pod member: "an isolated pod" below).
+	unshare --user sleep 1000 &
+	other=$!
+	update_config --arg p "/proc/$other/ns/user" '.linux.namespaces += [{"type": "user", "path": $p}]'
 	islet create "$CID"
+	kill "$other"
+	wait "$other" || true
 	assert_failure 1
-	assert_output --partial "the config joins the user namespace /proc/$owner/ns/user"
+	assert_output --partial "the config joins the user namespace /proc/$other/ns/user"
 	[ ! -e "$ROOT/$CID" ]
 	update_config '.linux.namespaces |= map(select(.type != "user"))'
 	# A pool of 2 blocks, one taken by the owner: one more, then exhausted.
