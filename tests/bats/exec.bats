@@ -192,3 +192,43 @@ JSON
 	assert_failure
 	assert_output --partial "chdir to cwd /nonexistent/x: no such file or directory"
 }
+
+@test "exec: the process never reports ready before the joiner reported its pid" {
+	# podman's conmon waits for the pid in --pid-file: were it the joiner's
+	# (gone, status 0), `podman exec` would lose the process's output and
+	# exit status. The joiner is held right after it forked the process.
+	require_test_hooks
+	ISLET_TEST_PAUSE_AT=pid-forked "$ISLET" --root "$ROOT" exec -d --pid-file "$BATS_TEST_TMPDIR/pid" "$CID" sleep 999 \
+		</dev/null >"$BATS_TEST_TMPDIR/exec.out" 2>&1 &
+	runner=$!
+	paused=""
+	for _ in $(seq 100); do
+		for p in $(pgrep -P "$runner"); do
+			[ "$(cat "/proc/$p/comm" 2>/dev/null)" = islet-paused ] && paused=$p
+		done
+		[ -n "$paused" ] && break
+		sleep 0.05
+	done
+	[ -n "$paused" ]
+	# Time for the forked process to get as far as it can on its own.
+	sleep 1
+	kill -0 "$runner"
+	[ ! -e "$BATS_TEST_TMPDIR/pid" ]
+	# The joiner dies unreported: exec fails, and its process is gone too.
+	kill -9 "$paused"
+	rc=0
+	wait "$runner" || rc=$?
+	[ "$rc" -ne 0 ]
+	run cat "$BATS_TEST_TMPDIR/exec.out"
+	assert_output --partial "the joining process died before it reported the exec process"
+	for _ in $(seq 50); do
+		islet exec "$CID" ps -o args
+		[[ "$output" != *"sleep 999"* ]] && break
+		sleep 0.1
+	done
+	refute_output --partial "sleep 999"
+	# An ordinary exec: its pid file names the exec'd process.
+	islet exec -d --pid-file "$BATS_TEST_TMPDIR/pid2" "$CID" sleep 998
+	assert_success
+	[ "$(tr '\0' ' ' <"/proc/$(cat "$BATS_TEST_TMPDIR/pid2")/cmdline")" = "sleep 998 " ]
+}

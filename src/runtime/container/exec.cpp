@@ -162,6 +162,7 @@ private:
     sys::UniqueFd sock_;
     pid_t pid_ = 0;
     sys::UniqueFd pidfd_;
+    bool forked_ = false;  // pid_ names the final process, not the joiner
 };
 
 // 1. The container, its status and config (no lock: exec does not change
@@ -259,6 +260,7 @@ void Joining::forked(pid_t pid) {
     sys::reap(pid_);
     pid_ = pid;
     pidfd_ = sys::pidfd_open(pid);
+    forked_ = true;
 }
 
 void Joining::kill_child() {
@@ -282,6 +284,9 @@ void Joining::serve() {
     s.exec_pid = [&](pid_t pid) { forked(pid); };
     s.died = [] { return std::string("the exec process exited during setup"); };
     launch::serve_until_ready(s);
+    // The final process cannot be ready before the joiner reported it
+    // (pid_fork.hpp), unless the joiner was killed first.
+    if (join_pid_ && !forked_) throw sys::Error("the joining process died before it reported the exec process");
     if (late_join_) cgroups::join(cg_dirs_, pid_);
     if (!o_.pid_file.empty()) write_pid_file(o_.pid_file, pid_);
     launch::send_pidfd(o_.pidfd_socket, pidfd_.get());

@@ -12,6 +12,7 @@
 #include "runtime/attrs/cpu_affinity.hpp"
 #include "runtime/process/console.hpp"
 #include "runtime/process/finish.hpp"
+#include "runtime/process/pid_fork.hpp"
 #include "runtime/process/program.hpp"
 #include "runtime/process/sync.hpp"
 #include "runtime/process/test_hooks.hpp"
@@ -36,14 +37,7 @@ void join_container(ExecChild& c) {
     c.fds.target.reset();
     if (::chdir("/") < 0) sys::throw_errno("chdir", "/");
     if (!c.join_pid) return;
-    clone_args args{};
-    args.flags = CLONE_PARENT;  // exit_signal stays 0: CLONE_PARENT takes ours
-    const long pid = ::syscall(SYS_clone3, &args, sizeof args);
-    if (pid < 0) sys::throw_errno("clone3 into the container's pid namespace");
-    if (pid > 0) {
-        sync::send(c.fds.sync.get(), sync::Type::exec_pid, std::to_string(pid));
-        ::_exit(0);
-    }
+    fork_into_pid_namespace(c.fds.sync.get());
     // The final process: the death signal was reset by the fork.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     ::prctl(PR_SET_DUMPABLE, 0);

@@ -25,6 +25,7 @@
 #include "runtime/process/console.hpp"
 #include "runtime/process/finish.hpp"
 #include "runtime/process/init_context.hpp"
+#include "runtime/process/pid_fork.hpp"
 #include "runtime/process/program.hpp"
 #include "runtime/process/sync.hpp"
 #include "runtime/process/test_hooks.hpp"
@@ -117,14 +118,7 @@ void enter_joined_user_namespace(InitContext& ctx) {
     if (new_mount_ns && ctx.rootfs_target) ctx.rootfs_target = sys::open_path(".", O_PATH | O_DIRECTORY);
     if (!(p.unshare_after_user & CLONE_NEWPID)) return;
     if (::unshare(CLONE_NEWPID) < 0) sys::throw_errno("unshare the pid namespace");
-    clone_args args{};
-    args.flags = CLONE_PARENT;
-    long pid = ::syscall(SYS_clone3, &args, sizeof args);
-    if (pid < 0) sys::throw_errno("clone3 into the new pid namespace");
-    if (pid > 0) {
-        sync::send(ctx.fds.sync.get(), sync::Type::exec_pid, std::to_string(pid));
-        ::_exit(0);
-    }
+    fork_into_pid_namespace(ctx.fds.sync.get());
     // The child: the real init. PDEATHSIG was reset by the fork.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     sys::sanitizer::open_child_report();

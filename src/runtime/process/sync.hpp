@@ -22,7 +22,8 @@
 //   init -> host   error       setup failed; payload: the message. The init exits.
 //   init -> host   exec_pid    a joined user namespace with a new pid namespace: the
 //                              intermediate process reports the real init's pid
-//                              (payload: decimal) and exits; the real init goes on
+//                              (payload: decimal) and exits; the real init goes on,
+//                              and sends nothing before this (pid_fork.hpp)
 //
 // Joined namespaces are entered by a throwaway helper process that clones the
 // init with CLONE_PARENT (launch::clone_from_helper); it reports on a pair of
@@ -32,7 +33,8 @@
 //                              (1: born in the unified cgroup). Or `error`.
 //
 // exec's joining process speaks the same protocol: go, seccomp_fd, ready, ack,
-// error.
+// error, and exec_pid for the final process it forks into the container's pid
+// namespace (always before that process's ready).
 //
 // EOF on the socket before `ack` means the runtime died: the init exits, so
 // no half-made container outlives a crashed create (RUNC-CONTRACT.md §3.5).

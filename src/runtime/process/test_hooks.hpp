@@ -8,7 +8,8 @@
 // delete-before-cgroups, delete-after-release (delete),
 // after-mounts-start, after-mounts, before-exec (the init),
 // exec-joining (exec's joiner, before it enters the container),
-// exec-before-ready (exec's final process).
+// exec-before-ready (exec's final process), pid-forked (exec's joiner, or an
+// init's intermediate, with the final process forked and not yet reported).
 #pragma once
 
 #include <signal.h>

@@ -1,0 +1,43 @@
+#include "runtime/process/pid_fork.hpp"
+
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "runtime/process/sync.hpp"
+#include "runtime/process/test_hooks.hpp"
+#include "sys/error.hpp"
+#include "sys/fd.hpp"
+#include "sys/retry.hpp"
+
+namespace islet::runtime {
+
+void fork_into_pid_namespace(int sync_fd) {
+    // The child waits for EOF on this pipe: every write end closes only when
+    // the parent exits, after its report.
+    int p[2];
+    if (::pipe2(p, O_CLOEXEC) < 0) sys::throw_errno("pipe2");
+    sys::UniqueFd wait_end(p[0]);
+    sys::UniqueFd parent_end(p[1]);
+    clone_args args{};
+    args.flags = CLONE_PARENT;  // exit_signal stays 0: CLONE_PARENT takes the caller's
+    const long pid = ::syscall(SYS_clone3, &args, sizeof args);
+    if (pid < 0) sys::throw_errno("clone3 into the pid namespace");
+    if (pid > 0) {
+        test_hooks::pause_at("pid-forked");
+        try {
+            sync::send(sync_fd, sync::Type::exec_pid, std::to_string(pid));
+        } catch (const sys::Error&) {
+            // The runtime is gone: the child sees EOF on sync and exits.
+        }
+        ::_exit(0);
+    }
+    parent_end.reset();
+    char byte = 0;
+    (void)sys::retry_eintr([&] { return ::read(wait_end.get(), &byte, 1); });
+}
+
+}  // namespace islet::runtime

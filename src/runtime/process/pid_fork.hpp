@@ -1,0 +1,15 @@
+// Forking the final process into a pid namespace this process only joined
+// (exec's joiner) or unshared (an init in a joined user namespace): with
+// CLONE_PARENT the new process is the runtime's child, and the forking one
+// reports its pid (sync `exec_pid`) and exits.
+#pragma once
+
+namespace islet::runtime {
+
+// Returns in the new process only, and only once the forking process has
+// sent `exec_pid` on `sync_fd` and exited: the new process's own messages
+// (`ready` above all) can never reach the runtime before its pid, whatever
+// the scheduler does. Throws sys::Error when clone3 fails.
+void fork_into_pid_namespace(int sync_fd);
+
+}  // namespace islet::runtime
