@@ -110,6 +110,24 @@ sys::UniqueFd idmapped_clone(const std::string& path, int userns, const std::str
     return tree;
 }
 
+// Hands the idmapped lower layers to the overlay, topmost first. Overlayfs
+// before Linux 6.13 has no fd-valued "lowerdir+": the first layer's refusal
+// says what is missing rather than a bare "operation not supported".
+void set_lower_layers(sys::FsContext& fs, const std::vector<sys::UniqueFd>& lowers,
+                      const std::vector<std::string>& paths, const std::string& what) {
+    for (size_t i = 0; i < lowers.size(); ++i) {
+        try {
+            fs.set_fd("lowerdir+", lowers[i].get(), "lower layer " + paths[i]);
+        } catch (const sys::Error& e) {
+            if (i > 0 || (e.code() != EOPNOTSUPP && e.code() != EINVAL)) throw;
+            throw sys::Error(what + ": this kernel's overlayfs cannot take layers by file descriptor (fsconfig " +
+                                 "\"lowerdir+\" with an fd, Linux 6.13+), which an overlay over idmapped " +
+                                 "layers needs: " + sys::describe_errno("lower layer " + paths[i], "", e.code()),
+                             e.code());
+        }
+    }
+}
+
 // This thread's filesystem IDs become container root's host IDs with every
 // permitted capability effective, for as long as it lives (the overlay
 // records its creator's credentials). setfsuid(2) is per thread and drops
@@ -239,8 +257,7 @@ sys::UniqueFd idmapped_overlay(const std::string& rootfs, int rootfs_tree, int u
     CreatorCredentials creds(root_uid, root_gid);
     sys::FsContext fs("overlay", what);
     fs.set_string("source", m.source);
-    for (size_t i = 0; i < lowers.size(); ++i)
-        fs.set_fd("lowerdir+", lowers[i].get(), "lower layer " + layout.lower[i]);
+    set_lower_layers(fs, lowers, layout.lower, what);
     if (upper) {
         fs.set_fd("upperdir", upper.get(), "upperdir");
         fs.set_fd("workdir", work.get(), "workdir");
