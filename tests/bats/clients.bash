@@ -108,3 +108,15 @@ pod_and_joins() {
 		assert_output "$(printf '%s\n%s' "$out" "$pod")"
 	done
 }
+
+# FROZEN or THAWED: the freezer state of cgroup PATH (v1's freezer hierarchy,
+# or the "frozen" key of cgroup.events on a pure v2 host).
+freezer_state() {
+	if ! pure_v2_host; then
+		cat "/sys/fs/cgroup/freezer$1/freezer.state"
+	elif grep -qx 'frozen 1' "/sys/fs/cgroup$1/cgroup.events"; then
+		echo FROZEN
+	else
+		echo THAWED
+	fi
+}

@@ -134,6 +134,13 @@ wait_status() {
 	return 1
 }
 
+# The directory of container $1's cgroup (/ID, islet's default path) where
+# the pids controller counts: v1's pids hierarchy, or the unified one on a
+# pure v2 host.
+pids_cgroup_dir() {
+	if pure_v2_host; then echo "/sys/fs/cgroup/$1"; else echo "/sys/fs/cgroup/pids/$1"; fi
+}
+
 # Every cgroup directory, on every hierarchy, named after this test.
 leaked_cgroups() {
 	find /sys/fs/cgroup -maxdepth 6 -type d -name "$ID_PREFIX*" 2>/dev/null || true

@@ -74,6 +74,7 @@ idmount() {
 }
 
 @test "idmap without mappings takes the container's; ridmap applies to submounts too" {
+	requires idmap_tmpfs
 	userns
 	mount -t tmpfs -o mode=755 tmpfs "$SRC/one/sub"
 	touch "$SRC/one/sub/inner.txt"

@@ -197,9 +197,10 @@ teardown() {
 	assert_success
 	[ "$(podman inspect --format '{{.State.Status}}' "$c")" = paused ]
 	[ "$(islet_status /run/islet "$id")" = paused ]
-	[ "$(cat "/sys/fs/cgroup/freezer/libpod_parent/libpod-$id/freezer.state")" = FROZEN ]
+	[ "$(freezer_state "/libpod_parent/libpod-$id")" = FROZEN ]
 	run podman unpause "$c"
 	assert_success
+	[ "$(freezer_state "/libpod_parent/libpod-$id")" = THAWED ]
 	[ "$(podman inspect --format '{{.State.Status}}' "$c")" = running ]
 	[ "$(islet_status /run/islet "$id")" = running ]
 }
@@ -295,6 +296,7 @@ teardown() {
 }
 
 @test "podman --annotation run.islet.isolated-userns=true: private IDs over podman's overlay, root-owned image files" {
+	requires overlay_fd_layers
 	local c id pid base upper vol
 	c=$(name iso)
 	vol="$CLIENT_TMP/iso-vol"

@@ -14,7 +14,14 @@
 #   keyring       the kernel's key management (/proc/keys)
 #   systemd       systemd is PID 1 (tests/vm-lane's systemd lane boots one)
 #   no_systemd    systemd is not PID 1: the test checks the error without it
+#   idmap_tmpfs   the kernel idmaps tmpfs mounts (probed: Linux 6.3+)
+#   overlay_fd_layers     overlayfs takes detached lower layers by fd, as an
+#                 idmapped overlay rootfs needs (probed: Linux 6.15+)
+#   no_overlay_fd_layers  the reverse: the test checks islet's error
 #   cmd:NAME      the command NAME is installed (scripts/install-deps.sh)
+#
+# bats 1.8 cannot skip in setup_file: there, `file_requires GATE... || return 0`
+# notes the first unmet gate, and setup's `file_skip` skips each test with it.
 requires() {
 	local gate
 	for gate in "$@"; do
@@ -26,9 +33,7 @@ requires() {
 				skip "requires hybrid: cgroup v1 controllers and /sys/fs/cgroup/unified (pure v2: tests/vm-lane)"
 			fi ;;
 		v2)
-			if ! grep -q '^cgroup2 /sys/fs/cgroup cgroup2 ' /proc/mounts || grep -q ' cgroup ' /proc/mounts; then
-				skip "requires v2: a pure cgroup v2 host (tests/vm-lane boots one)"
-			fi ;;
+			pure_v2_host || skip "requires v2: a pure cgroup v2 host (tests/vm-lane boots one)" ;;
 		hugetlb_v2)
 			grep -qw hugetlb /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null ||
 				skip "requires hugetlb_v2: no hugetlb controller on the unified hierarchy" ;;
@@ -50,6 +55,15 @@ requires() {
 		no_systemd)
 			[ ! -d /run/systemd/system ] ||
 				skip "requires no_systemd: systemd is PID 1 here, the test checks the error without it" ;;
+		idmap_tmpfs)
+			probe idmap-tmpfs ||
+				skip "requires idmap_tmpfs: this kernel cannot idmap a tmpfs mount (MOUNT_ATTR_IDMAP on tmpfs: Linux 6.3)" ;;
+		overlay_fd_layers)
+			probe overlay-fd-layers ||
+				skip "requires overlay_fd_layers: this kernel's overlayfs cannot take detached lower layers by fd (fsconfig \"lowerdir+\"), which islet's idmapped overlay rootfs needs" ;;
+		no_overlay_fd_layers)
+			! probe overlay-fd-layers ||
+				skip "requires no_overlay_fd_layers: this kernel's overlayfs takes layers by fd, the test checks the error without it" ;;
 		cmd:*)
 			command -v "${gate#cmd:}" >/dev/null ||
 				skip "requires ${gate#cmd:}: not installed (scripts/install-deps.sh)" ;;
@@ -59,3 +73,28 @@ requires() {
 		esac
 	done
 }
+
+# probe FEATURE: the kernel has FEATURE (tests/helpers/feature_probe, run in
+# a scratch directory on the tests' filesystem). A probe that cannot run at
+# all fails the test instead of skipping it.
+probe() {
+	local rc=0
+	"$ISLET_HELPERS/feature_probe" "$1" "${BATS_TEST_TMPDIR:-${BATS_FILE_TMPDIR:-/tmp}}" 2>/dev/null || rc=$?
+	[ "$rc" -le 1 ] || { echo "feature_probe $1 could not run (status $rc)" >&2; exit 1; }
+	return "$rc"
+}
+
+file_requires() {
+	local reason rc=0
+	reason=$(skip() { printf '%s' "$1"; exit 3; }; requires "$@") || rc=$?
+	[ "$rc" = 0 ] && return 0
+	[ "$rc" = 3 ] || exit 1
+	export FILE_SKIP=$reason
+	return 1
+}
+
+file_skip() { [ -z "${FILE_SKIP:-}" ] || skip "$FILE_SKIP"; }
+
+# The host has a pure cgroup v2 hierarchy (no v1 hierarchy mounted): tests
+# that look at a container's cgroup from the host read it there.
+pure_v2_host() { grep -q '^cgroup2 /sys/fs/cgroup cgroup2 ' /proc/mounts && ! grep -q ' cgroup ' /proc/mounts; }

@@ -88,7 +88,7 @@ no_pidns() { update_config '.linux.namespaces |= map(select(.type != "pid"))'; }
 	set_args sh -c 'sleep 1000 & sleep 1000 & exec sleep 1000'
 	islet run -d "$CID"
 	pid=$(pid_of "$CID")
-	procs=/sys/fs/cgroup/pids/$CID/cgroup.procs
+	procs=$(pids_cgroup_dir "$CID")/cgroup.procs
 	for i in $(seq 50); do [ "$(wc -l <"$procs")" -ge 3 ] && break; sleep 0.05; done
 	[ "$(wc -l <"$procs")" -ge 3 ]
 	islet kill "$CID" KILL
@@ -103,7 +103,7 @@ no_pidns() { update_config '.linux.namespaces |= map(select(.type != "pid"))'; }
 	kill -9 "$(pid_of "$CID")"
 	islet delete --force "$CID"
 	assert_success
-	[ ! -d "/sys/fs/cgroup/pids/$CID" ]
+	[ ! -d "$(pids_cgroup_dir "$CID")" ]
 }
 
 @test "P1#34 a paused container is killed and deleted by delete --force" {

@@ -181,7 +181,7 @@ start_agent() {
 	assert_line "mkdir: ok 0"
 	[ -d "$BUNDLE/rootfs/tmp/made" ]
 	wait "$AGENT_PID"
-	grep -qx "nr=$(printf '#include <sys/syscall.h>\nSYS_mkdir' | cpp -P | tail -1)" "$AGENT_DIR/notifications"
+	grep -qx "nr=$("$ISLET_HELPERS/seccomp_listener" --nr mkdir)" "$AGENT_DIR/notifications"
 	state="$AGENT_DIR/state.json"
 	[ "$(jq -r '.ociVersion' "$state")" = "1.2.0" ]
 	[ "$(jq -c '.fds' "$state")" = '["seccompFd"]' ]

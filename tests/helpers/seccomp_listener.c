@@ -3,6 +3,8 @@
  * (runc's tests/cmd/seccompagent, reduced).
  *
  *   seccomp_listener SOCKET OUTDIR continue|errno:N
+ *   seccomp_listener --nr mkdir   (prints the syscall's number here, for
+ *                                  the tests to compare: no cpp needed)
  *
  * Listens on the unix socket SOCKET, creates OUTDIR/ready, accepts one
  * connection, receives the containerProcessState JSON with the listener fd
@@ -23,6 +25,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -42,8 +45,12 @@ static void write_file(const char *dir, const char *name, const char *data, size
 }
 
 int main(int argc, char **argv) {
+    if (argc == 3 && strcmp(argv[1], "--nr") == 0 && strcmp(argv[2], "mkdir") == 0) {
+        printf("%d\n", SYS_mkdir);
+        return 0;
+    }
     if (argc != 4) {
-        fprintf(stderr, "usage: seccomp_listener SOCKET OUTDIR continue|errno:N\n");
+        fprintf(stderr, "usage: seccomp_listener SOCKET OUTDIR continue|errno:N | --nr mkdir\n");
         return 2;
     }
     const char *dir = argv[2];
