@@ -5,23 +5,27 @@
 #   systemd  systemd is PID 1: cgroupfs (the systemd files pass
 #            --systemd-cgroup themselves); with LANE_FULL, then again with
 #            --systemd-cgroup everywhere (ISLET is a wrapper adding the flag)
-# The files are tests/vm-lane/*.bats, and with LANE_FULL=1 tests/bats/*.bats.
+# The files are tests/vm-lane/*.bats, and with LANE_FULL=1 tests/bats/*.bats;
+# LANE_FILES (paths under tests/, e.g. "bats/mounts.bats vm-lane/systemd.bats")
+# runs only those.
 # Each pass runs on a fresh copy of the tests with the lane's skips applied
 # (tests/vm-lane/skips: a skip names its reason), prints its TAP and one
 # "VM-LANE: RESULT" line; the exit status is 1 if any test failed.
 # Env (from the host's run-disk.sh, via /payload/env): LANE_FULL, LANE_PASSES,
-# LANE_JOBS, LANE_FILTER.
+# LANE_JOBS, LANE_FILTER, LANE_FILES.
 set -u
 lane=$1
 P=/payload
-W=/root/lane
+# Outside /root (mode 0700): the rootless tests' user runs islet and the
+# helpers and reads the tests' files.
+W=/opt/islet-lane/tests
 # shellcheck source=/dev/null
 [ -f $P/env ] && . $P/env
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 # islet and the helpers run from the guest's disk: executing them from the
 # 9p share (no page cache) would read them over virtio on every exec.
-B=/root/lane-bin
-rm -rf $B && mkdir -p $B && cp -a $P/islet $P/islet-systemd $P/helpers $B/
+B=/opt/islet-lane/bin
+rm -rf $B && mkdir -p $B && chmod 755 /opt/islet-lane $B && cp -a $P/islet $P/islet-systemd $P/helpers $B/
 sed -i "s#/payload/islet#$B/islet#" $B/islet-systemd
 export ISLET_HELPERS=$B/helpers
 echo "# $($B/islet --version | head -1); kernel $(uname -r); PID 1: $(cat /proc/1/comm); $(grep cgroup2 /proc/mounts)"
@@ -56,7 +60,7 @@ prepare() {
 
 # run_pass NAME ISLET: one pass over every bats file.
 run_pass() {
-  local name=$1 bin=$2 t0 tap rc jobs=() files
+  local name=$1 bin=$2 t0 tap rc jobs=() files f
   prepare "$name"
   echo "# VM-LANE: pass $name ($bin)"
   [ "${LANE_JOBS:-1}" -gt 1 ] && jobs=(--jobs "$LANE_JOBS")
@@ -66,6 +70,10 @@ run_pass() {
   (cd "$W" || exit 1
     files=(tests/vm-lane/*.bats)
     [ -z "${LANE_FULL:-}" ] || files+=(tests/bats/*.bats)
+    if [ -n "${LANE_FILES:-}" ]; then
+      files=()
+      for f in $LANE_FILES; do files+=("tests/$f"); done
+    fi
     ISLET=$bin bats --tap --timing "${jobs[@]}" ${LANE_FILTER:+--filter "$LANE_FILTER"} \
     "${files[@]}") 2>&1 | tee "$tap"
   rc=${PIPESTATUS[0]}

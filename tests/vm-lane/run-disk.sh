@@ -17,7 +17,9 @@
 # env: VM_LANES ("plain systemd"), VM_PARALLEL=1 (boot the lanes side by side),
 #      LANE_FULL=1 (the whole bats suite), LANE_PASSES (systemd lane:
 #      "cgroupfs", with LANE_FULL "cgroupfs driver"), LANE_JOBS (bats --jobs),
-#      LANE_FILTER (bats --filter), VM_DIR, VM_MEM, VM_CPUS, VM_TIMEOUT.
+#      LANE_FILTER (bats --filter), LANE_FILES (only these files, paths
+#      under tests/: "bats/mounts.bats vm-lane/systemd.bats"), VM_DIR,
+#      VM_MEM, VM_CPUS, VM_TIMEOUT.
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 SRC=$(cd "$HERE/../.." && pwd)
@@ -55,6 +57,7 @@ install -m 0755 "$HERE/guest-lane.sh" "$P/run.sh"
   echo "LANE_PASSES='${LANE_PASSES:-cgroupfs${LANE_FULL:+ driver}}'"
   echo "LANE_JOBS='${LANE_JOBS:-1}'"
   echo "LANE_FILTER='${LANE_FILTER:-}'"
+  echo "LANE_FILES='${LANE_FILES:-}'"
 } >"$P/env"
 
 # boot LANE LOG: one guest, its status in $LOG.rc.
