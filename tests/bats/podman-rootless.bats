@@ -28,7 +28,15 @@ setup_file() {
 	mkdir -p "$RL_XDG" "$RL_DATA" "$RL_CONFIG"
 	chown "$RL_USER:" "$RL_XDG" "$RL_DATA" "$RL_CONFIG"
 	chmod 700 "$RL_XDG"
-	sed "s#/usr/local/bin/islet#$ISLET#" "$REPO_ROOT/config/containers.conf" >"$CLIENT_TMP/containers.conf"
+	# The user cannot raise a hard limit: the config's ulimits go no higher
+	# than the user's own (a 2 GiB guest's RLIMIT_NPROC is below 32768).
+	local nofile nproc
+	nofile=$(at_most 20000 "$(rl bash -c 'ulimit -Hn')")
+	nproc=$(at_most 32768 "$(rl bash -c 'ulimit -Hu')")
+	sed -e "s#/usr/local/bin/islet#$ISLET#" \
+		-e "s/^default_ulimits = .*/default_ulimits = [\"nofile=$nofile:$nofile\", \"nproc=$nproc:$nproc\"]/" \
+		"$REPO_ROOT/config/containers.conf" >"$CLIENT_TMP/containers.conf"
+	grep -qx "default_ulimits = .*nproc=$nproc:$nproc.*" "$CLIENT_TMP/containers.conf"
 	chmod 644 "$CLIENT_TMP/containers.conf"
 	export IMG=localhost/islet-test-busybox:latest
 	export PREFIX="islet-rl$$"
@@ -66,6 +74,9 @@ rl() {
 }
 
 pm() { rl podman --runtime islet "$@"; }
+
+# at_most LIMIT HARD: LIMIT, or the hard limit HARD when lower.
+at_most() { if [ "$2" != unlimited ] && [ "$2" -lt "$1" ]; then echo "$2"; else echo "$1"; fi; }
 
 name() { echo "$PREFIX-$BATS_TEST_NUMBER-$1"; }
 
