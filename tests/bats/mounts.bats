@@ -9,7 +9,8 @@ load helpers
 	set_args sh -c 'cat /proc/self/mountinfo'
 	islet run "$CID"
 	assert_success
-	assert_line --regexp ' / ro,[^ ]* - [a-z0-9]+ '
+	# Under a shared / (systemd) the rootfs is a slave: "master:N", as runc's.
+	assert_line --regexp ' / ro,[^ ]* (master:[0-9]+ )?- [a-z0-9]+ '
 	assert_line --regexp ' /proc rw,.* - proc proc '
 	assert_line --regexp ' /sys ro,nosuid,nodev,noexec.* - sysfs sysfs '
 	assert_line --regexp ' /dev rw,nosuid.* - tmpfs tmpfs .*mode=755'
