@@ -134,11 +134,15 @@ wait_status() {
 	return 1
 }
 
-# The directory of container $1's cgroup (/ID, islet's default path) where
-# the pids controller counts: v1's pids hierarchy, or the unified one on a
-# pure v2 host.
+# The cgroup directory where the pids controller counts process $1's
+# cgroup: v1's pids hierarchy, or the unified one on a pure v2 host (with
+# --systemd-cgroup that is the unit's scope, not /ID).
 pids_cgroup_dir() {
-	if pure_v2_host; then echo "/sys/fs/cgroup/$1"; else echo "/sys/fs/cgroup/pids/$1"; fi
+	if pure_v2_host; then
+		echo "/sys/fs/cgroup$(awk -F: '$1 == 0 {print $3}' "/proc/$1/cgroup")"
+	else
+		echo "/sys/fs/cgroup/pids$(awk -F: '$2 == "pids" {print $3}' "/proc/$1/cgroup")"
+	fi
 }
 
 # Every cgroup directory, on every hierarchy, named after this test.

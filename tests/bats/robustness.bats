@@ -88,7 +88,7 @@ no_pidns() { update_config '.linux.namespaces |= map(select(.type != "pid"))'; }
 	set_args sh -c 'sleep 1000 & sleep 1000 & exec sleep 1000'
 	islet run -d "$CID"
 	pid=$(pid_of "$CID")
-	procs=$(pids_cgroup_dir "$CID")/cgroup.procs
+	procs=$(pids_cgroup_dir "$pid")/cgroup.procs
 	for i in $(seq 50); do [ "$(wc -l <"$procs")" -ge 3 ] && break; sleep 0.05; done
 	[ "$(wc -l <"$procs")" -ge 3 ]
 	islet kill "$CID" KILL
@@ -100,10 +100,13 @@ no_pidns() { update_config '.linux.namespaces |= map(select(.type != "pid"))'; }
 	# The init killed from outside, its children still around: delete --force sweeps them.
 	set_args sh -c 'sleep 1000 & exec sleep 1000'
 	islet run -d "$CID"
-	kill -9 "$(pid_of "$CID")"
+	pid=$(pid_of "$CID")
+	cg=$(pids_cgroup_dir "$pid")
+	[ -d "$cg" ]
+	kill -9 "$pid"
 	islet delete --force "$CID"
 	assert_success
-	[ ! -d "$(pids_cgroup_dir "$CID")" ]
+	[ ! -d "$cg" ]
 }
 
 @test "P1#34 a paused container is killed and deleted by delete --force" {
