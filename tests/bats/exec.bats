@@ -201,15 +201,7 @@ JSON
 	ISLET_TEST_PAUSE_AT=pid-forked "$ISLET" --root "$ROOT" exec -d --pid-file "$BATS_TEST_TMPDIR/pid" "$CID" sleep 999 \
 		</dev/null >"$BATS_TEST_TMPDIR/exec.out" 2>&1 &
 	runner=$!
-	paused=""
-	for _ in $(seq 100); do
-		for p in $(pgrep -P "$runner"); do
-			[ "$(cat "/proc/$p/comm" 2>/dev/null)" = islet-paused ] && paused=$p
-		done
-		[ -n "$paused" ] && break
-		sleep 0.05
-	done
-	[ -n "$paused" ]
+	paused=$(wait_paused "$runner")
 	# Time for the forked process to get as far as it can on its own.
 	sleep 1
 	kill -0 "$runner"

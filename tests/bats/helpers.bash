@@ -102,6 +102,24 @@ require_test_hooks() {
 		fail "$ISLET has no test pause points (ISLET_TEST_PAUSE_AT): build it with -DISLET_TEST_HOOKS=ON, as scripts/test.sh does"
 }
 
+# wait_paused RUNNER: prints the pid of the process that stopped at its
+# ISLET_TEST_PAUSE_AT point, RUNNER itself or one of its children, waiting up
+# to 5 s; fails when none did.
+wait_paused() {
+	local p
+	for _ in $(seq 100); do
+		for p in "$1" $(pgrep -P "$1"); do
+			if [ "$(cat "/proc/$p/comm" 2>/dev/null)" = islet-paused ]; then
+				echo "$p"
+				return 0
+			fi
+		done
+		sleep 0.05
+	done
+	echo "no process of $1 stopped at its pause point" >&2
+	return 1
+}
+
 # Same, without bats' `run` (for pipelines and background use).
 islet_raw() { "$ISLET" --root "$ROOT" "$@"; }
 

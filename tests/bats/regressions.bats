@@ -463,15 +463,7 @@ PROBE
 	for stage in exec-before-ready exec-joining; do
 		ISLET_TEST_PAUSE_AT=$stage "$ISLET" --root "$ROOT" exec -d "$CID" true </dev/null >/dev/null 2>&1 &
 		runner=$!
-		paused=""
-		for _ in $(seq 100); do
-			for p in $(pgrep -P "$runner"); do
-				[ "$(cat "/proc/$p/comm" 2>/dev/null)" = islet-paused ] && paused=$p
-			done
-			[ -n "$paused" ] && break
-			sleep 0.05
-		done
-		[ -n "$paused" ]
+		paused=$(wait_paused "$runner")
 		islet exec --cap CAP_SYS_PTRACE "$CID" /bin/host-probe
 		# shellcheck disable=SC2046 # one pid per word
 		kill -9 "$paused" $(pgrep -P "$runner") "$runner" 2>/dev/null || true
@@ -498,14 +490,7 @@ PROBE
 	set_args true
 	ISLET_TEST_PAUSE_AT=after-mounts-start "$ISLET" --root "$ROOT" create "$CID" </dev/null >/dev/null 2>&1 &
 	runner=$!
-	paused=""
-	for _ in $(seq 100); do
-		for c in /proc/[0-9]*/comm; do
-			[ "$(cat "$c" 2>/dev/null)" = islet-paused ] && paused=${c%/comm} && paused=${paused#/proc/}
-		done
-		[ -n "$paused" ] && break
-		sleep 0.05
-	done
+	paused=$(wait_paused "$runner")
 	# The attacker: a pod process with CAP_SYS_PTRACE writes through every
 	# directory the member's init holds open.
 	islet exec --cap CAP_SYS_PTRACE "$ID_PREFIX-pod" sh -c \
@@ -513,7 +498,6 @@ PROBE
 	kill -9 "$paused" "$runner" 2>/dev/null || true
 	wait "$runner" 2>/dev/null || true
 	islet_raw delete --force "$CID" >/dev/null 2>&1 || true
-	[ -n "$paused" ]
 	assert_line probe-done
 	# It did reach the init's trees (its rootfs, which the config leaves
 	# writable), but not the read-only bind's source.
