@@ -26,6 +26,7 @@ struct IdMapping {
     std::uint32_t container_id = 0;
     std::uint32_t host_id = 0;
     std::uint32_t size = 0;
+    bool operator==(const IdMapping&) const = default;
 };
 
 struct Mount {

@@ -14,15 +14,6 @@
 #include "sys/syscalls.hpp"
 
 namespace islet::runtime {
-namespace {
-
-bool same(const std::vector<spec::IdMapping>& a, const std::vector<spec::IdMapping>& b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](auto& x, auto& y) {
-               return x.container_id == y.container_id && x.host_id == y.host_id && x.size == y.size;
-           });
-}
-
-}  // namespace
 
 std::string PlannedMount::describe() const {
     return "mount " + (mount.source.empty() ? mount.type : mount.source) + " to " + mount.destination +
@@ -81,7 +72,7 @@ IdmapChoice choose_idmap(const PlannedMount& pm, const spec::Linux& l, bool isol
         return c;
     }
     const bool has_userns = l.find_namespace("user") != nullptr;
-    if (!own_maps || (has_userns && same(m.uid_mappings, l.uid_mappings) && same(m.gid_mappings, l.gid_mappings))) {
+    if (!own_maps || (has_userns && m.uid_mappings == l.uid_mappings && m.gid_mappings == l.gid_mappings)) {
         if (!has_userns)
             throw sys::Error("idmap mount " + m.source + " to " + m.destination +
                              ": idmap without uidMappings/gidMappings needs a user namespace to take them from");

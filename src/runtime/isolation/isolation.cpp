@@ -73,14 +73,6 @@ Plan plan(spec::Config& config, const spec::IsletConfig& settings, bool kernel_s
     return p;
 }
 
-namespace {
-bool same(const std::vector<spec::IdMapping>& a, const std::vector<spec::IdMapping>& b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const spec::IdMapping& x, const spec::IdMapping& y) {
-        return x.container_id == y.container_id && x.host_id == y.host_id && x.size == y.size;
-    });
-}
-}  // namespace
-
 Plan plan_member(spec::Config& config, const PodMember& pod) {
     const std::string joins = "the config joins the namespaces of the isolated container " + pod.sandbox;
     auto it = config.annotations.find(kAnnotation);
@@ -91,7 +83,7 @@ Plan plan_member(spec::Config& config, const PodMember& pod) {
     config.annotations[kAnnotation] = "true";
     spec::Linux& l = *config.linux;
     if ((!l.uid_mappings.empty() || !l.gid_mappings.empty()) &&
-        !(same(l.uid_mappings, pod.uid_mappings) && same(l.gid_mappings, pod.gid_mappings)))
+        !(l.uid_mappings == pod.uid_mappings && l.gid_mappings == pod.gid_mappings))
         throw sys::Error("isolated user namespaces: " + joins + " (its user namespace maps " +
                          std::string(sys::trim(runtime::host::format_id_map(pod.uid_mappings))) +
                          ") and has its own linux.uidMappings/gidMappings, which differ; the members of an isolated "
