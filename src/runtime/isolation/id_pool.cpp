@@ -37,11 +37,6 @@ std::string entry(const std::string& registry, std::uint64_t index) {
     return registry + "/block-" + std::to_string(index);
 }
 
-std::optional<BlockOwner> read_owner(const std::string& path) {
-    auto text = sys::read_file_if_exists(path);
-    return text ? parse_owner(*text) : std::nullopt;
-}
-
 std::vector<BlockOwner> read_holders(const std::string& path) {
     auto text = sys::read_file_if_exists(path);
     return text ? parse_holders(*text) : std::vector<BlockOwner>{};
@@ -239,9 +234,11 @@ std::vector<Allocation> IdPool::list() {
     for (std::uint64_t i : in_use()) {
         Allocation a;
         a.block = block(i);
-        const std::string path = entry(config_.registry, i);
-        a.owner = read_owner(path);
-        a.holders = read_holders(path);
+        // One read: the owner and the holders from the same text.
+        if (auto text = sys::read_file_if_exists(entry(config_.registry, i))) {
+            a.owner = parse_owner(*text);
+            a.holders = parse_holders(*text);
+        }
         for (const auto& h : a.holders) {
             a.holder_alive.push_back(owner_alive(h));
             a.alive = a.alive || a.holder_alive.back();
