@@ -2,11 +2,9 @@
 #include "runtime/process/exec_child.hpp"
 
 #include <fcntl.h>
-#include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "runtime/attrs/cpu_affinity.hpp"

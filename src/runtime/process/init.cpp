@@ -4,7 +4,6 @@
 // config.
 #include <fcntl.h>
 #include <linux/keyctl.h>
-#include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
