@@ -100,15 +100,30 @@ std::string proc_thread_self(int proc_fd) {
     return link;
 }
 
-UniqueFd new_procfs(bool tasks_only) {
+UniqueFd new_procfs(bool tasks_only, int pidns_fd) {
     try {
         FsContext fs("proc", tasks_only ? "procfs (subset=pid)" : "procfs");
         if (tasks_only) fs.set_string("subset", "pid");
+        if (pidns_fd >= 0) fs.set_fd("pidns", pidns_fd, "set its pid namespace");
         fs.create();
         return fs.mount(MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
     } catch (const Error&) {
         return {};
     }
+}
+
+bool procfs_takes_pidns() {
+    static const bool takes = [] {
+        try {
+            UniqueFd own = open_path("/proc/self/ns/pid", O_RDONLY);
+            FsContext fs("proc", "procfs (pidns probe)");
+            fs.set_fd("pidns", own.get(), "set its pid namespace");
+            return true;
+        } catch (const Error&) {
+            return false;  // EINVAL: an unknown option before Linux 6.18
+        }
+    }();
+    return takes;
 }
 
 }  // namespace islet::sys

@@ -35,7 +35,13 @@ std::string proc_thread_self(int proc_fd);
 // "subset=pid" instance, which shows the task directories and nothing else.
 // Invalid when the kernel refuses it (a user namespace whose mount namespace
 // has no fully visible procfs, a kernel without subset=pid): the caller
-// decides what to use instead.
-UniqueFd new_procfs(bool tasks_only);
+// decides what to use instead. With pidns_fd (a pid namespace's nsfs file),
+// the instance shows that pid namespace instead of the caller's ("pidns=",
+// Linux 6.18): a process outside a pid namespace sets up its /proc.
+UniqueFd new_procfs(bool tasks_only, int pidns_fd = -1);
+
+// Whether the kernel's procfs takes the "pidns" option (probed once with the
+// caller's own pid namespace).
+bool procfs_takes_pidns();
 
 }  // namespace islet::sys

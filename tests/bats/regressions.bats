@@ -499,8 +499,68 @@ PROBE
 	wait "$runner" 2>/dev/null || true
 	islet_raw delete --force "$CID" >/dev/null 2>&1 || true
 	assert_line probe-done
-	# It did reach the init's trees (its rootfs, which the config leaves
-	# writable), but not the read-only bind's source.
-	[ -e "$BUNDLE/rootfs/planted" ]
+	# Not the read-only bind's source, whatever the kernel.
 	[ ! -e "$shared/planted" ]
+	if probe procfs-pidns; then
+		# The member sets up outside the pod's pid namespace (next test):
+		# nothing of it to write through.
+		refute_output --partial wrote
+	else
+		# Born into the pod (as runc's init): the probe did reach its trees
+		# (its rootfs, which the config leaves writable).
+		[ -e "$BUNDLE/rootfs/planted" ]
+	fi
+}
+
+# runc 1.1.5 and crun clone a pod member's init into the pod's pid namespace
+# (podman --pod with a shared pid namespace, CRI's pid mode POD): there it
+# holds the host's / as root and the bundle as cwd until pivot_root, and a
+# pod process with CAP_SYS_PTRACE reaches host paths through
+# /proc/<pid>/root. islet sets the member up outside that namespace and forks
+# its init into it after pivot_root.
+@test "issue 10: a pod member's init joins the pod's pid namespace only once it holds nothing of the host" {
+	requires procfs_pidns
+	require_test_hooks
+	_write_host_probe
+	set_args sleep 1000
+	islet run -d "$ID_PREFIX-pod"
+	assert_success
+	pod=$(pid_of "$ID_PREFIX-pod")
+	update_config --arg p "/proc/$pod/ns/pid" '.linux.namespaces |= map(if .type == "pid" then .path = $p else . end)'
+	set_args sleep 2000
+	# Through setup, paused where the member holds the most of the host.
+	for stage in after-mounts-start after-mounts; do
+		ISLET_TEST_PAUSE_AT=$stage "$ISLET" --root "$ROOT" create "$CID" </dev/null >/dev/null 2>&1 &
+		runner=$!
+		paused=$(wait_paused "$runner")
+		islet exec --cap CAP_SYS_PTRACE "$ID_PREFIX-pod" /bin/host-probe
+		kill -9 "$paused" "$runner" 2>/dev/null || true
+		wait "$runner" 2>/dev/null || true
+		islet_raw delete --force "$CID" >/dev/null 2>&1 || true
+		assert_success
+		assert_line probe-done
+		refute_output --partial LEAK
+		refute_output --partial islet-paused
+	done
+	# Created: the member's init is in the pod's pid namespace, seen there,
+	# and its /proc shows that namespace (the pod's sleep is its pid 1, as
+	# with runc).
+	islet create "$CID"
+	assert_success
+	member=$(pid_of "$CID")
+	[ "$(readlink "/proc/$member/ns/pid")" = "$(readlink "/proc/$pod/ns/pid")" ]
+	inner=$(awk '/^NSpid:/ {print $NF}' "/proc/$member/status")
+	[ "$inner" -gt 1 ]
+	islet exec --cap CAP_SYS_PTRACE "$ID_PREFIX-pod" /bin/host-probe
+	assert_success
+	assert_line --regexp "^seen $inner "
+	refute_output --partial LEAK
+	islet start "$CID"
+	assert_success
+	islet exec "$CID" sh -c 'tr "\0" " " </proc/1/cmdline'
+	assert_success
+	assert_output "sleep 1000 "
+	islet ps "$CID"
+	assert_success
+	assert_output --partial "$member"
 }

@@ -18,6 +18,8 @@
 #   overlay_fd_layers     overlayfs takes detached lower layers by fd, as an
 #                 idmapped overlay rootfs needs (probed: Linux 6.15+)
 #   no_overlay_fd_layers  the reverse: the test checks islet's error
+#   procfs_pidns  a new procfs can show a pid namespace its maker is not in
+#                 (fsconfig "pidns", probed: Linux 6.18+)
 #   cmd:NAME      the command NAME is installed (scripts/install-deps.sh)
 #
 # bats 1.8 cannot skip in setup_file: there, `file_requires GATE... || return 0`
@@ -64,6 +66,9 @@ requires() {
 		no_overlay_fd_layers)
 			! probe overlay-fd-layers ||
 				skip "requires no_overlay_fd_layers: this kernel's overlayfs takes layers by fd, the test checks the error without it" ;;
+		procfs_pidns)
+			probe procfs-pidns ||
+				skip "requires procfs_pidns: this kernel's procfs has no pidns option (Linux 6.18), so an init joining a pid namespace by path is born in it, as runc's" ;;
 		cmd:*)
 			command -v "${gate#cmd:}" >/dev/null ||
 				skip "requires ${gate#cmd:}: not installed (scripts/install-deps.sh)" ;;

@@ -10,6 +10,9 @@
  *   overlay-fd-layers  overlayfs takes detached lower layers by fd
  *                      (fsconfig FSCONFIG_SET_FD "lowerdir+"), as islet's
  *                      idmapped overlay rootfs does
+ *   procfs-pidns       a new procfs can show a pid namespace by fd
+ *                      (fsconfig FSCONFIG_SET_FD "pidns"), as islet's setup
+ *                      of an init joining a pid namespace by path does
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -129,9 +132,26 @@ static int overlay_fd_layers(const char *dir) {
     return rc;
 }
 
+static int procfs_pidns(void) {
+    int own = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+    if (own < 0) {
+        perror("feature_probe: /proc/self/ns/pid");
+        return 2;
+    }
+    int rc = 0, fs = (int)syscall(SYS_fsopen, "proc", FSOPEN_CLOEXEC);
+    if (fs < 0)
+        rc = refused("fsopen proc");
+    else if (fsconfig_(fs, FSCONFIG_SET_FD, "pidns", NULL, own) < 0)
+        rc = refused("fsconfig pidns with a pid namespace's fd");
+    if (fs >= 0) close(fs);
+    close(own);
+    return rc;
+}
+
 int main(int argc, char **argv) {
     if (argc == 3 && strcmp(argv[1], "idmap-tmpfs") == 0) return idmap_tmpfs();
     if (argc == 3 && strcmp(argv[1], "overlay-fd-layers") == 0) return overlay_fd_layers(argv[2]);
-    fprintf(stderr, "usage: feature_probe idmap-tmpfs|overlay-fd-layers DIR\n");
+    if (argc == 3 && strcmp(argv[1], "procfs-pidns") == 0) return procfs_pidns();
+    fprintf(stderr, "usage: feature_probe idmap-tmpfs|overlay-fd-layers|procfs-pidns DIR\n");
     return 2;
 }

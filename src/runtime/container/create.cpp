@@ -388,6 +388,15 @@ void Creation::make_cgroups() {
 //    console, the exec stub, the mount trees, the sync socket.
 void Creation::prepare_inherited() {
     const spec::Linux& linux = *config_.linux;
+    // A pid namespace joined by path: the init sets up outside it and forks
+    // the container's init into it after pivot_root (issue 10), where the
+    // kernel's procfs can show it to a process outside it.
+    const auto pid_join =
+        std::find_if(plan_.joins.begin(), plan_.joins.end(), [](const auto& j) { return j.first == "pid"; });
+    if (pid_join != plan_.joins.end() && sys::procfs_takes_pidns()) {
+        ctx_.fds.pidns = ns::open_namespace(pid_join->second, "pid");
+        plan_.pid_after_root = true;
+    }
     ctx_.config = &config_;
     ctx_.process = config_.process ? &*config_.process : nullptr;
     ctx_.record = &record_;
@@ -456,7 +465,7 @@ void Creation::start_init() {
         };
         // Joined namespaces: entered by a throwaway helper, never left
         // (docs/ARCHITECTURE.md "Processes").
-        launch::Cloned init = plan_.joins.empty() ? clone_init(0) : launch::clone_from_helper([&] {
+        launch::Cloned init = !plan_.helper_joins() ? clone_init(0) : launch::clone_from_helper([&] {
             if (ns::enter_joins(plan_)) {
                 // In the helper only: clone3 makes what the init would
                 // have unshared after joining the user namespace.

@@ -108,11 +108,13 @@ void set_propagation(int mnt, const MountOptions& o, const std::string& what) {
     }
 }
 
-// A new filesystem instance as a detached mount.
+// A new filesystem instance as a detached mount; a procfs shows the pid
+// namespace of pidns_fd where one is given.
 sys::UniqueFd make_fs(const std::string& type, const std::string& source, const MountOptions& o,
-                      const std::string& what) {
+                      const std::string& what, int pidns_fd = -1) {
     sys::FsContext fs(type, what);
     if (!source.empty()) fs.set_string("source", source);
+    if (type == "proc" && pidns_fd >= 0) fs.set_fd("pidns", pidns_fd, "set its pid namespace");
     for (const auto& d : o.data) fs.set_option(d);
     if (o.flags & MS_RDONLY) fs.set_flag("ro");
     fs.create();
@@ -141,7 +143,7 @@ void fs_mount(const InitContext& ctx, const PlannedMount& pm) {
     if (o.tmpcopyup) labelled.flags &= ~static_cast<unsigned long>(MS_RDONLY);
     sys::UniqueFd mnt;
     try {
-        mnt = make_fs(m.type, m.source, labelled, what);
+        mnt = make_fs(m.type, m.source, labelled, what, ctx.fds.pidns ? ctx.fds.pidns.get() : -1);
         if (o.tmpcopyup) {
             copy_up(dest.get(), mnt.get(), what);
             if (o.flags & MS_RDONLY) {

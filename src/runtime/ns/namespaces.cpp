@@ -7,6 +7,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "spec/names.hpp"
@@ -19,6 +20,11 @@ namespace islet::runtime::ns {
 
 bool Plan::new_user() const { return clone_flags & CLONE_NEWUSER; }
 bool Plan::new_pid() const { return (clone_flags | unshare_after_user) & CLONE_NEWPID; }
+
+bool Plan::helper_joins() const {
+    return std::any_of(joins.begin(), joins.end(),
+                       [&](const auto& j) { return !(pid_after_root && j.first == "pid"); });
+}
 
 Plan plan(const spec::Linux& linux) {
     Plan p;
@@ -62,9 +68,11 @@ namespace {
 using Targets = std::vector<std::pair<std::string, sys::UniqueFd>>;
 
 // Every target opened and checked before anything changes.
-Targets open_targets(const Plan& plan) {
+Targets open_targets(const Plan& plan, bool skip_late_pid = false) {
     Targets targets;
-    for (auto& [type, path] : plan.joins) targets.emplace_back(type, open_namespace(path, type));
+    for (auto& [type, path] : plan.joins)
+        if (!(skip_late_pid && plan.pid_after_root && type == "pid"))
+            targets.emplace_back(type, open_namespace(path, type));
     return targets;
 }
 
@@ -84,7 +92,7 @@ bool enter_joins(const Plan& plan) {
     // nsexec does for rootless), as root last (by the init).
     sys::UniqueFd user;
     if (!plan.user_path.empty() && ::geteuid() != 0) user = open_namespace(plan.user_path, "user");
-    Targets targets = open_targets(plan);
+    Targets targets = open_targets(plan, true);
     if (user) join("user", user.get());
     for (auto& [type, fd] : targets) join(type, fd.get());
     return static_cast<bool>(user);

@@ -44,8 +44,17 @@ struct Plan {
     // user_path was joined before clone3 (an unprivileged runtime's helper),
     // which then made the new namespaces: the init only becomes root there.
     bool user_joined = false;
+    // The pid namespace in `joins` is entered by the init itself, after
+    // pivot_root, and only for the container's init, which it forks into it
+    // then: the setup runs outside, where no process of that namespace can
+    // reach the host through /proc/<pid>/{root,cwd,fd} (docs/ARCHITECTURE.md
+    // "No host fd, root or cwd"). Set by the runtime where the kernel's
+    // procfs can show a pid namespace its caller is not in.
+    bool pid_after_root = false;
     bool new_user() const;
     bool new_pid() const;
+    // What enter_joins enters: `joins`, less a pid namespace joined after root.
+    bool helper_joins() const;
 };
 
 // Pure: the plan for a config's namespaces (unit-tested).
@@ -56,7 +65,8 @@ Plan plan(const spec::Linux& linux);
 // need privileges over the runtime's own namespaces that a rootless runtime
 // lacks. Opens and checks every path first, as HostJoins does. An
 // unprivileged caller joins Plan::user_path first (it may join the others
-// only from there) and gets true: the init is then cloned inside it.
+// only from there) and gets true: the init is then cloned inside it. A pid
+// namespace joined after root (Plan::pid_after_root) is left to the init.
 bool enter_joins(const Plan& plan);
 
 // Enters the planned joins in this (single-threaded) process and leaves them

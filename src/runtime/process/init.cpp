@@ -134,8 +134,9 @@ void become_root_in_user_namespace(const InitContext& ctx) {
 // procfs instances of our own pid namespace (init_context.hpp), before the
 // mounts: invalid where the kernel refuses one, replaced in enter_root.
 void make_procfs(InitContext& ctx) {
-    ctx.proc = ctx.fds.shared_proc ? std::move(ctx.fds.shared_proc) : sys::new_procfs(false);
-    ctx.task_proc = ctx.fds.shared_task_proc ? std::move(ctx.fds.shared_task_proc) : sys::new_procfs(true);
+    const int pidns = ctx.fds.pidns ? ctx.fds.pidns.get() : -1;  // a pid namespace entered after root
+    ctx.proc = ctx.fds.shared_proc ? std::move(ctx.fds.shared_proc) : sys::new_procfs(false, pidns);
+    ctx.task_proc = ctx.fds.shared_task_proc ? std::move(ctx.fds.shared_task_proc) : sys::new_procfs(true, pidns);
 }
 
 // A private session keyring named after the container (runc's default).
@@ -231,6 +232,20 @@ void enter_root(InitContext& ctx) {
     for (auto& m : ctx.mounts->mounts) m.tree.reset();
 }
 
+// A pid namespace joined by path (ns::Plan::pid_after_root): entered only
+// now, when root, cwd and every fd are the container's, and only by the
+// container's init, forked into it (CLONE_PARENT: the runtime's child, which
+// learns its pid over `exec_pid`). Until here no process of that namespace
+// could see this one.
+void enter_pid_namespace(InitContext& ctx) {
+    if (!ctx.fds.pidns) return;
+    if (::setns(ctx.fds.pidns.get(), CLONE_NEWPID) < 0) sys::throw_errno("setns into the pid namespace");
+    ctx.fds.pidns.reset();
+    fork_into_pid_namespace(ctx.fds.sync.get());
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // reset by the fork
+    sys::sanitizer::open_child_report();
+}
+
 // Ready: the runtime saves the state; after its ack nothing but the barrier
 // is left, and the runtime exits. The death signal goes first: the runtime
 // may exit as soon as the ack is sent. Should it die before acking, the
@@ -300,6 +315,7 @@ void init_main(InitContext& ctx) noexcept {
         step("hooks", [&] { run_hooks_mid_setup(ctx); });
         test_hooks::pause_at("after-mounts");
         enter_root(ctx);
+        step("pid namespace", [&] { enter_pid_namespace(ctx); });
         if (ctx.process && ctx.process->terminal)
             step("console", [&] { init::setup_console(ctx.fds.console.get(), *ctx.process, true); });
         ctx.fds.console.reset();

@@ -43,6 +43,10 @@ struct InitFds {
     // An isolated pod's user namespace, which the init joins (isolation/pod.hpp):
     // by this fd, never by a path a new process could take over.
     sys::UniqueFd userns;
+    // A pid namespace joined by path, entered after pivot_root
+    // (ns::Plan::pid_after_root): until then the init sets up outside it, and
+    // its procfs instances and the container's /proc mounts show it by this fd.
+    sys::UniqueFd pidns;
     // The valid ones, for close_all_except.
     std::vector<int> numbers() const;
 };
@@ -107,7 +111,8 @@ struct InitContext {
 
 inline std::vector<int> InitFds::numbers() const {
     std::vector<int> out;
-    for (const sys::UniqueFd* fd : {&sync, &fifo, &console, &stub, &target, &shared_proc, &shared_task_proc, &userns})
+    for (const sys::UniqueFd* fd :
+         {&sync, &fifo, &console, &stub, &target, &shared_proc, &shared_task_proc, &userns, &pidns})
         if (*fd) out.push_back(fd->get());
     return out;
 }
