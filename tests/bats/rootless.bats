@@ -365,6 +365,60 @@ lifecycle() {
 	assert_line -n 0 "prestart uid=$RS_UID status=created"
 }
 
+# A delegated cgroup v2 subtree, as systemd's user@.service gives a user
+# (Delegate=yes): the directory and its cgroup.procs, cgroup.subtree_control
+# and cgroup.threads are the user's, and the user's processes live below it.
+# This host is hybrid without systemd, so the test builds that view in a
+# private mount namespace: the unified hierarchy mounted alone at
+# /sys/fs/cgroup (a pure v2 host's layout), the user's shell moved into the
+# subtree as systemd would. Each runtime gets cgroupsPath /<subtree>/<name>.
+# Until this test islet tried to load its device eBPF program there
+# (CAP_SYS_ADMIN only) and so ran without cgroups; runc skips device rules
+# when rootless, and so does islet now.
+_delegated_cgroup_run() {
+	local sub=$1 rt=$2 id=$3
+	cat <<-EOF
+		umount -R /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup
+		mkdir /sys/fs/cgroup/$sub /sys/fs/cgroup/$sub/shell
+		chown $RS_USER: /sys/fs/cgroup/$sub /sys/fs/cgroup/$sub/cgroup.procs \
+			/sys/fs/cgroup/$sub/cgroup.subtree_control /sys/fs/cgroup/$sub/cgroup.threads
+		chown -R $RS_USER: /sys/fs/cgroup/$sub/shell
+		echo \$\$ >/sys/fs/cgroup/$sub/shell/cgroup.procs
+		cg=/sys/fs/cgroup/$sub/$rt
+		trap '$rt delete -f $id >/dev/null 2>&1' EXIT
+		quiet $rt run -d $id || exit 1
+		pid=\$($rt state $id | jq -r .pid)
+		grep -qx "\$pid" \$cg/cgroup.procs && echo in-cgroup
+		$rt pause $id && echo "paused=\$($rt state $id | jq -r .status) freeze=\$(cat \$cg/cgroup.freeze)"
+		$rt resume $id && echo "resumed=\$($rt state $id | jq -r .status) freeze=\$(cat \$cg/cgroup.freeze)"
+		$rt ps $id | grep -q " \$pid " && echo ps-lists-init
+		$rt kill --all $id KILL
+		for _ in \$(seq 50); do [ "\$($rt state $id | jq -r .status)" = stopped ] && break; sleep 0.1; done
+		$rt delete $id && [ ! -e \$cg ] && echo deleted-cgroup-gone
+	EOF
+}
+
+@test "a delegated cgroup v2 subtree: the container gets a cgroup there for pause, ps, kill --all, as runc" {
+	config '.process.args = ["sleep", "100"]'
+	local sub="islet-rs$$-$BATS_TEST_NUMBER" rt expected=""
+	export -f rs ri rr quiet
+	export RS_BUNDLE RS_UID RS_GID RS_HOME RS_USER RS_XDG RS_ISLET BATS_TEST_TMPDIR
+	for rt in rr ri; do
+		config ".linux.cgroupsPath = \"/$sub/$rt\""
+		run unshare -m --propagation private bash -c "$(_delegated_cgroup_run "$sub" "$rt" "$CID-$rt")"
+		# The real hierarchy is the host's /sys/fs/cgroup/unified here.
+		rmdir "/sys/fs/cgroup/unified/$sub/shell" "/sys/fs/cgroup/unified/$sub"
+		assert_success
+		assert_line in-cgroup
+		assert_line "paused=paused freeze=1"
+		assert_line "resumed=running freeze=0"
+		assert_line ps-lists-init
+		assert_line deleted-cgroup-gone
+		[ -z "$expected" ] || assert_equal "$(grep -v '^time=' <<<"$output")" "$expected"
+		expected=$(grep -v '^time=' <<<"$output")
+	done
+}
+
 @test "joining another container's user and network namespaces by path, as runc" {
 	local r a
 	config '.linux.namespaces += [{"type": "network"}] | .process.args = ["sleep", "100"]'

@@ -219,7 +219,8 @@ bool only_devices(const spec::Resources& r) {
            r.unified.empty();
 }
 
-void setup(const Host& host, const std::map<std::string, std::string>& dirs, const std::optional<spec::Resources>& r) {
+void setup(const Host& host, const std::map<std::string, std::string>& dirs, const std::optional<spec::Resources>& r,
+           bool device_rules) {
     // Every plan starts from a field of its own: with none of them there is
     // nothing to plan, and no facts to gather (which lists every directory).
     // A pure v2 host still enables its controllers (apply_resources).
@@ -227,7 +228,7 @@ void setup(const Host& host, const std::map<std::string, std::string>& dirs, con
         apply_resources(host, dirs, *r, "config.json", "/linux/resources");
     else if (host.layout == Layout::v2)
         apply_resources(host, dirs, spec::Resources{}, "config.json", "/linux/resources");
-    apply_devices(host, dirs, r ? r->devices : std::vector<spec::DeviceCgroup>{});
+    if (device_rules) apply_devices(host, dirs, r ? r->devices : std::vector<spec::DeviceCgroup>{});
 }
 
 bool has_limits(const spec::Resources& r) {

@@ -164,8 +164,16 @@ void apply_resources(const Host& host, const std::map<std::string, std::string>&
                      const std::string& what, const std::string& base);
 
 // create's cgroup step: the resources (into `dirs`, already made), then the
-// device rules (devices.hpp), before any process joins.
-void setup(const Host& host, const std::map<std::string, std::string>& dirs, const std::optional<spec::Resources>& r);
+// device rules (devices.hpp), before any process joins. Without
+// `device_rules` (a runtime unprivileged or in a user namespace: rootless
+// islet or rootless podman, in a delegated cgroup) the rules
+// are left out: the kernel loads a device eBPF program only for
+// CAP_SYS_ADMIN, and a container in a user namespace its user owns cannot
+// make device nodes anyway (its devices are binds of the host's, under the
+// host's permissions). runc ignores the devices controller's errors when
+// rootless.
+void setup(const Host& host, const std::map<std::string, std::string>& dirs, const std::optional<spec::Resources>& r,
+           bool device_rules);
 
 // True when `r` asks for any limit besides device rules.
 bool has_limits(const spec::Resources& r);

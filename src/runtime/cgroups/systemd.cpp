@@ -97,7 +97,7 @@ void setup_scope(const Host& host, const spec::CgroupRecord& cg, const std::opti
     if (missing.count("unified"))
         throw sys::Error("systemd started " + cg.unit + " but its cgroup " + missing["unified"] + " is missing");
     create_dirs(host, missing);
-    setup(host, cg.dirs, r);
+    setup(host, cg.dirs, r, !cg.user_instance);
 }
 
 void set_resources(const Host& host, const spec::CgroupRecord& cg, const spec::Resources& r) {

@@ -358,7 +358,7 @@ void Creation::make_cgroups() {
     if (!cg_.dirs.empty() && !scope_after_clone()) try {
             rollback_.cgroup = cg_;
             cgroups::create_dirs(ctx_.cgroup_host, cg_.dirs);
-            cgroups::setup(ctx_.cgroup_host, cg_.dirs, linux.resources);
+            cgroups::setup(ctx_.cgroup_host, cg_.dirs, linux.resources, !unprivileged_ && !sys::in_user_namespace());
         } catch (sys::Error& e) {
             const bool denied = e.code() == EACCES || e.code() == EPERM || e.code() == EROFS;
             if (!(o_.rootless && denied)) {
