@@ -83,13 +83,13 @@ podman_rm() {
 
 # pod_and_joins NETWORK PODMAN...: for islet and then runc (PODMAN --runtime
 # RT), a container started with --network/--ipc/--pid/--uts container:X sees
-# X's hostname and processes, and a member of a pod shares the pod's net, ipc
-# and uts namespaces. NETWORK is one option for the first container and the
+# X's hostname and processes, and a member of a pod shares the pod's net, ipc,
+# uts and pid namespaces. NETWORK is one option for the first container and the
 # pod ("" for podman's default; rootless passes --network=none). Uses the
 # calling file's name().
 pod_and_joins() {
 	local net=$1 rt c pod out
-	local links='for n in net ipc uts; do readlink /proc/self/ns/$n; done'
+	local links='for n in net ipc uts pid; do readlink /proc/self/ns/$n; done'
 	shift
 	for rt in islet runc; do
 		c=$(name "j-$rt")
@@ -99,13 +99,15 @@ pod_and_joins() {
 		assert_success
 		assert_output "$(printf 'host-%s\nsees-sleep' "$rt")"
 		pod=$(name "pod-$rt")
-		"$@" --runtime "$rt" pod create ${net:+"$net"} --name "$pod" >/dev/null
+		# The pid namespace too: each member's init joins it by path after
+		# its setup (issue 10), and sees the pod's catatonit as its pid 1.
+		"$@" --runtime "$rt" pod create ${net:+"$net"} --share +pid --name "$pod" >/dev/null
 		"$@" --runtime "$rt" run -d --pod "$pod" --name "$c-m1" "$IMG" sleep 1000 >/dev/null
 		out=$("$@" exec "$c-m1" sh -c "$links")
-		run "$@" --runtime "$rt" run --rm --pod "$pod" "$IMG" sh -c "$links; hostname"
+		run "$@" --runtime "$rt" run --rm --pod "$pod" "$IMG" sh -c "$links; hostname; cat /proc/1/comm"
 		"$@" pod rm -f -t 0 "$pod" >/dev/null
 		assert_success
-		assert_output "$(printf '%s\n%s' "$out" "$pod")"
+		assert_output "$(printf '%s\n%s\ncatatonit' "$out" "$pod")"
 	done
 }
 
