@@ -140,6 +140,7 @@ wait_task_status() {
 
 teardown() {
 	local t problems="" cg
+	stop_path_containerd
 	for t in $(c container ls -q 2>/dev/null | grep "^$PREFIX-$BATS_TEST_NUMBER-"); do
 		c task kill -a -s SIGKILL "$t" >/dev/null 2>&1 || true
 		c task rm -f "$t" >/dev/null 2>&1 || true
@@ -320,6 +321,58 @@ teardown() {
 	[ "$(stat -c %u:%g "$upper/root/new")" = 0:0 ]
 	run "$ISLET" --root "$STATE_ROOT" state "$t"
 	[ "$(jq -r '.annotations["run.islet.isolated-userns.block"]' <<<"$output")" = "$base-$((base + 65535))" ]
+}
+
+# ctr 1.6 with --uidmap leaves --runc-binary out: its shim runs `runc` from
+# its PATH (by hand, with --runc-binary naming islet, the task's state was
+# runc's own record). So this test starts a second private containerd whose
+# PATH finds islet as `runc`, as on a host that installs islet under that
+# name, and stops it by its PID (teardown too, should the test fail).
+@test "ctr run --uidmap with the annotation: ctr's mapping is used as it is; a mapping of host root is refused naming both" {
+	local d="$CLIENT_TMP/path-ctrd"
+	mkdir -p "$d/bin"
+	ln -s "$ISLET" "$d/bin/runc"
+	cat >"$d/config.toml" <<-EOF
+		version = 2
+		root = "$d/root"
+		state = "$d/state"
+		disabled_plugins = ["io.containerd.grpc.v1.cri"]
+		[grpc]
+		  address = "$d/c.sock"
+		[ttrpc]
+		  address = "$d/c.sock.ttrpc"
+	EOF
+	PATH="$d/bin:$PATH" containerd --config "$d/config.toml" >"$d/containerd.log" 2>&1 </dev/null 3>&- &
+	echo $! >"$d/containerd.pid"
+	pc() { ctr --address "$d/c.sock" --connect-timeout 5s -n "$NS" "$@"; }
+	wait_for "the second containerd to answer" 100 pc version
+	pc image import "$CLIENT_TMP/image.tar" >/dev/null
+	# ctr chowns a copy of the image for its mapping (a remapped snapshot):
+	# root's files are root's inside, and islet keeps ctr's mapping.
+	run pc run --rm --uidmap 0:200000:65536 --gidmap 0:200000:65536 --annotation run.islet.isolated-userns=true \
+		"$IMG" "$(name m)" sh -c 'cat /proc/self/uid_map; id -u; stat -c %u:%g /bin/busybox'
+	assert_success
+	assert_line --regexp '^ +0 +200000 +65536$'
+	assert_line -n 1 0
+	assert_line -n 2 0:0
+	run pc run --rm --uidmap 0:0:65536 --gidmap 0:0:65536 --annotation run.islet.isolated-userns=true \
+		"$IMG" "$(name r)" true
+	assert_failure
+	assert_output --partial "islet create failed: isolated user namespaces: the annotation run.islet.isolated-userns and the config's own linux.uidMappings (host IDs 0-65535"
+	stop_path_containerd
+}
+
+# The second containerd of the test above: stopped by its PID, its
+# snapshots unmounted, its directory removed.
+stop_path_containerd() {
+	local d="$CLIENT_TMP/path-ctrd" pid
+	[ -e "$d/containerd.pid" ] || return 0
+	pid=$(cat "$d/containerd.pid")
+	kill "$pid" 2>/dev/null || true
+	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	kill -9 "$pid" 2>/dev/null || true
+	awk -v d="$d" 'index($5, d) == 1 {print $5}' /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l
+	rm -rf "$d"
 }
 
 @test "containerd loads the CRI runtime entry islet ships" {
