@@ -82,6 +82,46 @@ hook() { # phase [env...]
 	[ "$(echo "${lines[4]#*state=}" | jq -r .status)" = stopped ]
 }
 
+# A pod member (its pid namespace joined by path) is set up outside that pid
+# namespace and its init forked into it after pivot_root (issue 10,
+# docs/ARCHITECTURE.md "No host fd, root or cwd"), so the hooks before then
+# see the setup process: in every namespace of the container but the pid
+# namespace, which the config's path names. runc's init, born in the pod,
+# gives them its own pid there.
+@test "a pod member's createRuntime and createContainer hooks see its setup process, outside the pod's pid namespace" {
+	requires procfs_pidns
+	set_args sleep 1000
+	islet run -d "$ID_PREFIX-pod"
+	assert_success
+	pod=$(pid_of "$ID_PREFIX-pod")
+	cat >"$HOOK" <<-HOOK
+	#!/bin/sh
+	p=\$(jq -r .pid)
+	echo "\$1 pid=\$p net=\$(readlink /proc/\$p/ns/net) pidns=\$(readlink /proc/\$p/ns/pid) own=\$(readlink /proc/self/ns/pid)" >>"$LOG"
+	HOOK
+	update_config --arg p "/proc/$pod/ns/pid" --argjson cr "$(hook createRuntime)" --argjson cc "$(hook createContainer)" \
+		'.linux.namespaces |= map(if .type == "pid" then .path = $p else . end) |
+		 .hooks = {createRuntime: [$cr], createContainer: [$cc]}'
+	islet create "$CID"
+	assert_success
+	member=$(pid_of "$CID")
+	[ "$(readlink "/proc/$member/ns/pid")" = "$(readlink "/proc/$pod/ns/pid")" ]
+	host_pidns=$(readlink /proc/self/ns/pid)
+	net=$(readlink "/proc/$member/ns/net")
+	[ "$(wc -l <"$LOG")" = 2 ]
+	for phase in createRuntime createContainer; do
+		line=$(grep "^$phase " "$LOG")
+		[ "$(field pid "$line")" != "$member" ]
+		assert_equal "$(field net "$line")" "$net"
+		assert_equal "$(field pidns "$line")" "$host_pidns"
+		# createContainer too runs in the runtime's pid namespace.
+		assert_equal "$(field own "$line")" "$host_pidns"
+	done
+}
+
+# field NAME LINE: the value of NAME=value in LINE.
+field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
+
 @test "a failing prestart hook fails create, names the hook and leaves nothing" {
 	update_config '.hooks.prestart = [{"path": "/bin/sh", "args": ["sh", "-c", "echo out; echo err >&2; exit 3"]}]'
 	islet create "$CID"
