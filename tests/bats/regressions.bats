@@ -512,6 +512,31 @@ PROBE
 	fi
 }
 
+# The member enters the pod's pid namespace only after pivot_root: should the
+# pod's pid 1 exit meanwhile (here from the member's createRuntime hook), the
+# kernel refuses any new process there (ENOMEM), and create says why.
+@test "a pod whose pid 1 exits during a member's create: one clear error, nothing left" {
+	requires procfs_pidns
+	set_args sleep 1000
+	islet run -d "$ID_PREFIX-pod"
+	assert_success
+	pod=$(pid_of "$ID_PREFIX-pod")
+	cat >"$BATS_TEST_TMPDIR/kill-pod" <<-EOF
+	#!/bin/sh
+	kill -9 $pod
+	while [ -e /proc/$pod ] && ! grep -q '^State:.*Z' /proc/$pod/status 2>/dev/null; do sleep 0.05; done
+	EOF
+	chmod 755 "$BATS_TEST_TMPDIR/kill-pod"
+	update_config --arg p "/proc/$pod/ns/pid" --arg h "$BATS_TEST_TMPDIR/kill-pod" \
+		'.linux.namespaces |= map(if .type == "pid" then .path = $p else . end) |
+		 .hooks = {createRuntime: [{path: $h}]}'
+	islet create "$CID"
+	assert_failure
+	assert_output --partial "unable to start container process: pid namespace: clone3 into the pid namespace: its init (pid 1) has exited"
+	[ ! -e "$ROOT/$CID" ]
+	[ -z "$(find /sys/fs/cgroup -maxdepth 3 -name "$CID" 2>/dev/null)" ]
+}
+
 # runc 1.1.5 and crun clone a pod member's init into the pod's pid namespace
 # (podman --pod with a shared pid namespace, CRI's pid mode POD): there it
 # holds the host's / as root and the bundle as cwd until pivot_root, and a

@@ -25,7 +25,12 @@ void fork_into_pid_namespace(int sync_fd) {
     clone_args args{};
     args.flags = CLONE_PARENT;  // exit_signal stays 0: CLONE_PARENT takes the caller's
     const long pid = ::syscall(SYS_clone3, &args, sizeof args);
-    if (pid < 0) sys::throw_errno("clone3 into the pid namespace");
+    if (pid < 0) {
+        // The kernel's ENOMEM for a pid namespace whose pid 1 has exited:
+        // no process may enter it any more (a pod whose infra died).
+        if (errno == ENOMEM) throw sys::Error("clone3 into the pid namespace: its init (pid 1) has exited", ENOMEM);
+        sys::throw_errno("clone3 into the pid namespace");
+    }
     if (pid > 0) {
         test_hooks::pause_at("pid-forked");
         try {
