@@ -12,6 +12,7 @@
 #include "runtime/process/sync.hpp"
 #include "sys/error.hpp"
 #include "sys/fdpass.hpp"
+#include "sys/proc.hpp"
 #include "sys/scope_exit.hpp"
 #include "sys/socket.hpp"
 #include "sys/strings.hpp"
@@ -149,7 +150,28 @@ void hand_over_listener(const Serve& s, const sync::Message& m) {
 
 }  // namespace
 
+namespace {
+
+// `exec_pid` names the process the child forked with CLONE_PARENT: ours, and
+// not the child itself. A process of the container's pid namespace that can
+// reach the forked process's sync socket (CAP_SYS_PTRACE: pidfd_getfd) could
+// otherwise name any host process as the container's (issue 10).
+pid_t reported_pid(const Serve& s, const std::string& payload) {
+    const auto n = sys::parse_int(payload);
+    if (!n || *n <= 0) throw sys::Error("sync: bad pid from the " + s.peer);
+    const auto pid = static_cast<pid_t>(*n);
+    const auto st = sys::read_proc_stat(pid);
+    if (!st || st->ppid != ::getpid() || pid == s.state().pid)
+        throw sys::Error("sync: the " + s.peer + " reported pid " + payload + ", which is not the process it forked");
+    return pid;
+}
+
+}  // namespace
+
 void serve_until_ready(const Serve& s) {
+    // Each of these comes once: a second one is not the child's.
+    bool forked = false;
+    bool hooks_ran = false;
     for (;;) {
         sync::Message m;
         try {
@@ -162,16 +184,15 @@ void serve_until_ready(const Serve& s) {
             case sync::Type::error: throw sys::Error("unable to start container process: " + m.payload);
             case sync::Type::seccomp_fd: hand_over_listener(s, m); continue;
             case sync::Type::hooks:
-                if (!s.hooks) break;
+                if (!s.hooks || hooks_ran) break;
+                hooks_ran = true;
                 s.hooks();
                 continue;
             case sync::Type::exec_pid:
-                if (!s.exec_pid) break;
-                if (auto n = sys::parse_int(m.payload); n && *n > 0) {
-                    s.exec_pid(static_cast<pid_t>(*n));
-                    continue;
-                }
-                throw sys::Error("sync: bad pid from the " + s.peer);
+                if (!s.exec_pid || forked) break;
+                forked = true;
+                s.exec_pid(reported_pid(s, m.payload));
+                continue;
             default: break;
         }
         throw sys::Error(std::string("sync: unexpected message ") + sync::type_name(m.type) + " from the " + s.peer);

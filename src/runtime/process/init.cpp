@@ -207,6 +207,14 @@ void run_hooks_mid_setup(const InitContext& ctx) {
                      spec::hook_state_document(spec::state_view(*ctx.record, spec::Status::created, ::getpid())));
 }
 
+// The container's own /proc, once inside the rootfs; checked here: the
+// barrier reopens through it under seccomp.
+sys::UniqueFd container_proc() {
+    sys::UniqueFd own = sys::open_path("/proc", O_PATH | O_DIRECTORY);
+    sys::require_procfs(own.get(), "/proc");
+    return own;
+}
+
 // pivot_root (or chroot without a mount namespace), then every setup handle
 // goes: nothing but the barrier's fds stays open while the init waits.
 void enter_root(InitContext& ctx) {
@@ -219,9 +227,7 @@ void enter_root(InitContext& ctx) {
     // Inside the rootfs now: the container's own /proc stands in for an
     // instance the kernel refused (every use checks it is procfs).
     if (!ctx.proc || !ctx.task_proc) {
-        sys::UniqueFd own = sys::open_path("/proc", O_PATH | O_DIRECTORY);
-        // Checked here: the barrier reopens through it under seccomp.
-        sys::require_procfs(own.get(), "/proc");
+        sys::UniqueFd own = container_proc();
         if (!ctx.task_proc) ctx.task_proc = sys::open_at(own.get(), ".", O_PATH | O_DIRECTORY);
         if (!ctx.proc) ctx.proc = std::move(own);
     }
@@ -236,11 +242,18 @@ void enter_root(InitContext& ctx) {
 // now, when root, cwd and every fd are the container's, and only by the
 // container's init, forked into it (CLONE_PARENT: the runtime's child, which
 // learns its pid over `exec_pid`). Until here no process of that namespace
-// could see this one.
+// could see this one. The full procfs instance stays behind: the pod's
+// processes see the forked init, and through its fds a writable
+// /proc/sys (kernel.core_pattern) would be theirs. The init's remaining use
+// of procfs (LSM exec labels) goes through the container's own /proc, whose
+// /proc/sys is read-only; hostname and sysctls are done by then.
 void enter_pid_namespace(InitContext& ctx) {
     if (!ctx.fds.pidns) return;
     if (::setns(ctx.fds.pidns.get(), CLONE_NEWPID) < 0) sys::throw_errno("setns into the pid namespace");
     ctx.fds.pidns.reset();
+    ctx.proc.reset();
+    const spec::Process* p = ctx.process;
+    if (p && (!p->apparmor_profile.empty() || !p->selinux_label.empty())) ctx.proc = container_proc();
     fork_into_pid_namespace(ctx.fds.sync.get());
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // reset by the fork
     sys::sanitizer::open_child_report();
@@ -315,13 +328,13 @@ void init_main(InitContext& ctx) noexcept {
         step("hooks", [&] { run_hooks_mid_setup(ctx); });
         test_hooks::pause_at("after-mounts");
         enter_root(ctx);
+        step("hostname", [&] { init::set_hostname(*ctx.config); });
+        step("sysctl", [&] { init::write_sysctls(ctx.sysctls, ctx.proc.get()); });
         step("pid namespace", [&] { enter_pid_namespace(ctx); });
         if (ctx.process && ctx.process->terminal)
             step("console", [&] { init::setup_console(ctx.fds.console.get(), *ctx.process, true); });
         ctx.fds.console.reset();
         if (ctx.mounts->dev_read_only_later()) step("read-only /dev", [] { init::make_dev_read_only(); });
-        step("hostname", [&] { init::set_hostname(*ctx.config); });
-        step("sysctl", [&] { init::write_sysctls(ctx.sysctls, ctx.proc.get()); });
         if (ctx.process)
             ctx.exec_path =
                 init::finish_process(*ctx.process, *ctx.security, ctx.env, ctx.proc.get(), ctx.fds.sync.get());
