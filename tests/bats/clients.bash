@@ -17,12 +17,14 @@ ISLET=$(command -v "${ISLET:-/usr/local/bin/islet}" || true)
 # A hung client must not hang CI: every test gets this many seconds.
 export BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-180}
 
-# Skips the whole file unless we are root and the clients it names are
-# installed (scripts/install-deps.sh --clients). A missing islet is no
-# reason to skip: the file fails.
+# For setup_file: `clients_require CLIENT... || return 0` notes the first
+# unmet gate unless we are root and the clients it names are installed
+# (scripts/install-deps.sh --clients), and the file's setup skips every test
+# with it (file_skip, requires.bash). A missing islet is no reason to skip:
+# the file fails.
 clients_require() {
-	requires root "${@/#/cmd:}"
-	[ -x "$ISLET" ] || { echo "islet not found: set ISLET to its path" >&2; return 1; }
+	file_requires root "${@/#/cmd:}" || return 1
+	[ -x "$ISLET" ] || { echo "islet not found: set ISLET to its path" >&2; exit 1; }
 }
 
 # A private, world-readable temporary directory (the rootless user reads

@@ -92,14 +92,14 @@ host_uid0() { awk '$1 == 0 {print $2}' "/proc/$1/uid_map"; }
 	assert_output "$(printf '65534:65534\n1000:1000')"
 }
 
-# An engine's rootfs: the image as the lower layer of an overlay at
-# $BUNDLE/rootfs, an empty upper; the layers in $ov.
+# engine_overlay [OPTION,...]: an engine's rootfs: the image as the lower
+# layer of an overlay at $BUNDLE/rootfs, an empty upper; the layers in $ov.
 engine_overlay() {
 	ov="$BATS_TEST_TMPDIR/ov"
 	mkdir -p "$ov/upper" "$ov/work"
 	mv "$BUNDLE/rootfs" "$ov/lower"
 	mkdir "$BUNDLE/rootfs"
-	mount -t overlay overlay -o "lowerdir=$ov/lower,upperdir=$ov/upper,workdir=$ov/work" "$BUNDLE/rootfs"
+	mount -t overlay overlay -o "lowerdir=$ov/lower,upperdir=$ov/upper,workdir=$ov/work${1:+,$1}" "$BUNDLE/rootfs"
 	TEST_MOUNTS="$BUNDLE/rootfs"
 }
 
@@ -129,19 +129,45 @@ engine_overlay() {
 	assert_output hi
 }
 
+# refused_overlay_left_nothing WORK-LISTING: after a refused idmapped
+# overlay rebuild of engine_overlay's rootfs, the error was one line and
+# nothing is left: no state, no block, nothing in the upper layer, the
+# engine's work directory as it was (WORK-LISTING, its `ls -A` before; no
+# islet-idmapped), no mount over the layers but the engine's.
+refused_overlay_left_nothing() {
+	[ "${#lines[@]}" -eq 1 ]
+	[ ! -e "$ROOT/$CID" ]
+	[ "$(blocks_in_use)" -eq 0 ]
+	[ -z "$(ls -A "$ov/upper")" ]
+	[ "$(ls -A "$ov/work")" = "$1" ]
+	[ "$(grep -c "$ov/upper" /proc/self/mountinfo)" = 1 ]
+}
+
 @test "an overlay rootfs on a kernel whose overlayfs takes no layers by fd: one error naming it, nothing left" {
 	# Debian 12's 6.1 (tests/vm-lane): runc 1.1.5 has no idmapped overlay
 	# rootfs to compare with; islet says what the kernel lacks.
 	requires no_overlay_fd_layers
 	engine_overlay
+	work_before=$(ls -A "$ov/work")
 	islet create "$CID"
 	assert_failure 1
 	assert_output --partial "idmap the overlay rootfs $BUNDLE/rootfs: this kernel's overlayfs cannot take layers by file descriptor"
 	assert_output --partial "lower layer $ov/lower: "
-	[ "${#lines[@]}" -eq 1 ]
-	[ ! -e "$ROOT/$CID" ]
-	[ "$(blocks_in_use)" -eq 0 ]
-	[ -z "$(ls -A "$ov/upper")" ]
+	refused_overlay_left_nothing "$work_before"
+}
+
+@test "an overlay rootfs the kernel refuses to rebuild (index=on: the engine's upperdir is in use): one error, nothing left" {
+	# With index=on, overlayfs lets one mount use an upperdir; islet's
+	# overlay over the same upper is a second one. runc 1.1.5 has no
+	# idmapped overlay rootfs to compare with.
+	requires overlay_fd_layers
+	engine_overlay index=on
+	grep -q " $BUNDLE/rootfs .*[,]index=on" /proc/self/mountinfo
+	work_before=$(ls -A "$ov/work")
+	islet create "$CID"
+	assert_failure 1
+	assert_output --partial "idmap the overlay rootfs $BUNDLE/rootfs: create the overlay: device or resource busy (the overlay rootfs is mounted with index=on, under which overlayfs lets only one mount use its upperdir $ov/upper)"
+	refused_overlay_left_nothing "$work_before"
 }
 
 @test "an overlay rootfs islet cannot rebuild is a clear error that leaves nothing" {

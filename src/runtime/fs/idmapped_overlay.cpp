@@ -10,6 +10,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
@@ -169,6 +170,52 @@ private:
     gid_t old_gid_ = 0;
 };
 
+// islet's work directory inside the engine's workdir: emptied for this
+// overlay (leftovers of an earlier run go), and removed again unless the
+// overlay was made, so a refused rebuild leaves the engine's directory as
+// it found it.
+class OwnWorkDir {
+public:
+    explicit OwnWorkDir(const std::string& engine_work)
+        : engine_work_(sys::open_path(engine_work, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)) {
+        sys::remove_tree(engine_work_.get(), kWorkDir);
+        if (::mkdirat(engine_work_.get(), kWorkDir, 0700) < 0) sys::throw_errno("mkdir", engine_work + "/" + kWorkDir);
+    }
+    ~OwnWorkDir() {
+        if (kept_) return;
+        try {
+            sys::remove_tree(engine_work_.get(), kWorkDir);
+        } catch (const sys::Error&) {
+            // Best effort: the error that ends the create is the one to report.
+        }
+    }
+    OwnWorkDir(const OwnWorkDir&) = delete;
+    OwnWorkDir& operator=(const OwnWorkDir&) = delete;
+
+    // The overlay uses it: it stays (until the next create empties it).
+    void keep() { kept_ = true; }
+
+private:
+    sys::UniqueFd engine_work_;
+    bool kept_ = false;
+};
+
+// Creates the overlay. With index=on overlayfs lets only one mount use an
+// upperdir, and the engine's mount already does: say so rather than a bare
+// "device or resource busy".
+void create_overlay(sys::FsContext& fs, const OverlayLayout& layout) {
+    try {
+        fs.create("create the overlay");
+    } catch (const sys::Error& e) {
+        const bool index_on =
+            std::find(layout.options.begin(), layout.options.end(), "index=on") != layout.options.end();
+        if (e.code() != EBUSY || !index_on || layout.upper.empty()) throw;
+        throw sys::Error(e.message() + " (the overlay rootfs is mounted with index=on, under which overlayfs " +
+                             "lets only one mount use its upperdir " + layout.upper + ")",
+                         EBUSY);
+    }
+}
+
 }  // namespace
 
 OverlayLayout parse_overlay_options(const std::string& super_options) {
@@ -234,6 +281,7 @@ sys::UniqueFd idmapped_overlay(const std::string& rootfs, int rootfs_tree, int u
     // upperdir and workdir must sit on one mount: one idmapped clone of the
     // directory that holds both, and the two opened inside it.
     sys::UniqueFd upper_tree, upper, work;
+    std::optional<OwnWorkDir> own_work;
     if (!layout.upper.empty()) {
         const std::string dir = common_dir(layout.upper, layout.work);
         const std::uint64_t dir_mnt = mount_id(AT_FDCWD, dir);
@@ -242,13 +290,8 @@ sys::UniqueFd idmapped_overlay(const std::string& rootfs, int rootfs_tree, int u
         upper_tree = idmapped_clone(dir, userns, what + ": upper layer " + layout.upper);
         // A work directory of our own inside the engine's: a second overlay
         // must not share the first one's (after a "volatile" mount the
-        // kernel refuses to reuse it), and leftovers of an earlier run go.
-        {
-            sys::UniqueFd engine_work = sys::open_path(layout.work, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
-            sys::remove_tree(engine_work.get(), kWorkDir);
-            if (::mkdirat(engine_work.get(), kWorkDir, 0700) < 0)
-                sys::throw_errno("mkdir", layout.work + "/" + kWorkDir);
-        }
+        // kernel refuses to reuse it).
+        own_work.emplace(layout.work);
         upper = sys::open_at(upper_tree.get(), relative_to(dir, layout.upper), O_PATH | O_DIRECTORY | O_NOFOLLOW);
         work = sys::open_at(upper_tree.get(), relative_to(dir, layout.work) + "/" + kWorkDir,
                             O_PATH | O_DIRECTORY | O_NOFOLLOW);
@@ -264,10 +307,12 @@ sys::UniqueFd idmapped_overlay(const std::string& rootfs, int rootfs_tree, int u
     }
     for (auto& o : layout.options) fs.set_option(o);
     if (layout.read_only) fs.set_flag("ro");
-    fs.create("create the overlay");
+    create_overlay(fs, layout);
     // The original's per-mount flags ("rw,nosuid,nodev,relatime").
     const spec::MountOptions per_mount = spec::parse_mount_options(sys::split(m.options, ','), m.fstype);
-    return fs.mount(static_cast<unsigned>(spec::ms_to_mount_attr(per_mount.flags)));
+    sys::UniqueFd overlay = fs.mount(static_cast<unsigned>(spec::ms_to_mount_attr(per_mount.flags)));
+    if (own_work) own_work->keep();
+    return overlay;
 }
 
 }  // namespace islet::runtime::host

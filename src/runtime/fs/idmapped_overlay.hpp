@@ -19,7 +19,7 @@
 // (podman and containerd do not). The new overlay has a work directory of
 // its own, "islet-idmapped" inside the engine's workdir (the kernel refuses
 // to reuse a workdir a "volatile" overlay has used); each create empties it
-// first, and it goes with the engine's workdir.
+// first, a failed rebuild removes it, and it goes with the engine's workdir.
 #pragma once
 
 #include <sys/types.h>
