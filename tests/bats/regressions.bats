@@ -426,6 +426,8 @@ _race_wait() {
 # From inside the container: can any process's /proc/<pid>/{root,cwd,fd/*}
 # reach the host? The canary is a host-only path; it is tried through every
 # root, cwd and fd, the fd's parents and, for an fd of a procfs, its pid 1.
+# A writable /proc/sys through an fd (a full procfs instance: a host-wide
+# kernel.core_pattern) counts too; access(2) tells without writing.
 _write_host_probe() {
 	cat >"$BUNDLE/rootfs/bin/host-probe" <<PROBE
 #!/bin/sh
@@ -437,6 +439,7 @@ for d in /proc/[0-9]*; do
 		for up in "" /.. /../.. /../../.. /../../../.. /../../../../.. /../../../../../.. /1/root; do
 			[ -e "\$b\$up\$canary" ] && echo "LEAK pid \$p: \$b\$up\$canary"
 		done
+		[ -w "\$b/sys/kernel/core_pattern" ] && echo "LEAK pid \$p: writable procfs \$b"
 	done
 	echo "seen \$p \$(cat \$d/comm 2>/dev/null)"
 done
@@ -553,8 +556,10 @@ PROBE
 	pod=$(pid_of "$ID_PREFIX-pod")
 	update_config --arg p "/proc/$pod/ns/pid" '.linux.namespaces |= map(if .type == "pid" then .path = $p else . end)'
 	set_args sleep 2000
-	# Through setup, paused where the member holds the most of the host.
-	for stage in after-mounts-start after-mounts; do
+	# Through setup, paused where the member holds the most of the host,
+	# and just after the fork, where its init is in the pod and waits for
+	# its pid to be reported.
+	for stage in after-mounts-start after-mounts pid-forked; do
 		ISLET_TEST_PAUSE_AT=$stage "$ISLET" --root "$ROOT" create "$CID" </dev/null >/dev/null 2>&1 &
 		runner=$!
 		paused=$(wait_paused "$runner")
@@ -566,6 +571,8 @@ PROBE
 		assert_line probe-done
 		refute_output --partial LEAK
 		refute_output --partial islet-paused
+		# The forked init is there, and the probe went through its fds.
+		[ "$stage" != pid-forked ] || assert_line --regexp '^seen [0-9]+ islet$'
 	done
 	# Created: the member's init is in the pod's pid namespace, seen there,
 	# and its /proc shows that namespace (the pod's sleep is its pid 1, as

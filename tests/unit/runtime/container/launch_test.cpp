@@ -86,25 +86,70 @@ struct Child {
         s.sock = host.get();
         s.peer = "init";
         s.died = [] { return std::string("the child died"); };
+        s.state = [] { return spec::StateView{}; };
         return s;
     }
 };
 
 }  // namespace
 
+// A child of this process standing in for the one the child forks with
+// CLONE_PARENT; killed and reaped when the test ends.
+struct Forked {
+    pid_t pid = ::fork();
+    Forked() {
+        if (pid == 0) {
+            ::pause();
+            ::_exit(0);
+        }
+    }
+    ~Forked() {
+        ::kill(pid, SIGKILL);
+        sys::reap(pid);
+    }
+};
+
 TEST(Launch, ServeUntilReady) {
     Child c;
+    Forked f;
     int hooks = 0;
     pid_t forked = 0;
     launch::Serve s = c.serve();
     s.hooks = [&] { ++hooks; };
     s.exec_pid = [&](pid_t p) { forked = p; };
     sync::send(c.child.get(), sync::Type::hooks);
-    sync::send(c.child.get(), sync::Type::exec_pid, "4242");
+    sync::send(c.child.get(), sync::Type::exec_pid, std::to_string(f.pid));
     sync::send(c.child.get(), sync::Type::ready);
     launch::serve_until_ready(s);
     EXPECT_EQ(hooks, 1);
-    EXPECT_EQ(forked, 4242);
+    EXPECT_EQ(forked, f.pid);
+}
+
+// What a process of the container that took the child's sync socket could
+// send (issue 10): a pid that is not the forked one, or a second message.
+TEST(Launch, ServeTakesOnlyTheForkedPidAndEachRequestOnce) {
+    Child c;
+    Forked f;
+    launch::Serve s = c.serve();
+    s.hooks = [] {};
+    s.exec_pid = [](pid_t) {};
+    s.state = [&] {
+        spec::StateView v;
+        v.pid = f.pid;  // the forking child itself
+        return v;
+    };
+    for (const std::string& pid : {std::string("1"), std::to_string(f.pid)}) {
+        sync::send(c.child.get(), sync::Type::exec_pid, pid);
+        EXPECT_EQ(error_of([&] { launch::serve_until_ready(s); }),
+                  "sync: the init reported pid " + pid + ", which is not the process it forked");
+    }
+    Forked g;
+    sync::send(c.child.get(), sync::Type::exec_pid, std::to_string(g.pid));
+    sync::send(c.child.get(), sync::Type::exec_pid, std::to_string(g.pid));
+    EXPECT_EQ(error_of([&] { launch::serve_until_ready(s); }), "sync: unexpected message exec_pid from the init");
+    sync::send(c.child.get(), sync::Type::hooks);
+    sync::send(c.child.get(), sync::Type::hooks);
+    EXPECT_EQ(error_of([&] { launch::serve_until_ready(s); }), "sync: unexpected message hooks from the init");
 }
 
 TEST(Launch, ServeReportsTheChildsErrorsAndSurprises) {
