@@ -152,6 +152,10 @@ wait_status() {
 	return 1
 }
 
+# The pass runs islet with the systemd cgroup driver: tests/vm-lane's driver
+# pass sets ISLET_CGROUP_MANAGER=systemd (its ISLET adds --systemd-cgroup).
+systemd_driver() { [ "${ISLET_CGROUP_MANAGER:-cgroupfs}" = systemd ]; }
+
 # The cgroup directory where the pids controller counts process $1's
 # cgroup: v1's pids hierarchy, or the unified one on a pure v2 host (with
 # --systemd-cgroup that is the unit's scope, not /ID).

@@ -1,19 +1,48 @@
 #!/usr/bin/env bats
 # cgroups on a pure cgroup v2 host (run by tests/vm-lane/run.sh inside a
 # QEMU guest whose root cgroup has every controller enabled). The hybrid
-# layout is covered by tests/bats/cgroups.bats on the host.
+# layout is covered by tests/bats/cgroups.bats on the host. The systemd
+# lane's driver pass runs the same tests with --systemd-cgroup: there the
+# container's cgroup is its scope.
 
 load ../bats/helpers
 
 CG=/sys/fs/cgroup
 
 setup() {
-	setup_common
+	# (Before the bundle is made: each test of another layout skips at once.)
 	requires v2
-	CGPATH="/$ID_PREFIX-cg"
-	update_config --arg p "$CGPATH" '.linux.cgroupsPath = $p | .root.readonly = false'
+	setup_common
+	update_config '.root.readonly = false'
+	use_cgroup "$ID_PREFIX-cg"
 }
-teardown() { teardown_common; }
+
+teardown() {
+	teardown_common
+	# The driver's scopes are not named after the test's prefix: none is
+	# left, nor its cgroup.
+	if systemd_driver; then
+		local left
+		left=$(systemctl list-units --all --plain --no-legend "islet-test-$ID_PREFIX*" | awk '{print $1}')
+		left+=$(find $CG/system.slice -maxdepth 1 -name "islet-test-$ID_PREFIX*")
+		[ -z "$left" ] || { echo "left: $left" >&2; return 1; }
+	fi
+}
+
+# Points the bundle's cgroupsPath at the cgroup $1; CGPATH is its directory
+# under $CG. The systemd driver (the systemd lane's driver pass) takes runc's
+# slice:prefix:name, and the cgroup is the scope systemd makes in the slice.
+use_cgroup() {
+	local p
+	if systemd_driver; then
+		p="system.slice:islet-test:$1"
+		CGPATH="/system.slice/islet-test-$1.scope"
+	else
+		p="/$1"
+		CGPATH=$p
+	fi
+	update_config --arg p "$p" '.linux.cgroupsPath = $p'
+}
 
 cgfile() { cat "$CG$CGPATH/$1"; }
 resources() { update_config ".linux.resources += $1"; }
@@ -59,10 +88,12 @@ resources() { update_config ".linux.resources += $1"; }
 	[ "$(cgfile memory.high)" = 49999872 ] || [ "$(cgfile memory.high)" = 50000000 ]
 	[ "$(cgfile pids.max)" = 42 ]
 	resources '{"unified":{"nosuch.knob":"1"}}'
+	use_cgroup "$ID_PREFIX-b"
 	islet create "$ID_PREFIX-b"
 	assert_failure 1
 	assert_output --partial 'controller "nosuch" not available'
 	resources '{"cpu":{"realtimeRuntime":1000}}'
+	use_cgroup "$ID_PREFIX-c"
 	islet create "$ID_PREFIX-c"
 	assert_failure 1
 	assert_output --partial "not supported on cgroup v2"
@@ -77,7 +108,8 @@ resources() { update_config ".linux.resources += $1"; }
 	ev=$!
 	islet start "$CID"
 	wait_status "$CID" stopped || wait_status "$CID" stopped
-	grep -q "oom_kill [1-9]" "$CG$CGPATH/memory.events"
+	# systemd removes a scope's cgroup once its last process is gone.
+	systemd_driver || grep -q "oom_kill [1-9]" "$CG$CGPATH/memory.events"
 	wait "$ev"
 	grep -qx '{"type":"oom","id":"'"$CID"'"}' "$BATS_TEST_TMPDIR/events"
 }
@@ -183,13 +215,18 @@ resources() { update_config ".linux.resources += $1"; }
 	[ -z "$(cgfile cgroup.procs)" ]
 	islet delete "$CID"
 	resources '{"memory":{"limit":67108864}}'
-	ISLET_TEST_PAUSE_AT=after-cgroup "$ISLET" --root "$ROOT" create "$CID" >/dev/null 2>&1 &
+	# With the systemd driver the cgroup is the scope, started after clone3.
+	local at=after-cgroup
+	! systemd_driver || at=after-scope
+	ISLET_TEST_PAUSE_AT=$at "$ISLET" --root "$ROOT" create "$CID" >/dev/null 2>&1 &
 	p=$!
 	for _ in $(seq 400); do [ "$(awk '{print $3}' /proc/$p/stat 2>/dev/null)" = T ] && break; sleep 0.05; done
 	[ "$(awk '{print $3}' /proc/$p/stat)" = T ]
+	[ -d "$CG$CGPATH" ]
 	kill -9 $p
 	wait $p || true
-	[ -d "$CG$CGPATH" ]
+	# (A scope goes with its last process: the init may already be gone.)
+	systemd_driver || [ -d "$CG$CGPATH" ]
 	islet delete --force "$CID"
 	assert_success
 	[ ! -d "$CG$CGPATH" ]

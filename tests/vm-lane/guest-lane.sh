@@ -58,9 +58,11 @@ prepare() {
   done
 }
 
-# run_pass NAME ISLET: one pass over every bats file.
+# run_pass NAME ISLET [MANAGER]: one pass over every bats file, islet's
+# cgroup manager (cgroupfs, or systemd: ISLET adds --systemd-cgroup) told to
+# the tests in ISLET_CGROUP_MANAGER.
 run_pass() {
-  local name=$1 bin=$2 t0 tap rc jobs=() files f
+  local name=$1 bin=$2 manager=${3:-cgroupfs} t0 tap rc jobs=() files f
   prepare "$name"
   echo "# VM-LANE: pass $name ($bin)"
   [ "${LANE_JOBS:-1}" -gt 1 ] && jobs=(--jobs "$LANE_JOBS")
@@ -74,7 +76,7 @@ run_pass() {
       files=()
       for f in $LANE_FILES; do files+=("tests/$f"); done
     fi
-    ISLET=$bin bats --tap --timing "${jobs[@]}" ${LANE_FILTER:+--filter "$LANE_FILTER"} \
+    ISLET=$bin ISLET_CGROUP_MANAGER=$manager bats --tap --timing "${jobs[@]}" ${LANE_FILTER:+--filter "$LANE_FILTER"} \
     "${files[@]}") 2>&1 | tee "$tap"
   rc=${PIPESTATUS[0]}
   lane_audit "$name" >>"$tap"
@@ -107,7 +109,7 @@ case $lane in
     for p in ${LANE_PASSES:-cgroupfs driver}; do
       case $p in
         cgroupfs) run_pass systemd-cgroupfs $B/islet || rc=1 ;;
-        driver) run_pass systemd-driver $B/islet-systemd || rc=1 ;;
+        driver) run_pass systemd-driver $B/islet-systemd systemd || rc=1 ;;
       esac
     done
     ;;
