@@ -11,7 +11,8 @@ Command delete_command() {
     c.flags = {{"force", 'f', Kind::boolean, "Forcibly deletes the container if it is still running (uses SIGKILL)"}};
     c.min_args = c.max_args = 1;
     c.run = [](Invocation& inv) {
-        runtime::delete_container(inv.root(), inv.args[0], inv.flag("force"));
+        runtime::delete_container(inv.root(), inv.args[0], inv.flag("force"),
+                                  {inv.globals.systemd_cgroup, inv.globals.rootless_effective()});
         return 0;
     };
     return c;

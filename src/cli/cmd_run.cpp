@@ -33,7 +33,7 @@ Command run_command() {
             runtime::start_container(o.root, o.id);
         } catch (...) {
             try {
-                runtime::delete_container(o.root, o.id, true);
+                runtime::delete_container(o.root, o.id, true, {o.systemd_cgroup, o.rootless});
             } catch (const sys::Error& e) {
                 log::debug("run: cleanup after a failed start: " + e.message());
             }
@@ -44,7 +44,7 @@ Command run_command() {
                                            created.pty_master ? created.pty_master.get() : -1);
         if (!inv.flag("keep")) {
             try {
-                runtime::delete_container(o.root, o.id, true);
+                runtime::delete_container(o.root, o.id, true, {o.systemd_cgroup, o.rootless});
             } catch (const sys::Error& e) {
                 log::warning("run: delete after exit: " + e.message());
             }

@@ -286,6 +286,25 @@ annotation_error() { sed -n 's/.*\(annotation org\.systemd\.property\.[^"]*\).*/
 	assert_success
 }
 
+@test "systemd: delete --force of a container whose state is corrupt stops its scope" {
+	requires systemd
+	# runc 1.1.5 refuses to delete a container whose state it cannot read;
+	# islet finds the cgroup as create named it (SECURITY.md §4.3), here the
+	# scope of --systemd-cgroup.
+	set_args sleep 100
+	islet --systemd-cgroup run -d "$CID"
+	assert_success
+	pid=$(pid_of "$CID")
+	printf '{' >"$ROOT/$CID/state.json"
+	islet --systemd-cgroup delete --force "$CID"
+	assert_success
+	[ ! -e "$ROOT/$CID" ]
+	for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+	run ! kill -0 "$pid"
+	[ "$(unit_state "$UNIT")" = inactive ]
+	[ ! -e "$CG/system.slice/$UNIT" ]
+}
+
 @test "systemd: a failed create stops the scope it started" {
 	requires systemd
 	set_args /nonexistent

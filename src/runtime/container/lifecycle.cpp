@@ -12,6 +12,7 @@
 
 #include "hooks/hooks.hpp"
 #include "runtime/cgroups/cgroups.hpp"
+#include "runtime/cgroups/systemd.hpp"
 #include "runtime/container/notify.hpp"
 #include "runtime/container/state_store.hpp"
 #include "runtime/fs/mounts.hpp"
@@ -109,19 +110,25 @@ void destroy(const LoadedContainer& c) {
 }
 
 // The cgroup of a container whose record is lost (corrupt state.json).
-spec::CgroupRecord guessed_cgroup(const ContainerDir& dir, const std::string& id) {
-    std::optional<std::string> path;
+spec::CgroupRecord guessed_cgroup(const ContainerDir& dir, const std::string& id, const CgroupGuess& guess) {
+    spec::Config cfg;
     try {
-        spec::Config cfg = dir.config();
-        if (cfg.linux) path = cfg.linux->cgroups_path;
+        cfg = dir.config();
     } catch (const sys::Error&) {
     }
+    if (!cfg.linux) cfg.linux.emplace();
     spec::CgroupRecord cg;
     try {
         cgroups::Host host = cgroups::detect();
-        cg.path = cgroups::container_path(path, id, false);
+        cg.path = cgroups::container_path(cfg.linux->cgroups_path, id, guess.systemd);
         cg.dirs =
             cgroups::plan_dirs(host, cg.path, cgroups::parse_self_cgroup(sys::read_file("/proc/self/cgroup"), host));
+        // The scope's unit too, so that it is stopped (its cgroup is
+        // already known: a missing bus leaves only the stop undone).
+        if (guess.systemd) {
+            cg.manager = spec::CgroupManager::systemd;
+            cgroups::systemd::plan(cg, host, cfg, id, guess.rootless);
+        }
     } catch (const sys::Error& e) {
         log::debug("delete --force: no cgroup to guess: " + e.message());
     }
@@ -295,7 +302,7 @@ void kill_container(const std::string& root, const std::string& id, int sig, boo
     if (sig == SIGKILL && status == Status::paused) cgroups::thaw(c.record.cgroup);
 }
 
-void delete_container(const std::string& root, const std::string& id, bool force) {
+void delete_container(const std::string& root, const std::string& id, bool force, const CgroupGuess& guess) {
     validate_container_id(id);
     auto r = StateRoot::open_existing(root);
     if (!r) {
@@ -314,8 +321,9 @@ void delete_container(const std::string& root, const std::string& id, bool force
         if (!force) throw;
         log::debug("delete --force: unreadable record: " + e.message());
         // Without a record, the cgroup is found the way create named it: the
-        // saved config's cgroupsPath, or the /<id> convention (SECURITY.md §4.3).
-        cgroups::destroy(guessed_cgroup(*dir, id));
+        // saved config's cgroupsPath, or the /<id> convention (SECURITY.md
+        // §4.3); with --systemd-cgroup, the scope's unit.
+        cgroups::destroy(guessed_cgroup(*dir, id, guess));
         // The record named the registry; the config's is the best guess
         // left (what it misses, `islet blocks gc` frees).
         try {

@@ -26,7 +26,14 @@ void start_container(const std::string& root, const std::string& id);
 
 void kill_container(const std::string& root, const std::string& id, int sig, bool all);
 
-void delete_container(const std::string& root, const std::string& id, bool force);
+// The cgroup manager the caller names (--systemd-cgroup, rootless): where
+// delete --force looks for a container whose record is unreadable, as create
+// would have named its cgroup (SECURITY.md §4.3).
+struct CgroupGuess {
+    bool systemd = false;
+    bool rootless = false;
+};
+void delete_container(const std::string& root, const std::string& id, bool force, const CgroupGuess& guess = {});
 
 void pause_container(const std::string& root, const std::string& id);
 void resume_container(const std::string& root, const std::string& id);
