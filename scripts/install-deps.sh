@@ -8,7 +8,7 @@ set -eu
 export DEBIAN_FRONTEND=noninteractive
 PKGS="build-essential cmake git pkg-config nlohmann-json3-dev libyajl-dev libseccomp-dev libsystemd-dev
   libboost-program-options-dev googletest libgtest-dev bats bats-support bats-assert
-  busybox-static jq runc iproute2 procps util-linux libcap2-bin qemu-system-x86 cpio debootstrap e2fsprogs
+  busybox-static jq runc iproute2 procps util-linux libcap2-bin time qemu-system-x86 cpio debootstrap e2fsprogs
   clang-format clang-tidy shellcheck clang-14 libclang-rt-14-dev libfuzzer-14-dev"
 if [ "${1:-}" = "--clients" ]; then
   PKGS="$PKGS podman conmon crun fuse-overlayfs slirp4netns uidmap containerd
