@@ -5,6 +5,15 @@
 
 load helpers
 
+teardown() {
+	# The shared mount a test made for a bind source, and what reached it.
+	if [ -n "${SHARED_SRC:-}" ]; then
+		runc --root "$BATS_TEST_TMPDIR/runc-state" delete -f "$CID-runc" >/dev/null 2>&1 || true
+		umount -l "$SHARED_SRC"
+	fi
+	teardown_common
+}
+
 @test "default mounts: proc, sysfs ro, devpts, shm, mqueue, a read-only cgroup view" {
 	set_args sh -c 'cat /proc/self/mountinfo'
 	islet run "$CID"
@@ -185,6 +194,27 @@ load helpers
 	runc_ref run "$CID-runc"
 	assert_success
 	assert_output "$want"
+}
+
+@test "a bind of a shared host mount sends nothing back: what the container mounts on it stays there, as with runc" {
+	# systemd hosts share every mount. The bind's source here is a shared
+	# mount of its own; the config mounts a tmpfs on the bind.
+	SHARED_SRC="$BATS_TEST_TMPDIR/shared-src"
+	mkdir -p "$SHARED_SRC/sub"
+	mount --bind "$SHARED_SRC" "$SHARED_SRC"
+	mount --make-shared "$SHARED_SRC"
+	update_config --arg s "$SHARED_SRC" '.mounts += [{"destination": "/shared", "type": "bind", "source": $s, "options": ["rbind"]},
+		{"destination": "/shared/sub", "type": "tmpfs", "source": "tmpfs", "options": ["size=1m"]}]'
+	set_args sleep 1000
+	islet run -d "$CID"
+	assert_success
+	islet exec "$CID" grep -c " /shared/sub " /proc/self/mountinfo
+	assert_output 1
+	run ! grep -q " $SHARED_SRC/sub " /proc/self/mountinfo
+	runc_ref run -d "$CID-runc"
+	assert_success
+	run ! grep -q " $SHARED_SRC/sub " /proc/self/mountinfo
+	runc_ref delete -f "$CID-runc"
 }
 
 @test "an rbind of the host's /proc at /proc is accepted (the source is procfs), as with runc" {

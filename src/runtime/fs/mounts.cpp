@@ -128,6 +128,14 @@ void bind_mount(const InitContext& ctx, const PlannedMount& pm) {
     // be seen by anyone (clone_mount_trees); what is left is to attach it.
     const int tree = pm.tree.get();
     attach(tree, dest.get(), what);
+    // The clone was made in the host's namespace: where its source is
+    // shared (systemd hosts), it joined that peer group, and whatever the
+    // container mounts on it (later mounts, masked and read-only paths)
+    // would reach the host. A slave, as a bind made inside runc's rslave
+    // namespace is; the mount's own propagation options come after.
+    mount_attr slave{};
+    slave.propagation = MS_SLAVE;
+    sys::mount_setattr(tree, "", AT_EMPTY_PATH | (pm.options.recursive ? AT_RECURSIVE : 0), slave, what + " (slave)");
     set_propagation(tree, pm.options, what);
 }
 
