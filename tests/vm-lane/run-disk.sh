@@ -52,12 +52,13 @@ if [ -d "$SRC/build/tests/helpers" ]; then
   find "$SRC/build/tests/helpers" -maxdepth 1 -type f -perm -u+x -exec cp {} "$P/helpers/" \;
 fi
 install -m 0755 "$HERE/guest-lane.sh" "$P/run.sh"
+# Quoted for the guest's shell: a filter may hold any character ("host's").
 {
-  echo "LANE_FULL='${LANE_FULL:-}'"
-  echo "LANE_PASSES='${LANE_PASSES:-cgroupfs${LANE_FULL:+ driver}}'"
-  echo "LANE_JOBS='${LANE_JOBS:-1}'"
-  echo "LANE_FILTER='${LANE_FILTER:-}'"
-  echo "LANE_FILES='${LANE_FILES:-}'"
+  printf 'LANE_FULL=%q\n' "${LANE_FULL:-}"
+  printf 'LANE_PASSES=%q\n' "${LANE_PASSES:-cgroupfs${LANE_FULL:+ driver}}"
+  printf 'LANE_JOBS=%q\n' "${LANE_JOBS:-1}"
+  printf 'LANE_FILTER=%q\n' "${LANE_FILTER:-}"
+  printf 'LANE_FILES=%q\n' "${LANE_FILES:-}"
 } >"$P/env"
 
 # boot LANE LOG: one guest, its status in $LOG.rc.
