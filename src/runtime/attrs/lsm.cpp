@@ -64,8 +64,10 @@ LsmHost detect_lsm() {
 
 namespace init {
 
+bool has_exec_labels(const spec::Process& p) { return !p.apparmor_profile.empty() || !p.selinux_label.empty(); }
+
 void set_exec_labels(const spec::Process& p, int host_proc_fd) {
-    if (p.apparmor_profile.empty() && p.selinux_label.empty()) return;
+    if (!has_exec_labels(p)) return;
     const std::string self = sys::proc_thread_self(host_proc_fd);
     if (!p.apparmor_profile.empty()) {
         // The LSM-specific file (Linux 5.8+) first: attr/exec belongs to

@@ -54,6 +54,9 @@ LsmHost detect_lsm();
 }  // namespace host
 
 namespace init {
+// Whether the process has an AppArmor profile or an SELinux label to set.
+bool has_exec_labels(const spec::Process& process);
+
 // Writes the AppArmor profile ("exec <profile>") and the SELinux label to this
 // thread's attr/.../exec through host_proc_fd. No-op when neither is set.
 void set_exec_labels(const spec::Process& process, int host_proc_fd);

@@ -417,8 +417,7 @@ void Creation::prepare_inherited() {
     if (!unprivileged_ && ::fchownat(dir_->fd(), "exec.fifo", root_uid, root_gid, 0) < 0)
         sys::throw_errno("chown", dir_->exec_fifo_path());
     ctx_.fds.fifo = sys::open_at(dir_->fd(), "exec.fifo", O_PATH);
-    const bool shares_pid_ns = !plan_.new_pid() && std::none_of(plan_.joins.begin(), plan_.joins.end(),
-                                                                [](const auto& j) { return j.first == "pid"; });
+    const bool shares_pid_ns = !plan_.new_pid() && pid_join == plan_.joins.end();
     if (shares_pid_ns) {
         ctx_.fds.shared_proc = sys::new_procfs(false);
         ctx_.fds.shared_task_proc = sys::new_procfs(true);

@@ -151,7 +151,7 @@ void fs_mount(const InitContext& ctx, const PlannedMount& pm) {
     if (o.tmpcopyup) labelled.flags &= ~static_cast<unsigned long>(MS_RDONLY);
     sys::UniqueFd mnt;
     try {
-        mnt = make_fs(m.type, m.source, labelled, what, ctx.fds.pidns ? ctx.fds.pidns.get() : -1);
+        mnt = make_fs(m.type, m.source, labelled, what, ctx.fds.pidns.get());
         if (o.tmpcopyup) {
             copy_up(dest.get(), mnt.get(), what);
             if (o.flags & MS_RDONLY) {

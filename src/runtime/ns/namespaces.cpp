@@ -21,9 +21,10 @@ namespace islet::runtime::ns {
 bool Plan::new_user() const { return clone_flags & CLONE_NEWUSER; }
 bool Plan::new_pid() const { return (clone_flags | unshare_after_user) & CLONE_NEWPID; }
 
+bool Plan::joined_after_root(const std::string& type) const { return pid_after_root && type == "pid"; }
+
 bool Plan::helper_joins() const {
-    return std::any_of(joins.begin(), joins.end(),
-                       [&](const auto& j) { return !(pid_after_root && j.first == "pid"); });
+    return std::any_of(joins.begin(), joins.end(), [&](const auto& j) { return !joined_after_root(j.first); });
 }
 
 Plan plan(const spec::Linux& linux) {
@@ -71,8 +72,7 @@ using Targets = std::vector<std::pair<std::string, sys::UniqueFd>>;
 Targets open_targets(const Plan& plan, bool skip_late_pid = false) {
     Targets targets;
     for (auto& [type, path] : plan.joins)
-        if (!(skip_late_pid && plan.pid_after_root && type == "pid"))
-            targets.emplace_back(type, open_namespace(path, type));
+        if (!(skip_late_pid && plan.joined_after_root(type))) targets.emplace_back(type, open_namespace(path, type));
     return targets;
 }
 

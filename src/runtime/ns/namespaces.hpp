@@ -53,6 +53,8 @@ struct Plan {
     bool pid_after_root = false;
     bool new_user() const;
     bool new_pid() const;
+    // Whether the join of namespace `type` is the init's, after root.
+    bool joined_after_root(const std::string& type) const;
     // What enter_joins enters: `joins`, less a pid namespace joined after root.
     bool helper_joins() const;
 };

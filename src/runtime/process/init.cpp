@@ -14,6 +14,7 @@
 #include <climits>
 
 #include "hooks/hooks.hpp"
+#include "runtime/attrs/lsm.hpp"
 #include "runtime/fs/devices.hpp"
 #include "runtime/fs/masked_paths.hpp"
 #include "runtime/fs/mounts.hpp"
@@ -134,7 +135,7 @@ void become_root_in_user_namespace(const InitContext& ctx) {
 // procfs instances of our own pid namespace (init_context.hpp), before the
 // mounts: invalid where the kernel refuses one, replaced in enter_root.
 void make_procfs(InitContext& ctx) {
-    const int pidns = ctx.fds.pidns ? ctx.fds.pidns.get() : -1;  // a pid namespace entered after root
+    const int pidns = ctx.fds.pidns.get();  // a pid namespace entered after root, or -1
     ctx.proc = ctx.fds.shared_proc ? std::move(ctx.fds.shared_proc) : sys::new_procfs(false, pidns);
     ctx.task_proc = ctx.fds.shared_task_proc ? std::move(ctx.fds.shared_task_proc) : sys::new_procfs(true, pidns);
 }
@@ -252,8 +253,7 @@ void enter_pid_namespace(InitContext& ctx) {
     if (::setns(ctx.fds.pidns.get(), CLONE_NEWPID) < 0) sys::throw_errno("setns into the pid namespace");
     ctx.fds.pidns.reset();
     ctx.proc.reset();
-    const spec::Process* p = ctx.process;
-    if (p && (!p->apparmor_profile.empty() || !p->selinux_label.empty())) ctx.proc = container_proc();
+    if (ctx.process && init::has_exec_labels(*ctx.process)) ctx.proc = container_proc();
     fork_into_pid_namespace(ctx.fds.sync.get());
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // reset by the fork
     sys::sanitizer::open_child_report();
