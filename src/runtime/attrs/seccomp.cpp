@@ -4,8 +4,10 @@
 #include <errno.h>
 #include <linux/audit.h>
 #include <linux/seccomp.h>
+#include <sched.h>
 #include <seccomp.h>
 #include <stddef.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -16,6 +18,7 @@
 #include <optional>
 #include <set>
 
+#include "runtime/attrs/seccomp_bpf.hpp"
 #include "sys/error.hpp"
 #include "sys/fdpass.hpp"
 #include "sys/log.hpp"
@@ -182,6 +185,7 @@ void plan_rules(const spec::Seccomp& p, SeccompPlan& plan, Problems& out) {
                 out.push_back({ptr + "/action", "SCMP_ACT_NOTIFY cannot be used for the " + name + " syscall"});
                 continue;
             }
+            if (*action == SCMP_ACT_NOTIFY && (name == "clone" || name == "clone3")) plan.notify_fork = true;
             // Same action as the default: redundant, and libseccomp refuses it.
             if (*action == plan.default_action) continue;
             const int nr = seccomp_syscall_resolve_name(name.c_str());
@@ -390,6 +394,31 @@ std::vector<sock_filter> export_program(void* ctx) {
     return prog;
 }
 
+// The filter's answer for the native syscall nr with these arguments.
+std::uint32_t answer(const std::vector<sock_filter>& filter, long nr, std::uint64_t arg0 = 0, std::uint64_t arg1 = 0) {
+    seccomp_data d{};
+    d.nr = static_cast<int>(nr);
+    d.arch = native_audit_arch();
+    d.args[0] = arg0;
+    d.args[1] = arg1;
+    return run_seccomp_bpf(filter, d);
+}
+
+// pid_fork.cpp's fork under the filter: clone3, or clone(CLONE_PARENT) when
+// clone3 gets ENOSYS or EPERM.
+bool lets_fork(const std::vector<sock_filter>& filter) {
+    const std::uint32_t clone3 = answer(filter, SYS_clone3);
+    if (seccomp_lets_through(clone3)) return true;
+    if (clone3 != (SECCOMP_RET_ERRNO | ENOSYS) && clone3 != (SECCOMP_RET_ERRNO | EPERM)) return false;
+    return seccomp_lets_through(answer(filter, SYS_clone, CLONE_PARENT));
+}
+
+// console.cpp's take_console under the filter.
+bool lets_take_terminal(const std::vector<sock_filter>& filter) {
+    return seccomp_lets_through(answer(filter, SYS_setsid)) &&
+           seccomp_lets_through(answer(filter, SYS_ioctl, STDIN_FILENO, TIOCSCTTY));
+}
+
 }  // namespace
 
 SeccompProgram compile_seccomp(const spec::Seccomp& p) {
@@ -434,6 +463,9 @@ SeccompProgram compile_seccomp(const spec::Seccomp& p) {
                          " BPF instructions, more than the kernel's limit of " + std::to_string(kMaxInstructions));
     out.flags = plan.filter_flags;
     out.listener = plan.notify;
+    out.fork_notified = plan.notify_fork;
+    out.can_fork = lets_fork(out.filter);
+    out.can_take_terminal = lets_take_terminal(out.filter);
     return out;
 }
 

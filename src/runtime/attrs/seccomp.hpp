@@ -17,6 +17,10 @@
 // filter, which a profile must allow (as runc's must): setgroups, setresgid,
 // setresuid, prctl, capset, capget (without NNP); chdir, getcwd, newfstatat,
 // faccessat2 (args[0] lookup); sendmsg, recvmsg, close (sync with the runtime);
+// clone3, or clone with CLONE_PARENT where clone3 gets ENOSYS or EPERM, and
+// with a terminal setsid and ioctl TIOCSCTTY (exec's process and a pod
+// member's init are forked into the container's pid namespace after the
+// filter: pid_fork.hpp);
 // openat, write (the exec fifo, through the host's /proc); the startContainer
 // hooks (clone, execve, wait4, ...); close_range, fcntl, rt_sigaction,
 // rt_sigprocmask; execveat (the sealed stub), then the stub's execve.
@@ -72,6 +76,7 @@ struct SeccompPlan {
     std::vector<std::string> ignored;  // syscall names this libseccomp/arch does not know
     unsigned filter_flags = 0;         // SECCOMP_FILTER_FLAG_* for seccomp(2)
     bool notify = false;               // some rule uses SCMP_ACT_NOTIFY
+    bool notify_fork = false;          // ... for clone or clone3
 };
 
 // Translates and checks a profile (pure, but for libseccomp's name tables).
@@ -88,6 +93,15 @@ struct SeccompProgram {
     std::vector<sock_filter> filter;
     unsigned flags = 0;     // seccomp(2) flags, NEW_LISTENER included when notify
     bool listener = false;  // the init sends the listener fd (sync seccomp_fd) before `ready`
+    // clone or clone3 notifies: a process forking under the filter
+    // (pid_fork.hpp) needs its agent to have the listener first.
+    bool fork_notified = false;
+    // What the filter answers (seccomp_bpf.hpp) for a fork into a pid
+    // namespace (pid_fork.hpp) and for taking a terminal (console.hpp):
+    // whether a process can finish before it is forked (security.hpp
+    // finishes_before_fork).
+    bool can_fork = true;
+    bool can_take_terminal = true;
 };
 
 // The -ENOSYS stub placed before libseccomp's program: for each architecture

@@ -42,6 +42,12 @@ SecurityPlan plan_security(const spec::Config& c) {
 
 }  // namespace host
 
+bool finishes_before_fork(const SecurityPlan& plan, const spec::Process& p) {
+    for (const auto* filter : {&plan.seccomp, &plan.guard})
+        if (*filter && (!(*filter)->can_fork || (p.terminal && !(*filter)->can_take_terminal))) return false;
+    return true;
+}
+
 namespace init {
 
 void apply_process_security(const SecurityPlan& plan, const spec::Process& p, int host_proc_fd) {

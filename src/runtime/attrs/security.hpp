@@ -39,6 +39,15 @@ struct SecurityPlan {
     std::vector<RlimitSetting> rlimits;
 };
 
+// Whether a process that is forked into a pid namespace other processes live
+// in (a pod member's init, exec's process: pid_fork.hpp) can be finished
+// first (finish.hpp) and forked last, under its filters: they let it fork
+// and, with a terminal, take that terminal. Where they do not, it is forked
+// first and finished in the namespace, as runc's are; a process there with
+// CAP_SYS_PTRACE and no user namespace between them can then take it over
+// while it is still privileged.
+bool finishes_before_fork(const SecurityPlan& plan, const spec::Process& process);
+
 namespace host {
 // Throws sys::Error("config.json: <pointer>: <message>; ...") listing every
 // problem; seccomp is compiled only once everything else is valid.

@@ -6,6 +6,7 @@
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <sched.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -14,6 +15,7 @@
 #include <cstring>
 
 #include "runtime/attrs/seccomp.hpp"
+#include "runtime/attrs/seccomp_bpf.hpp"
 #include "runtime/attrs/seccomp_guard.hpp"
 #include "sys/error.hpp"
 
@@ -22,11 +24,7 @@ using namespace islet::runtime;
 
 namespace {
 
-#if defined(__x86_64__)
-constexpr std::uint32_t kArch = AUDIT_ARCH_X86_64;
-#elif defined(__aarch64__)
-constexpr std::uint32_t kArch = AUDIT_ARCH_AARCH64;
-#endif
+const std::uint32_t kArch = native_audit_arch();
 #ifndef __NR_clone3
 #define __NR_clone3 435
 #endif
@@ -34,76 +32,12 @@ constexpr std::uint32_t kArch = AUDIT_ARCH_AARCH64;
 #define __NR_futex_waitv 449
 #endif
 
-// Classic BPF as the kernel runs it for seccomp (the instructions libseccomp
-// and the ENOSYS stub use, and a little more).
-std::uint32_t run_bpf(const std::vector<sock_filter>& prog, const seccomp_data& d) {
-    std::uint32_t A = 0, X = 0, M[16] = {};
-    const auto* data = reinterpret_cast<const unsigned char*>(&d);
-    for (size_t pc = 0; pc < prog.size(); ++pc) {
-        const sock_filter& f = prog[pc];
-        const std::uint32_t src = BPF_SRC(f.code) == BPF_X ? X : f.k;
-        switch (BPF_CLASS(f.code)) {
-            case BPF_LD:
-                if (BPF_MODE(f.code) == BPF_ABS) {
-                    EXPECT_LE(f.k + 4, sizeof d);
-                    std::memcpy(&A, data + f.k, 4);
-                } else if (BPF_MODE(f.code) == BPF_IMM) {
-                    A = f.k;
-                } else if (BPF_MODE(f.code) == BPF_MEM) {
-                    A = M[f.k];
-                } else {
-                    ADD_FAILURE() << "unsupported ld mode";
-                }
-                break;
-            case BPF_LDX: X = BPF_MODE(f.code) == BPF_MEM ? M[f.k] : f.k; break;
-            case BPF_ST: M[f.k] = A; break;
-            case BPF_STX: M[f.k] = X; break;
-            case BPF_ALU:
-                switch (BPF_OP(f.code)) {
-                    case BPF_ADD: A += src; break;
-                    case BPF_SUB: A -= src; break;
-                    case BPF_AND: A &= src; break;
-                    case BPF_OR: A |= src; break;
-                    case BPF_LSH: A <<= src; break;
-                    case BPF_RSH: A >>= src; break;
-                    default: ADD_FAILURE() << "unsupported alu op";
-                }
-                break;
-            case BPF_JMP: {
-                if (BPF_OP(f.code) == BPF_JA) {
-                    pc += f.k;
-                    break;
-                }
-                bool t = false;
-                switch (BPF_OP(f.code)) {
-                    case BPF_JEQ: t = A == src; break;
-                    case BPF_JGT: t = A > src; break;
-                    case BPF_JGE: t = A >= src; break;
-                    case BPF_JSET: t = (A & src) != 0; break;
-                    default: ADD_FAILURE() << "unsupported jmp op";
-                }
-                pc += t ? f.jt : f.jf;
-                break;
-            }
-            case BPF_RET: return BPF_RVAL(f.code) == BPF_A ? A : f.k;
-            case BPF_MISC:
-                if (BPF_MISCOP(f.code) == BPF_TAX)
-                    X = A;
-                else
-                    A = X;
-                break;
-        }
-    }
-    ADD_FAILURE() << "fell off the end of the program";
-    return 0;
-}
-
 std::uint32_t verdict(const SeccompProgram& p, long nr, std::uint64_t arg0 = 0, std::uint32_t arch = kArch) {
     seccomp_data d{};
     d.nr = static_cast<int>(nr);
     d.arch = arch;
     d.args[0] = arg0;
-    return run_bpf(p.filter, d);
+    return run_seccomp_bpf(p.filter, d);
 }
 
 constexpr std::uint32_t errno_ret(int e) { return SECCOMP_RET_ERRNO | static_cast<std::uint32_t>(e); }
@@ -388,7 +322,7 @@ std::uint32_t guard(std::uint32_t arch, std::uint32_t nr, std::vector<std::uint6
     d.arch = arch;
     d.nr = static_cast<int>(nr);
     for (size_t i = 0; i < args.size(); ++i) d.args[i] = args[i];
-    return run_bpf(prog, d);
+    return run_seccomp_bpf(prog, d);
 }
 
 constexpr std::uint32_t kAllow = SECCOMP_RET_ALLOW;
@@ -464,3 +398,52 @@ TEST(SeccompGuard, OtherAbisOfTheSameKernel) {
     EXPECT_EQ(guard(AUDIT_ARCH_X86_64, 0x40000000u | __NR_getpid, {}), kAllow);
 }
 #endif
+
+// Whether a process can fork under the filter as pid_fork.cpp does (clone3,
+// or clone with CLONE_PARENT after ENOSYS or EPERM) and take a terminal
+// (setsid, ioctl TIOCSCTTY): if not, it is forked before it finishes.
+TEST(SeccompProgram, TellsWhetherAProcessCanForkAndTakeATerminalUnderIt) {
+    spec::Seccomp p;
+    p.default_action = "SCMP_ACT_ALLOW";
+    p.syscalls = {rule({"getppid"}, "SCMP_ACT_ERRNO")};
+    SeccompProgram prog = host::compile_seccomp(p);
+    EXPECT_TRUE(prog.can_fork);
+    EXPECT_TRUE(prog.can_take_terminal);
+    // podman's and docker's defaults: clone3 ENOSYS, clone without namespace flags.
+    spec::SeccompSyscall clone = rule({"clone"}, "SCMP_ACT_ALLOW");
+    spec::SeccompArg no_ns;
+    no_ns.index = 0;
+    no_ns.op = "SCMP_CMP_MASKED_EQ";
+    no_ns.value = 0x7E020000;
+    no_ns.value_two = 0;
+    clone.args = {no_ns};
+    p.default_action = "SCMP_ACT_ERRNO";
+    p.syscalls = {rule({"clone3"}, "SCMP_ACT_ERRNO", ENOSYS), clone, rule({"setsid", "ioctl"}, "SCMP_ACT_ALLOW")};
+    prog = host::compile_seccomp(p);
+    EXPECT_TRUE(prog.can_fork);
+    EXPECT_TRUE(prog.can_take_terminal);
+    // clone3 refused with an errno libc does not fall back on.
+    p.syscalls[0] = rule({"clone3"}, "SCMP_ACT_ERRNO", EACCES);
+    EXPECT_FALSE(host::compile_seccomp(p).can_fork);
+    // A deny-by-default list without clone (clone3 gets the stub's ENOSYS).
+    p.syscalls = {rule({"read", "write", "execve"}, "SCMP_ACT_ALLOW")};
+    prog = host::compile_seccomp(p);
+    EXPECT_FALSE(prog.can_fork);
+    EXPECT_FALSE(prog.can_take_terminal);
+    // clone only without CLONE_PARENT: not ours.
+    clone.args[0].op = "SCMP_CMP_MASKED_EQ";
+    clone.args[0].value = CLONE_PARENT;
+    clone.args[0].value_two = 0;
+    p.syscalls = {clone, rule({"setsid"}, "SCMP_ACT_ALLOW")};
+    prog = host::compile_seccomp(p);
+    EXPECT_FALSE(prog.can_fork);
+    EXPECT_FALSE(prog.can_take_terminal);  // no ioctl
+    // A notified clone3 is the agent's to decide: through.
+    p.default_action = "SCMP_ACT_ALLOW";
+    p.listener_path = "/run/agent.sock";
+    p.syscalls = {rule({"clone3", "clone"}, "SCMP_ACT_NOTIFY"), rule({"ioctl"}, "SCMP_ACT_ERRNO")};
+    prog = host::compile_seccomp(p);
+    EXPECT_TRUE(prog.can_fork);
+    EXPECT_TRUE(prog.fork_notified);
+    EXPECT_FALSE(prog.can_take_terminal);
+}
