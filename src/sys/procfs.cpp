@@ -112,6 +112,13 @@ UniqueFd new_procfs(bool tasks_only, int pidns_fd) {
     }
 }
 
+UniqueFd own_task_procfs() {
+    if (UniqueFd fresh = new_procfs(true)) return fresh;
+    UniqueFd mounted = open_path("/proc", O_PATH | O_DIRECTORY);
+    require_procfs(mounted.get(), "/proc");
+    return mounted;
+}
+
 bool procfs_takes_pidns() {
     static const bool takes = [] {
         try {

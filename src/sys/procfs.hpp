@@ -40,6 +40,12 @@ std::string proc_thread_self(int proc_fd);
 // Linux 6.18): a process outside a pid namespace sets up its /proc.
 UniqueFd new_procfs(bool tasks_only, int pidns_fd = -1);
 
+// A task view of the caller's pid namespace for a child that must find its
+// own thread-self there: a new subset=pid instance, or where the kernel
+// refuses one (a runtime in a user namespace), the caller's /proc mount,
+// checked to be procfs. Throws when neither is there.
+UniqueFd own_task_procfs();
+
 // Whether the kernel's procfs takes the "pidns" option (probed once with the
 // caller's own pid namespace).
 bool procfs_takes_pidns();

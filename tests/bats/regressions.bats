@@ -525,6 +525,80 @@ PROBE
 	fi
 }
 
+# Prints, for each process of the container's pid namespace that runs islet
+# (a forked process not yet exec'd), its effective capabilities,
+# no_new_privs and seccomp mode; and pid 1's capabilities.
+_write_status_probe() {
+	cat >"$BUNDLE/rootfs/bin/status-probe" <<'PROBE'
+#!/bin/sh
+field() { awk -v f="$1:" '$1 == f {print $2}' "$2/status"; }
+for d in /proc/[0-9]*; do
+	case "$(cat "$d/comm" 2>/dev/null)" in islet*) ;; *) continue ;; esac
+	[ "$(field State "$d")" != Z ] || continue # an earlier round's, killed
+	echo "islet ${d#/proc/} caps=$(field CapEff "$d") nnp=$(field NoNewPrivs "$d") seccomp=$(field Seccomp "$d")"
+done
+echo "pid1 caps=$(field CapEff /proc/1)"
+PROBE
+	chmod 755 "$BUNDLE/rootfs/bin/status-probe"
+}
+
+# A process becomes visible in a pid namespace other processes live in only
+# as what it will exec: a process there holding CAP_SYS_PTRACE (and no user
+# namespace between them) could otherwise take over one that still has every
+# capability, before it drops them (runc 1.1.5's exec and pod members have
+# that window). The profile answers clone3 with ENOSYS, as podman's does:
+# the fork then goes through clone.
+@test "issue 10: exec's process and a pod member's init are seen only with their final capabilities and seccomp filter" {
+	require_test_hooks
+	_write_status_probe
+	update_config '.process.noNewPrivileges = true |
+		.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
+			syscalls: [{names: ["clone3"], action: "SCMP_ACT_ERRNO", errnoRet: 38}]}'
+	set_args sleep 1000
+	islet run -d "$CID"
+	assert_success
+	for stage in pid-forked exec-before-ready; do
+		ISLET_TEST_PAUSE_AT=$stage "$ISLET" --root "$ROOT" exec -d "$CID" true </dev/null >/dev/null 2>&1 &
+		runner=$!
+		paused=$(wait_paused "$runner")
+		islet exec --cap CAP_SYS_PTRACE "$CID" /bin/status-probe
+		# shellcheck disable=SC2046 # one pid per word
+		kill -9 "$paused" $(pgrep -P "$runner") "$runner" 2>/dev/null || true
+		wait "$runner" 2>/dev/null || true
+		assert_success
+		caps=$(echo "$output" | sed -n 's/^pid1 caps=//p')
+		[ -n "$caps" ]
+		assert_line --regexp "^islet [0-9]+ caps=$caps nnp=1 seccomp=2$"
+		# and no other islet there.
+		[ "$(echo "$output" | grep -c '^islet ')" = 1 ]
+	done
+	# A member of a pod, its init just forked into the pod's pid namespace.
+	if probe procfs-pidns; then
+		pod=$(pid_of "$CID")
+		update_config --arg p "/proc/$pod/ns/pid" '.linux.namespaces |= map(if .type == "pid" then .path = $p else . end)'
+		ISLET_TEST_PAUSE_AT=pid-forked "$ISLET" --root "$ROOT" create "$ID_PREFIX-m" </dev/null >/dev/null 2>&1 &
+		runner=$!
+		paused=$(wait_paused "$runner")
+		islet exec --cap CAP_SYS_PTRACE "$CID" /bin/status-probe
+		kill -9 "$paused" "$runner" 2>/dev/null || true
+		wait "$runner" 2>/dev/null || true
+		islet_raw delete --force "$ID_PREFIX-m" >/dev/null 2>&1 || true
+		assert_success
+		caps=$(echo "$output" | sed -n 's/^pid1 caps=//p')
+		assert_line --regexp "^islet [0-9]+ caps=$caps nnp=1 seccomp=2$"
+		# And it runs: start, exec into it, seccomp's clone3 answer and all.
+		islet create "$ID_PREFIX-m"
+		assert_success
+		islet start "$ID_PREFIX-m"
+		assert_success
+		islet exec "$ID_PREFIX-m" sh -c 'grep -E "^(NoNewPrivs|Seccomp):" /proc/self/status'
+		assert_success
+		assert_line --regexp '^NoNewPrivs:\s+1$'
+		assert_line --regexp '^Seccomp:\s+2$'
+		islet_raw delete --force "$ID_PREFIX-m" >/dev/null 2>&1 || true
+	fi
+}
+
 # The member enters the pod's pid namespace only after pivot_root: should the
 # pod's pid 1 exit meanwhile (here from the member's createRuntime hook), the
 # kernel refuses any new process there (ENOMEM), and create says why.

@@ -59,6 +59,33 @@ ALLOW_LIST='["execve","execveat","exit","exit_group","read","write","openat","cl
 	assert_line "umask: errno 13"
 }
 
+# exec's process and a pod member's init are forked into the container's pid
+# namespace once finished, under the filter (pid_fork.hpp). A profile that
+# lets no process fork or take a terminal gets them forked first, finishing
+# in the container as runc's do (security.hpp finishes_before_fork).
+@test "seccomp: exec and a pod member run under a profile that refuses clone and clone3" {
+	update_config --argjson allow "$ALLOW_LIST" \
+		'.linux.seccomp = {"defaultAction": "SCMP_ACT_ERRNO",
+			"syscalls": [{"names": ($allow + ["nanosleep", "clock_nanosleep"]), "action": "SCMP_ACT_ALLOW"}]}'
+	set_args sleep 1000
+	islet run -d "$ID_PREFIX-pod"
+	assert_success
+	islet exec "$ID_PREFIX-pod" /bin/seccomp_probe getppid -- getpid
+	assert_success
+	assert_line "getppid: errno 1"
+	assert_line --regexp '^getpid: ok [0-9]+$'
+	run script -qec "$ISLET --root $ROOT exec -t $ID_PREFIX-pod /bin/seccomp_probe getpid" /dev/null
+	assert_success
+	assert_output --regexp 'getpid: ok [0-9]+'
+	update_config --arg p "/proc/$(pid_of "$ID_PREFIX-pod")/ns/pid" \
+		'.linux.namespaces |= map(if .type == "pid" then .path = $p else . end)'
+	probe getppid -- getpid
+	islet run "$CID"
+	assert_success
+	assert_line "getppid: errno 1"
+	assert_line --regexp '^getpid: ok [0-9]+$'
+}
+
 @test "seccomp: SCMP_ACT_KILL and SCMP_ACT_KILL_PROCESS end the process with SIGSYS (exit 159)" {
 	update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
 		{"names": ["getppid"], "action": "SCMP_ACT_KILL"}, {"names": ["getcwd"], "action": "SCMP_ACT_KILL_PROCESS"}]}'
@@ -202,6 +229,39 @@ start_agent() {
 	assert_line "mkdir: errno 13"
 	[ ! -e "$BUNDLE/rootfs/tmp/refused" ]
 	wait "$AGENT_PID"
+}
+
+# A pod member's init finishes (its filter in) before it forks into the pod's
+# pid namespace (pid_fork.hpp): the listener waits for that fork, so that the
+# agent's state names the container's init. Where the profile notifies clone
+# itself, it cannot wait (the fork would wait for the agent): it goes at once.
+_pod_member_with_agent() {
+	set_args sleep 1000
+	islet run -d "$ID_PREFIX-pod"
+	assert_success
+	start_agent continue
+	update_config --arg p "/proc/$(pid_of "$ID_PREFIX-pod")/ns/pid" --argjson n "$1" \
+		'.linux.namespaces |= map(if .type == "pid" then .path = $p else . end) |
+		 .linux.seccomp.syscalls[0].names = $n'
+	probe mkdir /tmp/made -- getpid
+	run_file timeout 30 "$ISLET" --root "$ROOT" create "$CID"
+	assert_success
+	member=$(pid_of "$CID")
+	islet start "$CID"
+	assert_success
+	wait_status "$CID" stopped
+	wait "$AGENT_PID"
+	[ -d "$BUNDLE/rootfs/tmp/made" ]
+}
+
+@test "seccomp notify: a pod member's agent gets the pid of the member's init" {
+	_pod_member_with_agent '["mkdir"]'
+	[ "$(jq -r '.pid' "$AGENT_DIR/state.json")" = "$member" ]
+}
+
+@test "seccomp notify: a pod member whose profile notifies clone and clone3 starts" {
+	_pod_member_with_agent '["mkdir", "clone", "clone3"]'
+	[ "$(jq -r '.pid' "$AGENT_DIR/state.json")" -gt 0 ]
 }
 
 @test "seccomp notify: without a listenerPath, or on write, create fails and leaves nothing" {

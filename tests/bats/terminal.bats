@@ -149,3 +149,41 @@ teardown() {
 	run cat "$TTYLOG"
 	assert_output --partial "exec-pty=43:5"
 }
+
+# The pty is the process's controlling terminal, in a session it leads (job
+# control, ^C from the terminal). A pod member's init and exec's process take
+# it after the fork that puts them into the container's pid namespace
+# (pid_fork.hpp), not before: a session is its leader's.
+@test "the pty is the controlling terminal of the process's own session: run, exec, a pod member, as with runc" {
+	local show='read -r p c s pp pg sid tty r </proc/self/stat; echo "leader=$((sid == p)) ctty=$((tty != 0))"'
+	update_config '.process.terminal = true'
+	set_args sh -c "$show"
+	runc_ref list # makes the bundle reachable for runc's init
+	run script -qec "runc --root $BATS_TEST_TMPDIR/runc-state run --bundle $BUNDLE $CID-runc" /dev/null
+	assert_success
+	assert_output --partial "leader=1 ctty=1"
+	run script -qec "$ISLET --root $ROOT run $CID" /dev/null
+	assert_success
+	assert_output --partial "leader=1 ctty=1"
+	islet delete "$CID"
+	update_config '.process.terminal = false'
+	set_args sleep 1000
+	islet run -d "$CID"
+	assert_success
+	run script -qec "$ISLET --root $ROOT exec -t $CID sh -c '$show'" /dev/null
+	assert_success
+	assert_output --partial "leader=1 ctty=1"
+	pod=$(pid_of "$CID")
+	update_config --arg p "/proc/$pod/ns/pid" --arg s "$show" \
+		'.linux.namespaces |= map(if .type == "pid" then .path = $p else . end) |
+		 .process.terminal = true | .process.args = ["sh", "-c", $s]'
+	start_recvtty
+	islet create --console-socket "$SOCK" "$ID_PREFIX-m"
+	assert_success
+	islet start "$ID_PREFIX-m"
+	assert_success
+	wait_status "$ID_PREFIX-m" stopped
+	wait_recvtty
+	run cat "$TTYLOG"
+	assert_output --partial "leader=1 ctty=1"
+}

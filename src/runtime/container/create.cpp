@@ -15,6 +15,7 @@
 #include <optional>
 
 #include "hooks/hooks.hpp"
+#include "runtime/attrs/lsm.hpp"
 #include "runtime/attrs/process_attrs.hpp"
 #include "runtime/attrs/security.hpp"
 #include "runtime/cgroups/cgroups.hpp"
@@ -396,6 +397,9 @@ void Creation::prepare_inherited() {
     if (pid_join != plan_.joins.end() && sys::procfs_takes_pidns()) {
         ctx_.fds.pidns = ns::open_namespace(pid_join->second, "pid");
         plan_.pid_after_root = true;
+        ctx_.finish_before_fork = !config_.process || finishes_before_fork(security_, *config_.process);
+        if (ctx_.finish_before_fork && config_.process && init::has_exec_labels(*config_.process))
+            ctx_.fds.label_proc = sys::own_task_procfs();
     }
     ctx_.config = &config_;
     ctx_.process = config_.process ? &*config_.process : nullptr;
@@ -588,6 +592,8 @@ void Creation::serve() {
     s.state = [&] { return spec::state_view(record_, spec::Status::creating, init_pid_); };
     s.hooks = [&] { run_create_hooks(); };
     s.exec_pid = [&](pid_t pid) { init_forked(pid); };
+    s.listener_before_pid =
+        plan_.pid_after_root && ctx_.finish_before_fork && !(security_.seccomp && security_.seccomp->fork_notified);
     s.died = [&] { return init_died(); };
     launch::serve_until_ready(s);
 }

@@ -16,6 +16,7 @@
 #include <optional>
 
 #include "runtime/attrs/cpu_affinity.hpp"
+#include "runtime/attrs/lsm.hpp"
 #include "runtime/attrs/process_attrs.hpp"
 #include "runtime/attrs/security.hpp"
 #include "runtime/cgroups/cgroups.hpp"
@@ -34,6 +35,7 @@
 #include "sys/error.hpp"
 #include "sys/log.hpp"
 #include "sys/proc.hpp"
+#include "sys/procfs.hpp"
 #include "sys/scope_exit.hpp"
 #include "sys/strings.hpp"
 #include "sys/syscalls.hpp"
@@ -217,6 +219,10 @@ void Joining::prepare_child() {
     child_.env = process_.env;
     child_.preserved_fds = o_.preserve_fds;
     child_.fds.stub = host::make_exec_stub();
+    // The joiner finishes the process in our pid namespace (exec_child.hpp).
+    child_.finish_before_fork = finishes_before_fork(security_, process_);
+    if (join_pid_ && child_.finish_before_fork && init::has_exec_labels(process_))
+        child_.fds.label_proc = sys::own_task_procfs();
     console_ = launch::open_console_channel(process_.terminal, o_.detach, o_.console_socket);
     child_.fds.console = std::move(console_.for_child);
     if (auto it = cg_dirs_.find("unified"); it != cg_dirs_.end() && !late_join_)
@@ -282,6 +288,8 @@ void Joining::serve() {
     if (security_.seccomp && security_.seccomp->listener) s.listener = &*cfg_.linux->seccomp;
     s.state = [&] { return spec::state_view(c_->record, status_, pid_); };
     s.exec_pid = [&](pid_t pid) { forked(pid); };
+    s.listener_before_pid =
+        join_pid_ && child_.finish_before_fork && !(security_.seccomp && security_.seccomp->fork_notified);
     s.died = [] { return std::string("the exec process exited during setup"); };
     launch::serve_until_ready(s);
     // The final process cannot be ready before the joiner reported it

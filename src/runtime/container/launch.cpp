@@ -172,6 +172,7 @@ void serve_until_ready(const Serve& s) {
     // Each of these comes once: a second one is not the child's.
     bool forked = false;
     bool hooks_ran = false;
+    sync::Message listener;  // held for `exec_pid` (Serve::listener_before_pid)
     for (;;) {
         sync::Message m;
         try {
@@ -182,7 +183,12 @@ void serve_until_ready(const Serve& s) {
         switch (m.type) {
             case sync::Type::ready: return;
             case sync::Type::error: throw sys::Error("unable to start container process: " + m.payload);
-            case sync::Type::seccomp_fd: hand_over_listener(s, m); continue;
+            case sync::Type::seccomp_fd:
+                if (s.listener_before_pid && !forked && !listener.fd)
+                    listener = std::move(m);
+                else
+                    hand_over_listener(s, m);
+                continue;
             case sync::Type::hooks:
                 if (!s.hooks || hooks_ran) break;
                 hooks_ran = true;
@@ -192,6 +198,7 @@ void serve_until_ready(const Serve& s) {
                 if (!s.exec_pid || forked) break;
                 forked = true;
                 s.exec_pid(reported_pid(s, m.payload));
+                if (listener.fd) hand_over_listener(s, listener);
                 continue;
             default: break;
         }

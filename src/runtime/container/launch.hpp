@@ -83,7 +83,11 @@ struct Serve {
     std::function<spec::StateView()> state;
     std::function<void()> hooks;          // `hooks`: run prestart and createRuntime (create only)
     std::function<void(pid_t)> exec_pid;  // `exec_pid`: the real init's, or exec's final process's, pid
-    std::function<std::string()> died;    // the error when the child closed the socket early
+    // The child finishes the process before it forks (pid_fork.hpp): a
+    // notify listener comes before `exec_pid` and waits for it, so that the
+    // agent learns the pid of the process the filter is on.
+    bool listener_before_pid = false;
+    std::function<std::string()> died;  // the error when the child closed the socket early
 };
 
 // Answers the child until `ready`. An `error` message becomes

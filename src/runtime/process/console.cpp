@@ -61,10 +61,13 @@ void setup_console(int console_fd, const spec::Process& process, bool bind_conso
     }
     sys::send_fd(console_fd, master.get(), "/dev/pts/ptmx");
     master.reset();
-    if (::setsid() < 0) sys::throw_errno("setsid");
-    if (::ioctl(peer.get(), TIOCSCTTY, 0) < 0) sys::throw_errno("make the pty the controlling terminal");
     for (int fd = 0; fd < 3; ++fd)
         if (::dup3(peer.get(), fd, 0) < 0) sys::throw_errno("dup the pty to stdio");
+}
+
+void take_console() {
+    if (::setsid() < 0) sys::throw_errno("setsid");
+    if (::ioctl(STDIN_FILENO, TIOCSCTTY, 0) < 0) sys::throw_errno("make the pty the controlling terminal");
 }
 
 }  // namespace islet::runtime::init

@@ -15,9 +15,15 @@
 
 namespace islet::runtime::init {
 
-// Makes a pty, sends its master over console_fd, makes the peer the
-// controlling terminal and stdio (owned by uid:gid). With bind_console, the
-// peer is also bound over /dev/console (the init; exec does not).
+// Makes a pty, sends its master over console_fd, makes the peer stdio
+// (owned by the process's uid). With bind_console, the peer is also bound
+// over /dev/console (the init; exec does not). Privileged: before
+// finish_process.
 void setup_console(int console_fd, const spec::Process& process, bool bind_console);
+
+// Makes stdio's pty the controlling terminal of a new session (setsid,
+// TIOCSCTTY). Needs no privilege: a process forked after finish_process
+// (pid_fork.hpp) takes it itself, since a session is its leader's.
+void take_console();
 
 }  // namespace islet::runtime::init

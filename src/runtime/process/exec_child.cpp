@@ -22,9 +22,8 @@
 namespace islet::runtime {
 namespace {
 
-// The joiner: into the container's namespaces (the pid namespace for its
-// children), then the final process is forked into it. Returns in the
-// final process (or in the joiner itself when the pid namespace is ours).
+// The joiner: into the container's namespaces, the pid namespace for its
+// children only. Until the fork it is seen by no process of the container.
 void join_container(ExecChild& c) {
     test_hooks::pause_at("exec-joining");
     const int flags = c.join_flags | (c.join_pid ? CLONE_NEWPID : 0);
@@ -34,11 +33,30 @@ void join_container(ExecChild& c) {
         });
     c.fds.target.reset();
     if (::chdir("/") < 0) sys::throw_errno("chdir", "/");
+}
+
+// The final process is forked into the container's pid namespace after the
+// joiner finished it (pid_fork.hpp): unless the filter would not let it fork
+// or take its terminal (security.hpp finishes_before_fork); it is then forked
+// first and finishes there, as runc's does.
+bool fork_last(const ExecChild& c) { return c.join_pid && c.finish_before_fork; }
+
+// Forks the final process (a child of the runtime: CLONE_PARENT), if there
+// is a pid namespace to join; else the joiner is the process.
+void fork_final(const ExecChild& c) {
     if (!c.join_pid) return;
     fork_into_pid_namespace(c.fds.sync.get());
-    // The final process: the death signal was reset by the fork.
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    ::prctl(PR_SET_DUMPABLE, 0);
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // reset by the fork; 0 again before ready
+    sys::sanitizer::open_child_report();
+}
+
+// Where LSM exec labels are written: a task view that shows this process.
+// The container's /proc (checked to be procfs on use), unless the joiner
+// finishes outside the container's pid namespace: then the runtime's
+// (InitFds::label_proc).
+sys::UniqueFd label_proc(ExecChild& c) {
+    if (fork_last(c)) return std::move(c.fds.label_proc);
+    return sys::open_at_if_exists(AT_FDCWD, "/proc", O_PATH | O_DIRECTORY);
 }
 
 }  // namespace
@@ -57,11 +75,22 @@ void exec_child_main(ExecChild& c) noexcept {
         // In the container's cgroups now: the final CPU affinity (runtime-spec).
         if (p.exec_cpu_affinity)
             init::step("cpu affinity", [&] { set_cpu_affinity(p.exec_cpu_affinity->final_, "final"); });
-        if (p.terminal) init::step("console", [&] { init::setup_console(c.fds.console.get(), p, false); });
-        // The container's /proc, for LSM labels (checked to be procfs on use).
-        sys::UniqueFd proc = sys::open_at_if_exists(AT_FDCWD, "/proc", O_PATH | O_DIRECTORY);
+        const bool last = fork_last(c);
+        if (!last) fork_final(c);
+        // A session is its leader's: the final process takes its terminal.
+        if (p.terminal)
+            init::step("console", [&] {
+                init::setup_console(c.fds.console.get(), p, false);
+                if (!last) init::take_console();
+            });
+        c.fds.console.reset();
+        sys::UniqueFd proc = label_proc(c);
         const std::string path = init::finish_process(p, *c.security, c.env, proc.get(), c.fds.sync.get());
         proc.reset();
+        if (last) {
+            fork_final(c);
+            if (p.terminal) init::step("console", [] { init::take_console(); });
+        }
         ::prctl(PR_SET_PDEATHSIG, 0);
         test_hooks::pause_at("exec-before-ready");
         sync::send(c.fds.sync.get(), sync::Type::ready);

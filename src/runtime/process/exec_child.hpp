@@ -6,13 +6,15 @@
 // enters the init's namespaces with one setns(pidfd, flags), the pid
 // namespace for its children only: its root and cwd become the container's
 // and it holds nothing of the host's but what the process inherits (stdio,
-// preserved fds, the sync and console sockets, the sealed stub). Only then
-// does it fork the final process into the pid namespace (CLONE_PARENT: a
-// child of the runtime), report its pid and exit; no process holding host
-// state is ever visible in the container. The final process sets up the
-// console, finishes the process exactly as the init does (finish.hpp),
-// reports ready and execs through the sealed stub. Both stay non-dumpable
-// until that execve (CVE-2016-9962).
+// preserved fds, the sync and console sockets, the sealed stub). It sets up
+// the console and finishes the process exactly as the init does
+// (finish.hpp: capabilities, user, no_new_privs, seccomp). Only then does it
+// fork the final process into the pid namespace (CLONE_PARENT: a child of
+// the runtime), report its pid and exit: no process holding host state or
+// more privilege than the process's own is ever visible in the container.
+// The final process takes its controlling terminal, reports ready and execs
+// through the sealed stub. Both stay non-dumpable until that execve
+// (CVE-2016-9962).
 #pragma once
 
 #include <string>
@@ -33,6 +35,9 @@ struct ExecChild {
     InitFds fds;            // sync, console, stub, target (the init's pidfd)
     int join_flags = 0;     // CLONE_NEW* of the init's namespaces that differ from ours (pid aside)
     bool join_pid = false;  // the init's pid namespace differs from ours: fork into it
+    // ... after finishing the process (security.hpp finishes_before_fork);
+    // else before, as runc's.
+    bool finish_before_fork = true;
     int preserved_fds = 0;
 };
 

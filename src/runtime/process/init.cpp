@@ -239,24 +239,40 @@ void enter_root(InitContext& ctx) {
     for (auto& m : ctx.mounts->mounts) m.tree.reset();
 }
 
-// A pid namespace joined by path (ns::Plan::pid_after_root): entered only
-// now, when root, cwd and every fd are the container's, and only by the
-// container's init, forked into it (CLONE_PARENT: the runtime's child, which
-// learns its pid over `exec_pid`). Until here no process of that namespace
-// could see this one. The full procfs instance stays behind: the pod's
-// processes see the forked init, and through its fds a writable
-// /proc/sys (kernel.core_pattern) would be theirs. The init's remaining use
-// of procfs (LSM exec labels) goes through the container's own /proc, whose
-// /proc/sys is read-only; hostname and sysctls are done by then.
-void enter_pid_namespace(InitContext& ctx) {
+// A pid namespace joined by path (ns::Plan::pid_after_root), joined for our
+// children only now, when root, cwd and every fd are the container's. The
+// full procfs instance of it goes here (hostname and sysctls are done):
+// through the forked init's fds the pod's processes would see a writable
+// /proc/sys (kernel.core_pattern). The container's init goes into it last,
+// finished (fork_into_pod); LSM exec labels are written meanwhile through
+// the runtime's task view (InitFds::label_proc), since this process is not in
+// the pod's. Where the filter would not let the init fork or take its
+// terminal, it forks now and finishes in the pod, as runc's init does; its
+// labels then go through the container's own /proc, whose /proc/sys is
+// read-only.
+void join_pid_namespace(InitContext& ctx) {
     if (!ctx.fds.pidns) return;
     if (::setns(ctx.fds.pidns.get(), CLONE_NEWPID) < 0) sys::throw_errno("setns into the pid namespace");
     ctx.fds.pidns.reset();
-    ctx.proc.reset();
+    ctx.proc = std::move(ctx.fds.label_proc);
+    if (ctx.finish_before_fork) return;
     if (ctx.process && init::has_exec_labels(*ctx.process)) ctx.proc = container_proc();
     fork_into_pid_namespace(ctx.fds.sync.get());
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // reset by the fork
     sys::sanitizer::open_child_report();
+}
+
+// The container's init enters the pod's pid namespace finished
+// (pid_fork.hpp): with the container's capabilities, user, no_new_privs and
+// seccomp filter and no setup handle left; its terminal it takes there (a
+// session is its leader's). CLONE_PARENT: the runtime's child, which learns
+// its pid over `exec_pid`. Until here no process of the pod could see this
+// one.
+void fork_into_pod(InitContext& ctx) {
+    ctx.proc.reset();
+    fork_into_pid_namespace(ctx.fds.sync.get());
+    sys::sanitizer::open_child_report();
+    if (ctx.process && ctx.process->terminal) init::take_console();
 }
 
 // Ready: the runtime saves the state; after its ack nothing but the barrier
@@ -330,14 +346,19 @@ void init_main(InitContext& ctx) noexcept {
         enter_root(ctx);
         step("hostname", [&] { init::set_hostname(*ctx.config); });
         step("sysctl", [&] { init::write_sysctls(ctx.sysctls, ctx.proc.get()); });
-        step("pid namespace", [&] { enter_pid_namespace(ctx); });
+        const bool fork_last = ctx.ns_plan.pid_after_root && ctx.finish_before_fork;
+        step("pid namespace", [&] { join_pid_namespace(ctx); });
         if (ctx.process && ctx.process->terminal)
-            step("console", [&] { init::setup_console(ctx.fds.console.get(), *ctx.process, true); });
+            step("console", [&] {
+                init::setup_console(ctx.fds.console.get(), *ctx.process, true);
+                if (!fork_last) init::take_console();
+            });
         ctx.fds.console.reset();
         if (ctx.mounts->dev_read_only_later()) step("read-only /dev", [] { init::make_dev_read_only(); });
         if (ctx.process)
             ctx.exec_path =
                 init::finish_process(*ctx.process, *ctx.security, ctx.env, ctx.proc.get(), ctx.fds.sync.get());
+        if (fork_last) step("pid namespace", [&] { fork_into_pod(ctx); });
         report_ready(ctx);
         test_hooks::pause_at("before-exec");
         run_program(ctx);

@@ -47,6 +47,11 @@ struct InitFds {
     // (ns::Plan::pid_after_root): until then the init sets up outside it, and
     // its procfs instances and the container's /proc mounts show it by this fd.
     sys::UniqueFd pidns;
+    // A process that finishes outside the pid namespace it forks into (a pod
+    // member's init, exec's joiner) and has LSM exec labels to set: a task
+    // view of the runtime's pid namespace, where it can find its own
+    // thread-self (sys::own_task_procfs). Closed before the fork.
+    sys::UniqueFd label_proc;
     // The valid ones, for close_all_except.
     std::vector<int> numbers() const;
 };
@@ -71,6 +76,11 @@ struct InitContext {
     // dumpable until `go`, which comes after the maps: until then it has
     // entered nothing and holds nothing its user could not read anyway.
     bool dumpable_until_go = false;
+    // A pid namespace joined after root (ns::Plan::pid_after_root): the init
+    // is finished before it forks into it (security.hpp
+    // finishes_before_fork), or, where its filter would not let it fork,
+    // forked first.
+    bool finish_before_fork = true;
     // For the cgroup filesystem mount: the host layout and the container's
     // directories (hierarchy name -> host path).
     cgroups::Host cgroup_host;
@@ -112,7 +122,7 @@ struct InitContext {
 inline std::vector<int> InitFds::numbers() const {
     std::vector<int> out;
     for (const sys::UniqueFd* fd :
-         {&sync, &fifo, &console, &stub, &target, &shared_proc, &shared_task_proc, &userns, &pidns})
+         {&sync, &fifo, &console, &stub, &target, &shared_proc, &shared_task_proc, &userns, &pidns, &label_proc})
         if (*fd) out.push_back(fd->get());
     return out;
 }

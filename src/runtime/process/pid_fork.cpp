@@ -24,7 +24,13 @@ void fork_into_pid_namespace(int sync_fd) {
     sys::UniqueFd parent_end(p[1]);
     clone_args args{};
     args.flags = CLONE_PARENT;  // exit_signal stays 0: CLONE_PARENT takes the caller's
-    const long pid = ::syscall(SYS_clone3, &args, sizeof args);
+    long pid = ::syscall(SYS_clone3, &args, sizeof args);
+    // The forking process may already be under the container's seccomp
+    // filter (finish_process runs first), and common profiles answer clone3
+    // with ENOSYS so that libc falls back to clone (podman's and docker's
+    // defaults): so do we.
+    if (pid < 0 && (errno == ENOSYS || errno == EPERM))
+        pid = ::syscall(SYS_clone, CLONE_PARENT, 0L, nullptr, nullptr, 0L);
     if (pid < 0) {
         // The kernel's ENOMEM for a pid namespace whose pid 1 has exited:
         // no process may enter it any more (a pod whose infra died).

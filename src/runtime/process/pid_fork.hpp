@@ -1,7 +1,12 @@
 // Forking the final process into a pid namespace this process only joined
-// (exec's joiner) or unshared (an init in a joined user namespace): with
-// CLONE_PARENT the new process is the runtime's child, and the forking one
-// reports its pid (sync `exec_pid`) and exits.
+// (exec's joiner, a pod member's init) or unshared (an init in a joined user
+// namespace): with CLONE_PARENT the new process is the runtime's child, and
+// the forking one reports its pid (sync `exec_pid`) and exits. Into a
+// namespace other processes live in, the fork comes last: the forking
+// process has finished the process (finish.hpp: capabilities, user,
+// no_new_privs, seccomp) and closed every setup handle, so the new process is
+// seen there only as what it will exec, and nothing a ptrace-capable
+// process there could take over holds more (issue 10).
 #pragma once
 
 namespace islet::runtime {
