@@ -527,7 +527,8 @@ PROBE
 
 # Prints, for each process of the container's pid namespace that runs islet
 # (a forked process not yet exec'd), its effective capabilities,
-# no_new_privs and seccomp mode; and pid 1's capabilities.
+# no_new_privs and seccomp mode, and whether its environ shows the caller's
+# (the variable the tests set for islet); and pid 1's capabilities.
 _write_status_probe() {
 	cat >"$BUNDLE/rootfs/bin/status-probe" <<'PROBE'
 #!/bin/sh
@@ -536,6 +537,7 @@ for d in /proc/[0-9]*; do
 	case "$(cat "$d/comm" 2>/dev/null)" in islet*) ;; *) continue ;; esac
 	[ "$(field State "$d")" != Z ] || continue # an earlier round's, killed
 	echo "islet ${d#/proc/} caps=$(field CapEff "$d") nnp=$(field NoNewPrivs "$d") seccomp=$(field Seccomp "$d")"
+	tr '\0' '\n' <"$d/environ" | grep -q ISLET_CALLER_SECRET && echo "LEAK: the caller's environment in ${d#/proc/}"
 done
 echo "pid1 caps=$(field CapEff /proc/1)"
 PROBE
@@ -558,7 +560,7 @@ PROBE
 	islet run -d "$CID"
 	assert_success
 	for stage in pid-forked exec-before-ready; do
-		ISLET_TEST_PAUSE_AT=$stage "$ISLET" --root "$ROOT" exec -d "$CID" true </dev/null >/dev/null 2>&1 &
+		ISLET_CALLER_SECRET=1 ISLET_TEST_PAUSE_AT=$stage "$ISLET" --root "$ROOT" exec -d "$CID" true </dev/null >/dev/null 2>&1 &
 		runner=$!
 		paused=$(wait_paused "$runner")
 		islet exec --cap CAP_SYS_PTRACE "$CID" /bin/status-probe
@@ -571,12 +573,20 @@ PROBE
 		assert_line --regexp "^islet [0-9]+ caps=$caps nnp=1 seccomp=2$"
 		# and no other islet there.
 		[ "$(echo "$output" | grep -c '^islet ')" = 1 ]
+		refute_output --partial LEAK
 	done
+	# A created init waits for start as what it will exec, too.
+	run_file env ISLET_CALLER_SECRET=1 "$ISLET" --root "$ROOT" create "$ID_PREFIX-c"
+	assert_success
+	islet exec --cap CAP_SYS_PTRACE "$ID_PREFIX-c" /bin/status-probe
+	assert_success
+	assert_line --regexp "^islet 1 caps=$caps nnp=1 seccomp=2$"
+	refute_output --partial LEAK
 	# A member of a pod, its init just forked into the pod's pid namespace.
 	if probe procfs-pidns; then
 		pod=$(pid_of "$CID")
 		update_config --arg p "/proc/$pod/ns/pid" '.linux.namespaces |= map(if .type == "pid" then .path = $p else . end)'
-		ISLET_TEST_PAUSE_AT=pid-forked "$ISLET" --root "$ROOT" create "$ID_PREFIX-m" </dev/null >/dev/null 2>&1 &
+		ISLET_CALLER_SECRET=1 ISLET_TEST_PAUSE_AT=pid-forked "$ISLET" --root "$ROOT" create "$ID_PREFIX-m" </dev/null >/dev/null 2>&1 &
 		runner=$!
 		paused=$(wait_paused "$runner")
 		islet exec --cap CAP_SYS_PTRACE "$CID" /bin/status-probe
@@ -586,6 +596,7 @@ PROBE
 		assert_success
 		caps=$(echo "$output" | sed -n 's/^pid1 caps=//p')
 		assert_line --regexp "^islet [0-9]+ caps=$caps nnp=1 seccomp=2$"
+		refute_output --partial LEAK
 		# And it runs: start, exec into it, seccomp's clone3 answer and all.
 		islet create "$ID_PREFIX-m"
 		assert_success

@@ -66,6 +66,7 @@ void exec_child_main(ExecChild& c) noexcept {
     try {
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         ::prctl(PR_SET_DUMPABLE, 0);
+        init::forget_caller_environment();
         std::vector<int> keep = c.fds.numbers();
         if (log::sink_fd() >= 0) keep.push_back(log::sink_fd());  // its log lines (--debug)
         sys::close_all_except(3 + c.preserved_fds, keep);

@@ -8,6 +8,7 @@
 #include "runtime/attrs/seccomp.hpp"
 #include "runtime/process/program.hpp"
 #include "runtime/process/sync.hpp"
+#include "sys/environ.hpp"
 
 namespace islet::runtime::init {
 namespace {
@@ -20,6 +21,10 @@ void install_filter(const SeccompProgram& program, int sync_fd) {
 }
 
 }  // namespace
+
+void forget_caller_environment() {
+    sys::scrub_environ({"ISLET_TEST_PAUSE_AT", "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"});
+}
 
 std::string finish_process(const spec::Process& p, const SecurityPlan& sec, std::vector<std::string>& env,
                            int host_proc_fd, int sync_fd) {

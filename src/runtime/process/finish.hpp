@@ -40,6 +40,13 @@ void step(const char* name, F&& f) {
     sys::with_context(name, std::forward<F>(f));
 }
 
+// Zeroes the environment the runtime was started with (sys::scrub_environ)
+// in the init or exec's joiner, first thing: a container process with
+// CAP_SYS_PTRACE could read it through /proc/<pid>/environ or memory once the
+// child is seen. Kept: what test and sanitizer builds read later
+// (ISLET_TEST_PAUSE_AT, the sanitizers' options).
+void forget_caller_environment();
+
 // Takes the steps above. env gains HOME when it has none; a notify listener
 // goes to the runtime over sync_fd; host_proc_fd is the host's /proc (LSM
 // labels). Returns args[0] resolved on the container's PATH.

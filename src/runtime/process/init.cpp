@@ -71,6 +71,7 @@ void init_signals() {
 // dumpability), then wait for `go` (and a rebuilt rootfs before it).
 void start(InitContext& ctx) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    init::forget_caller_environment();
     // Not dumpable until the final execve: container processes cannot
     // open our /proc/<pid>/exe, fds or memory (CVE-2016-9962 class).
     // Rootless: from `go` on (init_context.hpp).
