@@ -14,6 +14,7 @@ struct Sink {
     int fd = -1;  // -1: stderr
     Format format = Format::text;
     Level threshold = Level::info;
+    bool dropped = false;  // close_sink: nothing is written any more
 };
 Sink g_sink;
 
@@ -72,8 +73,14 @@ bool enabled(Level level) { return level >= g_sink.threshold; }
 
 int sink_fd() { return g_sink.fd; }
 
+void close_sink() {
+    if (g_sink.fd >= 0) ::close(g_sink.fd);
+    g_sink.fd = -1;
+    g_sink.dropped = true;
+}
+
 void write(Level level, std::string_view msg) {
-    if (!enabled(level)) return;
+    if (g_sink.dropped || !enabled(level)) return;
     emit(g_sink.fd < 0 ? STDERR_FILENO : g_sink.fd, format_line(level, msg));
 }
 

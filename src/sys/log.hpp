@@ -25,6 +25,12 @@ bool enabled(Level level);
 // in the same log (it is close-on-exec, gone at the container's execve).
 int sink_fd();
 
+// Closes the log's descriptor and drops every later line (not even stderr,
+// which may be the container's by then): the init and exec's processes call
+// it before a container process can see them, since the log is a host file
+// (issue 10). Their errors still reach the runtime over the sync socket.
+void close_sink();
+
 void write(Level level, std::string_view msg);
 inline void debug(std::string_view msg) { write(Level::debug, msg); }
 inline void info(std::string_view msg) { write(Level::info, msg); }

@@ -528,7 +528,8 @@ PROBE
 # Prints, for each process of the container's pid namespace that runs islet
 # (a forked process not yet exec'd), its effective capabilities,
 # no_new_privs and seccomp mode, and whether its environ shows the caller's
-# (the variable the tests set for islet); and pid 1's capabilities.
+# (the variable the tests set for islet) or it holds islet's --log file (a
+# host file, caller.log); and pid 1's capabilities.
 _write_status_probe() {
 	cat >"$BUNDLE/rootfs/bin/status-probe" <<'PROBE'
 #!/bin/sh
@@ -538,6 +539,9 @@ for d in /proc/[0-9]*; do
 	[ "$(field State "$d")" != Z ] || continue # an earlier round's, killed
 	echo "islet ${d#/proc/} caps=$(field CapEff "$d") nnp=$(field NoNewPrivs "$d") seccomp=$(field Seccomp "$d")"
 	tr '\0' '\n' <"$d/environ" | grep -q ISLET_CALLER_SECRET && echo "LEAK: the caller's environment in ${d#/proc/}"
+	for f in "$d"/fd/*; do
+		case "$(readlink "$f")" in *caller.log) echo "LEAK: islet's --log file in $f" ;; esac
+	done
 done
 echo "pid1 caps=$(field CapEff /proc/1)"
 PROBE
@@ -560,7 +564,8 @@ PROBE
 	islet run -d "$CID"
 	assert_success
 	for stage in pid-forked exec-before-ready; do
-		ISLET_CALLER_SECRET=1 ISLET_TEST_PAUSE_AT=$stage "$ISLET" --root "$ROOT" exec -d "$CID" true </dev/null >/dev/null 2>&1 &
+		ISLET_CALLER_SECRET=1 ISLET_TEST_PAUSE_AT=$stage "$ISLET" --root "$ROOT" --log "$BATS_TEST_TMPDIR/caller.log" --debug \
+			exec -d "$CID" true </dev/null >/dev/null 2>&1 &
 		runner=$!
 		paused=$(wait_paused "$runner")
 		islet exec --cap CAP_SYS_PTRACE "$CID" /bin/status-probe
@@ -576,7 +581,7 @@ PROBE
 		refute_output --partial LEAK
 	done
 	# A created init waits for start as what it will exec, too.
-	run_file env ISLET_CALLER_SECRET=1 "$ISLET" --root "$ROOT" create "$ID_PREFIX-c"
+	run_file env ISLET_CALLER_SECRET=1 "$ISLET" --root "$ROOT" --log "$BATS_TEST_TMPDIR/caller.log" create "$ID_PREFIX-c"
 	assert_success
 	islet exec --cap CAP_SYS_PTRACE "$ID_PREFIX-c" /bin/status-probe
 	assert_success
@@ -586,7 +591,8 @@ PROBE
 	if probe procfs-pidns; then
 		pod=$(pid_of "$CID")
 		update_config --arg p "/proc/$pod/ns/pid" '.linux.namespaces |= map(if .type == "pid" then .path = $p else . end)'
-		ISLET_CALLER_SECRET=1 ISLET_TEST_PAUSE_AT=pid-forked "$ISLET" --root "$ROOT" create "$ID_PREFIX-m" </dev/null >/dev/null 2>&1 &
+		ISLET_CALLER_SECRET=1 ISLET_TEST_PAUSE_AT=pid-forked "$ISLET" --root "$ROOT" --log "$BATS_TEST_TMPDIR/caller.log" \
+			create "$ID_PREFIX-m" </dev/null >/dev/null 2>&1 &
 		runner=$!
 		paused=$(wait_paused "$runner")
 		islet exec --cap CAP_SYS_PTRACE "$CID" /bin/status-probe
@@ -608,6 +614,48 @@ PROBE
 		assert_line --regexp '^Seccomp:\s+2$'
 		islet_raw delete --force "$ID_PREFIX-m" >/dev/null 2>&1 || true
 	fi
+}
+
+# A container process with CAP_SYS_PTRACE can take a copy of the sync socket
+# of a process islet forked into the container (pidfd_getfd) and kill the
+# process: the runtime, waiting on that socket, must still see it die
+# (the pidfd), not wait for an EOF the copy holds back.
+@test "issue 10: exec and a pod member's create end when their process dies, whoever holds its socket" {
+	require_test_hooks
+	install_helper steal_fd
+	update_config '.root.readonly = false'
+	set_args sleep 1000
+	islet run -d "$CID"
+	assert_success
+	pod=$(pid_of "$CID")
+	update_config --arg p "/proc/$pod/ns/pid" '.linux.namespaces |= map(if .type == "pid" then .path = $p else . end)'
+	for what in exec create; do
+		[ "$what" = exec ] || probe procfs-pidns || continue # the member's init is not forked there
+		if [ "$what" = exec ]; then
+			ISLET_TEST_PAUSE_AT=exec-before-ready "$ISLET" --root "$ROOT" exec -d "$CID" true </dev/null >/dev/null 2>&1 &
+		else
+			ISLET_TEST_PAUSE_AT=forked-before-ready "$ISLET" --root "$ROOT" create "$ID_PREFIX-m" </dev/null >/dev/null 2>&1 &
+		fi
+		runner=$!
+		paused=$(wait_paused "$runner")
+		inner=$(awk '/^NSpid:/ {print $NF}' "/proc/$paused/status")
+		sock=$(for f in /proc/"$paused"/fd/*; do readlink "$f" | grep -q '^socket:' && echo "${f##*/}"; done | head -1)
+		[ -n "$sock" ]
+		islet exec -d --cap CAP_SYS_PTRACE "$CID" sh -c "/bin/steal_fd $inner $sock 30 >/stolen.out 2>&1"
+		assert_success
+		for _ in $(seq 100); do kill -0 "$runner" 2>/dev/null || break; sleep 0.1; done
+		run grep -x stolen "$BUNDLE/rootfs/stolen.out"
+		assert_success
+		# islet gave up within 10 s, while the copy is still held.
+		if kill -0 "$runner" 2>/dev/null; then
+			kill -9 "$runner"
+			fail "islet $what still waits on a socket its process no longer holds"
+		fi
+		rc=0
+		wait "$runner" || rc=$?
+		[ "$rc" -ne 0 ]
+		islet_raw delete --force "$ID_PREFIX-m" >/dev/null 2>&1 || true
+	done
 }
 
 # The member enters the pod's pid namespace only after pivot_root: should the

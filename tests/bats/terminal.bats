@@ -187,3 +187,31 @@ teardown() {
 	run cat "$TTYLOG"
 	assert_output --partial "leader=1 ctty=1"
 }
+
+# Without a terminal the process still gets a session of its own, with no
+# controlling terminal: in the caller's session the caller's terminal would
+# be its controlling terminal, and TIOCSTI on it would type commands into the
+# caller's shell (CVE-2016-10124). runc's init and exec do the same.
+@test "without a terminal the process leads its own session, with no controlling terminal (run, exec, a pod member), as with runc" {
+	local show='read -r p c s pp pg sid tty r </proc/self/stat; echo "leader=$((sid == p)) tty=$tty"'
+	set_args sh -c "$show"
+	runc_ref list # makes the bundle reachable for runc's init
+	run script -qec "runc --root $BATS_TEST_TMPDIR/runc-state run --bundle $BUNDLE $CID-runc" /dev/null
+	assert_success
+	assert_output --partial "leader=1 tty=0"
+	run script -qec "$ISLET --root $ROOT run $CID" /dev/null
+	assert_success
+	assert_output --partial "leader=1 tty=0"
+	islet delete "$CID"
+	set_args sleep 1000
+	islet run -d "$CID"
+	assert_success
+	run script -qec "$ISLET --root $ROOT exec $CID sh -c '$show'" /dev/null
+	assert_success
+	assert_output --partial "leader=1 tty=0"
+	update_config --arg p "/proc/$(pid_of "$CID")/ns/pid" --arg s "$show" \
+		'.linux.namespaces |= map(if .type == "pid" then .path = $p else . end) | .process.args = ["sh", "-c", $s]'
+	run script -qec "$ISLET --root $ROOT run $ID_PREFIX-m" /dev/null
+	assert_success
+	assert_output --partial "leader=1 tty=0"
+}

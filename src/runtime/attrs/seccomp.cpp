@@ -413,10 +413,13 @@ bool lets_fork(const std::vector<sock_filter>& filter) {
     return seccomp_lets_through(answer(filter, SYS_clone, CLONE_PARENT));
 }
 
-// console.cpp's take_console under the filter.
+// console.cpp's new_session under the filter: setsid, and for a terminal
+// ioctl(0, TIOCSCTTY).
+bool lets_start_session(const std::vector<sock_filter>& filter) {
+    return seccomp_lets_through(answer(filter, SYS_setsid));
+}
 bool lets_take_terminal(const std::vector<sock_filter>& filter) {
-    return seccomp_lets_through(answer(filter, SYS_setsid)) &&
-           seccomp_lets_through(answer(filter, SYS_ioctl, STDIN_FILENO, TIOCSCTTY));
+    return seccomp_lets_through(answer(filter, SYS_ioctl, STDIN_FILENO, TIOCSCTTY));
 }
 
 }  // namespace
@@ -465,6 +468,7 @@ SeccompProgram compile_seccomp(const spec::Seccomp& p) {
     out.listener = plan.notify;
     out.fork_notified = plan.notify_fork;
     out.can_fork = lets_fork(out.filter);
+    out.can_start_session = lets_start_session(out.filter);
     out.can_take_terminal = lets_take_terminal(out.filter);
     return out;
 }

@@ -17,8 +17,8 @@
 // filter, which a profile must allow (as runc's must): setgroups, setresgid,
 // setresuid, prctl, capset, capget (without NNP); chdir, getcwd, newfstatat,
 // faccessat2 (args[0] lookup); sendmsg, recvmsg, close (sync with the runtime);
-// clone3, or clone with CLONE_PARENT where clone3 gets ENOSYS or EPERM, and
-// with a terminal setsid and ioctl TIOCSCTTY (exec's process and a pod
+// clone3, or clone with CLONE_PARENT where clone3 gets ENOSYS or EPERM,
+// setsid, and with a terminal ioctl TIOCSCTTY (exec's process and a pod
 // member's init are forked into the container's pid namespace after the
 // filter: pid_fork.hpp);
 // openat, write (the exec fifo, through the host's /proc); the startContainer
@@ -97,11 +97,12 @@ struct SeccompProgram {
     // (pid_fork.hpp) needs its agent to have the listener first.
     bool fork_notified = false;
     // What the filter answers (seccomp_bpf.hpp) for a fork into a pid
-    // namespace (pid_fork.hpp) and for taking a terminal (console.hpp):
-    // whether a process can finish before it is forked (security.hpp
-    // finishes_before_fork).
+    // namespace (pid_fork.hpp), a new session and taking a terminal
+    // (console.hpp new_session): whether a process can finish before it is
+    // forked (security.hpp finishes_before_fork).
     bool can_fork = true;
-    bool can_take_terminal = true;
+    bool can_start_session = true;  // setsid
+    bool can_take_terminal = true;  // ioctl(0, TIOCSCTTY)
 };
 
 // The -ENOSYS stub placed before libseccomp's program: for each architecture

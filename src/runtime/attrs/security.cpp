@@ -44,7 +44,9 @@ SecurityPlan plan_security(const spec::Config& c) {
 
 bool finishes_before_fork(const SecurityPlan& plan, const spec::Process& p) {
     for (const auto* filter : {&plan.seccomp, &plan.guard})
-        if (*filter && (!(*filter)->can_fork || (p.terminal && !(*filter)->can_take_terminal))) return false;
+        if (*filter &&
+            (!(*filter)->can_fork || !(*filter)->can_start_session || (p.terminal && !(*filter)->can_take_terminal)))
+            return false;
     return true;
 }
 

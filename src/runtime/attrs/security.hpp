@@ -41,8 +41,8 @@ struct SecurityPlan {
 
 // Whether a process that is forked into a pid namespace other processes live
 // in (a pod member's init, exec's process: pid_fork.hpp) can be finished
-// first (finish.hpp) and forked last, under its filters: they let it fork
-// and, with a terminal, take that terminal. Where they do not, it is forked
+// first (finish.hpp) and forked last, under its filters: they let it fork,
+// start a session and, with a terminal, take that terminal. Where they do not, it is forked
 // first and finished in the namespace, as runc's are; a process there with
 // CAP_SYS_PTRACE and no user namespace between them can then take it over
 // while it is still privileged.

@@ -288,13 +288,18 @@ void Joining::serve() {
     if (security_.seccomp && security_.seccomp->listener) s.listener = &*cfg_.linux->seccomp;
     s.state = [&] { return spec::state_view(c_->record, status_, pid_); };
     s.exec_pid = [&](pid_t pid) { forked(pid); };
+    s.fork_expected = join_pid_;
     s.listener_before_pid =
         join_pid_ && child_.finish_before_fork && !(security_.seccomp && security_.seccomp->fork_notified);
-    s.died = [] { return std::string("the exec process exited during setup"); };
+    s.pidfd = [&] { return pidfd_.get(); };
+    // The joiner dead before it reported the final process (which is then
+    // killed here): its exit, or the final process's `ready`, comes first.
+    s.died = [&] {
+        return std::string(join_pid_ && !forked_ ? "the joining process died before it reported the exec process"
+                                                 : "the exec process exited during setup");
+    };
+    s.unreported = s.died;
     launch::serve_until_ready(s);
-    // The final process cannot be ready before the joiner reported it
-    // (pid_fork.hpp), unless the joiner was killed first.
-    if (join_pid_ && !forked_) throw sys::Error("the joining process died before it reported the exec process");
     if (late_join_) cgroups::join(cg_dirs_, pid_);
     if (!o_.pid_file.empty()) write_pid_file(o_.pid_file, pid_);
     launch::send_pidfd(o_.pidfd_socket, pidfd_.get());

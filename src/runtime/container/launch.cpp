@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <linux/sched.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -13,6 +14,7 @@
 #include "sys/error.hpp"
 #include "sys/fdpass.hpp"
 #include "sys/proc.hpp"
+#include "sys/retry.hpp"
 #include "sys/scope_exit.hpp"
 #include "sys/socket.hpp"
 #include "sys/strings.hpp"
@@ -140,17 +142,16 @@ Cloned clone_from_helper(const std::function<Cloned()>& in_helper) {
 namespace {
 
 // SCMP_ACT_NOTIFY: the listener goes to the agent at listenerPath with runc's
-// containerProcessState; our copy closes with the message.
+// containerProcessState; our copy closes with the message. Only a seccomp
+// listener: a container process holding a copy of the child's socket could
+// send any descriptor.
 void hand_over_listener(const Serve& s, const sync::Message& m) {
-    if (!m.fd || !s.listener) throw sys::Error("sync: unexpected seccomp listener from the " + s.peer);
+    if (!m.fd || !s.listener || sys::fd_target(m.fd.get()) != "anon_inode:seccomp notify")
+        throw sys::Error("sync: unexpected seccomp listener from the " + s.peer);
     const std::string state = spec::container_process_state_document(s.state(), s.listener->listener_metadata);
     sys::with_context("seccomp listener",
                       [&] { host::send_seccomp_listener(s.listener->listener_path, state, m.fd.get()); });
 }
-
-}  // namespace
-
-namespace {
 
 // `exec_pid` names the process the child forked with CLONE_PARENT: ours, and
 // not the child itself. A process of the container's pid namespace that can
@@ -166,25 +167,46 @@ pid_t reported_pid(const Serve& s, const std::string& payload) {
     return pid;
 }
 
+// Waits until the socket has a message or EOF, or the process that must
+// answer has exited with nothing left to read.
+void wait_for_message(const Serve& s) {
+    const int pidfd = s.pidfd ? s.pidfd() : -1;
+    if (pidfd < 0) return;
+    pollfd fds[2] = {{s.sock, POLLIN, 0}, {pidfd, POLLIN, 0}};
+    if (sys::retry_eintr([&] { return ::poll(fds, 2, -1); }) < 0) sys::throw_errno("poll");
+    if (!fds[0].revents && fds[1].revents) throw sys::Error(s.died());
+}
+
 }  // namespace
 
 void serve_until_ready(const Serve& s) {
     // Each of these comes once: a second one is not the child's.
     bool forked = false;
     bool hooks_ran = false;
+    bool listened = false;
     sync::Message listener;  // held for `exec_pid` (Serve::listener_before_pid)
     for (;;) {
         sync::Message m;
         try {
+            wait_for_message(s);
             m = sync::recv(s.sock);
         } catch (const sys::Error&) {
             throw sys::Error(s.died());
         }
         switch (m.type) {
-            case sync::Type::ready: return;
+            case sync::Type::ready:
+                // Before the forked process's pid: not the child's, or the
+                // forking one died unreported.
+                if (s.fork_expected && !forked)
+                    throw sys::Error(s.unreported ? s.unreported()
+                                                  : "sync: ready from the " + s.peer +
+                                                        " before the pid of the process it forked");
+                return;
             case sync::Type::error: throw sys::Error("unable to start container process: " + m.payload);
             case sync::Type::seccomp_fd:
-                if (s.listener_before_pid && !forked && !listener.fd)
+                if (listened) break;
+                listened = true;
+                if (s.listener_before_pid && !forked)
                     listener = std::move(m);
                 else
                     hand_over_listener(s, m);

@@ -83,11 +83,21 @@ struct Serve {
     std::function<spec::StateView()> state;
     std::function<void()> hooks;          // `hooks`: run prestart and createRuntime (create only)
     std::function<void(pid_t)> exec_pid;  // `exec_pid`: the real init's, or exec's final process's, pid
-    // The child finishes the process before it forks (pid_fork.hpp): a
-    // notify listener comes before `exec_pid` and waits for it, so that the
-    // agent learns the pid of the process the filter is on.
+    // The child forks the process that will exec (pid_fork.hpp): `ready`
+    // before its `exec_pid` is not the child's.
+    bool fork_expected = false;
+    // ... after finishing it: a notify listener comes before `exec_pid` and
+    // waits for it, so that the agent learns the pid of the process the
+    // filter is on.
     bool listener_before_pid = false;
+    // The pidfd of the process that must answer (the child, then the forked
+    // process): its exit ends the wait even if another process holds a copy
+    // of the child's socket (pidfd_getfd by a container process with
+    // CAP_SYS_PTRACE).
+    std::function<int()> pidfd;
     std::function<std::string()> died;  // the error when the child closed the socket early
+    // Optional: the error for `ready` before `exec_pid` (fork_expected).
+    std::function<std::string()> unreported;
 };
 
 // Answers the child until `ready`. An `error` message becomes

@@ -65,9 +65,9 @@ void setup_console(int console_fd, const spec::Process& process, bool bind_conso
         if (::dup3(peer.get(), fd, 0) < 0) sys::throw_errno("dup the pty to stdio");
 }
 
-void take_console() {
+void new_session(bool terminal) {
     if (::setsid() < 0) sys::throw_errno("setsid");
-    if (::ioctl(STDIN_FILENO, TIOCSCTTY, 0) < 0) sys::throw_errno("make the pty the controlling terminal");
+    if (terminal && ::ioctl(STDIN_FILENO, TIOCSCTTY, 0) < 0) sys::throw_errno("make the pty the controlling terminal");
 }
 
 }  // namespace islet::runtime::init

@@ -21,9 +21,13 @@ namespace islet::runtime::init {
 // finish_process.
 void setup_console(int console_fd, const spec::Process& process, bool bind_console);
 
-// Makes stdio's pty the controlling terminal of a new session (setsid,
-// TIOCSCTTY). Needs no privilege: a process forked after finish_process
-// (pid_fork.hpp) takes it itself, since a session is its leader's.
-void take_console();
+// Makes the process the leader of a new session (setsid), and with
+// `terminal` stdio's pty its controlling terminal (TIOCSCTTY). Always, as
+// runc's init does: in the caller's session the caller's terminal would be
+// the container's controlling terminal, and TIOCSTI on it would type into
+// the caller's shell (CVE-2016-10124). Needs no privilege: a process forked
+// after finish_process (pid_fork.hpp) does it itself, since a session is its
+// leader's.
+void new_session(bool terminal);
 
 }  // namespace islet::runtime::init

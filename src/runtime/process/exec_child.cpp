@@ -45,6 +45,7 @@ bool fork_last(const ExecChild& c) { return c.join_pid && c.finish_before_fork; 
 // is a pid namespace to join; else the joiner is the process.
 void fork_final(const ExecChild& c) {
     if (!c.join_pid) return;
+    log::close_sink();  // a host file
     fork_into_pid_namespace(c.fds.sync.get());
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // reset by the fork; 0 again before ready
     sys::sanitizer::open_child_report();
@@ -78,20 +79,18 @@ void exec_child_main(ExecChild& c) noexcept {
             init::step("cpu affinity", [&] { set_cpu_affinity(p.exec_cpu_affinity->final_, "final"); });
         const bool last = fork_last(c);
         if (!last) fork_final(c);
-        // A session is its leader's: the final process takes its terminal.
-        if (p.terminal)
-            init::step("console", [&] {
-                init::setup_console(c.fds.console.get(), p, false);
-                if (!last) init::take_console();
-            });
+        if (p.terminal) init::step("console", [&] { init::setup_console(c.fds.console.get(), p, false); });
         c.fds.console.reset();
+        // A session is its leader's: the final process makes its own.
+        if (!last) init::step("session", [&] { init::new_session(p.terminal); });
         sys::UniqueFd proc = label_proc(c);
         const std::string path = init::finish_process(p, *c.security, c.env, proc.get(), c.fds.sync.get());
         proc.reset();
         if (last) {
             fork_final(c);
-            if (p.terminal) init::step("console", [] { init::take_console(); });
+            init::step("session", [&] { init::new_session(p.terminal); });
         }
+        log::close_sink();  // a host file
         ::prctl(PR_SET_PDEATHSIG, 0);
         test_hooks::pause_at("exec-before-ready");
         sync::send(c.fds.sync.get(), sync::Type::ready);

@@ -258,6 +258,7 @@ void join_pid_namespace(InitContext& ctx) {
     ctx.proc = std::move(ctx.fds.label_proc);
     if (ctx.finish_before_fork) return;
     if (ctx.process && init::has_exec_labels(*ctx.process)) ctx.proc = container_proc();
+    log::close_sink();  // a host file
     fork_into_pid_namespace(ctx.fds.sync.get());
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // reset by the fork
     sys::sanitizer::open_child_report();
@@ -271,9 +272,11 @@ void join_pid_namespace(InitContext& ctx) {
 // one.
 void fork_into_pod(InitContext& ctx) {
     ctx.proc.reset();
+    log::close_sink();  // a host file
     fork_into_pid_namespace(ctx.fds.sync.get());
     sys::sanitizer::open_child_report();
-    if (ctx.process && ctx.process->terminal) init::take_console();
+    init::new_session(ctx.process && ctx.process->terminal);
+    test_hooks::pause_at("forked-before-ready");
 }
 
 // Ready: the runtime saves the state; after its ack nothing but the barrier
@@ -282,7 +285,8 @@ void fork_into_pod(InitContext& ctx) {
 // ack's recv sees EOF and the init exits.
 void report_ready(InitContext& ctx) {
     ::prctl(PR_SET_PDEATHSIG, 0);
-    ctx.proc.reset();  // setup is over: only the barrier's task view stays
+    ctx.proc.reset();   // setup is over: only the barrier's task view stays
+    log::close_sink();  // a host file: `exec` processes will see this one
     sync::send(ctx.fds.sync.get(), sync::Type::ready);
     sync::expect(ctx.fds.sync.get(), sync::Type::ack);
     ctx.fds.sync.reset();
@@ -349,12 +353,10 @@ void init_main(InitContext& ctx) noexcept {
         step("sysctl", [&] { init::write_sysctls(ctx.sysctls, ctx.proc.get()); });
         const bool fork_last = ctx.ns_plan.pid_after_root && ctx.finish_before_fork;
         step("pid namespace", [&] { join_pid_namespace(ctx); });
-        if (ctx.process && ctx.process->terminal)
-            step("console", [&] {
-                init::setup_console(ctx.fds.console.get(), *ctx.process, true);
-                if (!fork_last) init::take_console();
-            });
+        const bool terminal = ctx.process && ctx.process->terminal;
+        if (terminal) step("console", [&] { init::setup_console(ctx.fds.console.get(), *ctx.process, true); });
         ctx.fds.console.reset();
+        if (!fork_last) step("session", [&] { init::new_session(terminal); });
         if (ctx.mounts->dev_read_only_later()) step("read-only /dev", [] { init::make_dev_read_only(); });
         if (ctx.process)
             ctx.exec_path =

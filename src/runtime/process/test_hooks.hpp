@@ -9,7 +9,8 @@
 // after-mounts-start, after-mounts, before-exec (the init),
 // exec-joining (exec's joiner, before it enters the container),
 // exec-before-ready (exec's final process), pid-forked (exec's joiner, or an
-// init's intermediate, with the final process forked and not yet reported).
+// init's intermediate, with the final process forked and not yet reported),
+// forked-before-ready (a pod member's init, forked into the pod).
 #pragma once
 
 #include <signal.h>

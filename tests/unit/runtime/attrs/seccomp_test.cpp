@@ -401,13 +401,14 @@ TEST(SeccompGuard, OtherAbisOfTheSameKernel) {
 
 // Whether a process can fork under the filter as pid_fork.cpp does (clone3,
 // or clone with CLONE_PARENT after ENOSYS or EPERM) and take a terminal
-// (setsid, ioctl TIOCSCTTY): if not, it is forked before it finishes.
+// (setsid, then ioctl TIOCSCTTY): if not, it is forked before it finishes.
 TEST(SeccompProgram, TellsWhetherAProcessCanForkAndTakeATerminalUnderIt) {
     spec::Seccomp p;
     p.default_action = "SCMP_ACT_ALLOW";
     p.syscalls = {rule({"getppid"}, "SCMP_ACT_ERRNO")};
     SeccompProgram prog = host::compile_seccomp(p);
     EXPECT_TRUE(prog.can_fork);
+    EXPECT_TRUE(prog.can_start_session);
     EXPECT_TRUE(prog.can_take_terminal);
     // podman's and docker's defaults: clone3 ENOSYS, clone without namespace flags.
     spec::SeccompSyscall clone = rule({"clone"}, "SCMP_ACT_ALLOW");
@@ -429,6 +430,7 @@ TEST(SeccompProgram, TellsWhetherAProcessCanForkAndTakeATerminalUnderIt) {
     p.syscalls = {rule({"read", "write", "execve"}, "SCMP_ACT_ALLOW")};
     prog = host::compile_seccomp(p);
     EXPECT_FALSE(prog.can_fork);
+    EXPECT_FALSE(prog.can_start_session);
     EXPECT_FALSE(prog.can_take_terminal);
     // clone only without CLONE_PARENT: not ours.
     clone.args[0].op = "SCMP_CMP_MASKED_EQ";
@@ -437,6 +439,7 @@ TEST(SeccompProgram, TellsWhetherAProcessCanForkAndTakeATerminalUnderIt) {
     p.syscalls = {clone, rule({"setsid"}, "SCMP_ACT_ALLOW")};
     prog = host::compile_seccomp(p);
     EXPECT_FALSE(prog.can_fork);
+    EXPECT_TRUE(prog.can_start_session);
     EXPECT_FALSE(prog.can_take_terminal);  // no ioctl
     // A notified clone3 is the agent's to decide: through.
     p.default_action = "SCMP_ACT_ALLOW";
@@ -445,5 +448,6 @@ TEST(SeccompProgram, TellsWhetherAProcessCanForkAndTakeATerminalUnderIt) {
     prog = host::compile_seccomp(p);
     EXPECT_TRUE(prog.can_fork);
     EXPECT_TRUE(prog.fork_notified);
+    EXPECT_TRUE(prog.can_start_session);
     EXPECT_FALSE(prog.can_take_terminal);
 }
