@@ -592,7 +592,9 @@ void Creation::serve() {
     s.state = [&] { return spec::state_view(record_, spec::Status::creating, init_pid_); };
     s.hooks = [&] { run_create_hooks(); };
     s.exec_pid = [&](pid_t pid) { init_forked(pid); };
-    s.fork_expected = plan_.init_forked();
+    // A joined user namespace may fork too, or not (the helper decides, in
+    // its own memory): only the pod's fork is certain here.
+    s.fork_expected = plan_.pid_after_root;
     s.listener_before_pid =
         plan_.pid_after_root && ctx_.finish_before_fork && !(security_.seccomp && security_.seccomp->fork_notified);
     s.pidfd = [&] { return pidfd_.get(); };

@@ -23,10 +23,6 @@ bool Plan::new_pid() const { return (clone_flags | unshare_after_user) & CLONE_N
 
 bool Plan::joined_after_root(const std::string& type) const { return pid_after_root && type == "pid"; }
 
-bool Plan::init_forked() const {
-    return pid_after_root || (!user_path.empty() && !user_joined && (unshare_after_user & CLONE_NEWPID));
-}
-
 bool Plan::helper_joins() const {
     return std::any_of(joins.begin(), joins.end(), [&](const auto& j) { return !joined_after_root(j.first); });
 }

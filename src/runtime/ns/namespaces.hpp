@@ -55,11 +55,6 @@ struct Plan {
     bool new_pid() const;
     // Whether the join of namespace `type` is the init's, after root.
     bool joined_after_root(const std::string& type) const;
-    // Whether the process the runtime clones forks the container's init
-    // (CLONE_PARENT) and reports its pid (`exec_pid`): into a pid namespace
-    // joined after root, or into a new one under a user namespace joined by
-    // path.
-    bool init_forked() const;
     // What enter_joins enters: `joins`, less a pid namespace joined after root.
     bool helper_joins() const;
 };
