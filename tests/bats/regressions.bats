@@ -458,6 +458,22 @@ PROBE
 	chmod 755 "$BUNDLE/rootfs/bin/host-probe"
 }
 
+# _probe_paused STAGE IN PROBE ISLET-ARGS...: runs islet with ISLET-ARGS held
+# at pause point STAGE (with a variable of the caller's in its environment),
+# runs /bin/PROBE in container IN with CAP_SYS_PTRACE meanwhile, then kills
+# islet and what it forked. $status and $output are the probe's.
+_probe_paused() {
+	local stage=$1 in=$2 probe=$3 runner paused
+	shift 3
+	ISLET_CALLER_SECRET=1 ISLET_TEST_PAUSE_AT=$stage "$ISLET" --root "$ROOT" "$@" </dev/null >/dev/null 2>&1 &
+	runner=$!
+	paused=$(wait_paused "$runner")
+	islet exec --cap CAP_SYS_PTRACE "$in" "/bin/$probe"
+	# shellcheck disable=SC2046 # one pid per word
+	kill -9 "$paused" $(pgrep -P "$runner") "$runner" 2>/dev/null || true
+	wait "$runner" 2>/dev/null || true
+}
+
 @test "issue 10: no host path through /proc/<pid>/{root,cwd,fd} of a created init or an exec" {
 	_write_host_probe
 	set_args sleep 1000
@@ -474,13 +490,7 @@ PROBE
 	# exec's process at the two points where it is most exposed: as it
 	# starts joining, and set up but not yet exec'd.
 	for stage in exec-before-ready exec-joining; do
-		ISLET_TEST_PAUSE_AT=$stage "$ISLET" --root "$ROOT" exec -d "$CID" true </dev/null >/dev/null 2>&1 &
-		runner=$!
-		paused=$(wait_paused "$runner")
-		islet exec --cap CAP_SYS_PTRACE "$CID" /bin/host-probe
-		# shellcheck disable=SC2046 # one pid per word
-		kill -9 "$paused" $(pgrep -P "$runner") "$runner" 2>/dev/null || true
-		wait "$runner" 2>/dev/null || true
+		_probe_paused "$stage" "$CID" host-probe exec -d "$CID" true
 		assert_success
 		assert_line probe-done
 		refute_output --partial LEAK
@@ -564,14 +574,7 @@ PROBE
 	islet run -d "$CID"
 	assert_success
 	for stage in pid-forked exec-before-ready; do
-		ISLET_CALLER_SECRET=1 ISLET_TEST_PAUSE_AT=$stage "$ISLET" --root "$ROOT" --log "$BATS_TEST_TMPDIR/caller.log" --debug \
-			exec -d "$CID" true </dev/null >/dev/null 2>&1 &
-		runner=$!
-		paused=$(wait_paused "$runner")
-		islet exec --cap CAP_SYS_PTRACE "$CID" /bin/status-probe
-		# shellcheck disable=SC2046 # one pid per word
-		kill -9 "$paused" $(pgrep -P "$runner") "$runner" 2>/dev/null || true
-		wait "$runner" 2>/dev/null || true
+		_probe_paused "$stage" "$CID" status-probe --log "$BATS_TEST_TMPDIR/caller.log" --debug exec -d "$CID" true
 		assert_success
 		caps=$(echo "$output" | sed -n 's/^pid1 caps=//p')
 		[ -n "$caps" ]
@@ -591,13 +594,7 @@ PROBE
 	if probe procfs-pidns; then
 		pod=$(pid_of "$CID")
 		update_config --arg p "/proc/$pod/ns/pid" '.linux.namespaces |= map(if .type == "pid" then .path = $p else . end)'
-		ISLET_CALLER_SECRET=1 ISLET_TEST_PAUSE_AT=pid-forked "$ISLET" --root "$ROOT" --log "$BATS_TEST_TMPDIR/caller.log" \
-			create "$ID_PREFIX-m" </dev/null >/dev/null 2>&1 &
-		runner=$!
-		paused=$(wait_paused "$runner")
-		islet exec --cap CAP_SYS_PTRACE "$CID" /bin/status-probe
-		kill -9 "$paused" "$runner" 2>/dev/null || true
-		wait "$runner" 2>/dev/null || true
+		_probe_paused pid-forked "$CID" status-probe --log "$BATS_TEST_TMPDIR/caller.log" create "$ID_PREFIX-m"
 		islet_raw delete --force "$ID_PREFIX-m" >/dev/null 2>&1 || true
 		assert_success
 		caps=$(echo "$output" | sed -n 's/^pid1 caps=//p')
@@ -703,12 +700,7 @@ PROBE
 	# and just after the fork, where its init is in the pod and waits for
 	# its pid to be reported.
 	for stage in after-mounts-start after-mounts pid-forked; do
-		ISLET_TEST_PAUSE_AT=$stage "$ISLET" --root "$ROOT" create "$CID" </dev/null >/dev/null 2>&1 &
-		runner=$!
-		paused=$(wait_paused "$runner")
-		islet exec --cap CAP_SYS_PTRACE "$ID_PREFIX-pod" /bin/host-probe
-		kill -9 "$paused" "$runner" 2>/dev/null || true
-		wait "$runner" 2>/dev/null || true
+		_probe_paused "$stage" "$ID_PREFIX-pod" host-probe create "$CID"
 		islet_raw delete --force "$CID" >/dev/null 2>&1 || true
 		assert_success
 		assert_line probe-done
