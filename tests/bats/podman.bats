@@ -402,7 +402,11 @@ teardown() {
 }
 
 @test "podman run with podman's own defaults (pids limit, seccomp profile)" {
-	run pm run --rm "$IMG" sh -c 'grep ^Seccomp: /proc/self/status; cat /sys/fs/cgroup/pids/pids.max'
+	# The container's own pids.max: v1's pids hierarchy, or its cgroup
+	# namespace's root on a pure v2 host.
+	local pids=/sys/fs/cgroup/pids/pids.max
+	pure_v2_host && pids=/sys/fs/cgroup/pids.max
+	run pm run --rm "$IMG" sh -c "grep ^Seccomp: /proc/self/status; cat $pids"
 	assert_success
 	assert_line --regexp 'Seccomp:[[:space:]]+2'
 	# podman's default pids_limit.
