@@ -100,6 +100,18 @@ pod_and_joins() {
 			--uts "container:$c" "$IMG" sh -c 'hostname; grep -qx sleep /proc/[0-9]*/comm && echo sees-sleep'
 		assert_success
 		assert_output "$(printf 'host-%s\nsees-sleep' "$rt")"
+	done
+	# Root's podman 4.3 with the cgroupfs manager, on a pure v2 host, attaches
+	# a deny-all device program (8 instructions, no rules) to each pod's
+	# cgroup when it makes it, before any runtime runs: every member's
+	# /dev/null is refused there (runc: "error reopening /dev/null inside
+	# container: open /dev/null: operation not permitted"), so no runtime can
+	# start a pod. Rootless podman attaches none (it cannot).
+	if [ "$1" = podman ] && pure_v2_host; then
+		skip "podman 4.3 (cgroupfs manager, pure cgroup v2) denies every device to its pods' cgroups; runc fails the same"
+	fi
+	for rt in islet runc; do
+		c=$(name "j-$rt")
 		pod=$(name "pod-$rt")
 		# The pid namespace too: each member's init joins it by path after
 		# its setup (issue 10), and sees the pod's catatonit as its pid 1.
