@@ -150,6 +150,19 @@ teardown() {
 	assert_output --partial "exec-pty=43:5"
 }
 
+# Runs the bundle in the foreground on a terminal (script), with runc and
+# then with islet; each prints a line containing $1.
+_run_beside_runc() {
+	runc_ref list # makes the bundle reachable for runc's init
+	run script -qec "runc --root $BATS_TEST_TMPDIR/runc-state run --bundle $BUNDLE $CID-runc" /dev/null
+	assert_success
+	assert_output --partial "$1"
+	run script -qec "$ISLET --root $ROOT run $CID" /dev/null
+	assert_success
+	assert_output --partial "$1"
+	islet delete "$CID"
+}
+
 # The pty is the process's controlling terminal, in a session it leads (job
 # control, ^C from the terminal). A pod member's init and exec's process take
 # it after the fork that puts them into the container's pid namespace
@@ -158,14 +171,7 @@ teardown() {
 	local show='read -r p c s pp pg sid tty r </proc/self/stat; echo "leader=$((sid == p)) ctty=$((tty != 0))"'
 	update_config '.process.terminal = true'
 	set_args sh -c "$show"
-	runc_ref list # makes the bundle reachable for runc's init
-	run script -qec "runc --root $BATS_TEST_TMPDIR/runc-state run --bundle $BUNDLE $CID-runc" /dev/null
-	assert_success
-	assert_output --partial "leader=1 ctty=1"
-	run script -qec "$ISLET --root $ROOT run $CID" /dev/null
-	assert_success
-	assert_output --partial "leader=1 ctty=1"
-	islet delete "$CID"
+	_run_beside_runc "leader=1 ctty=1"
 	update_config '.process.terminal = false'
 	set_args sleep 1000
 	islet run -d "$CID"
@@ -195,14 +201,7 @@ teardown() {
 @test "without a terminal the process leads its own session, with no controlling terminal (run, exec, a pod member), as with runc" {
 	local show='read -r p c s pp pg sid tty r </proc/self/stat; echo "leader=$((sid == p)) tty=$tty"'
 	set_args sh -c "$show"
-	runc_ref list # makes the bundle reachable for runc's init
-	run script -qec "runc --root $BATS_TEST_TMPDIR/runc-state run --bundle $BUNDLE $CID-runc" /dev/null
-	assert_success
-	assert_output --partial "leader=1 tty=0"
-	run script -qec "$ISLET --root $ROOT run $CID" /dev/null
-	assert_success
-	assert_output --partial "leader=1 tty=0"
-	islet delete "$CID"
+	_run_beside_runc "leader=1 tty=0"
 	set_args sleep 1000
 	islet run -d "$CID"
 	assert_success

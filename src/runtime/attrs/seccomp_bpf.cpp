@@ -3,6 +3,7 @@
 #include <linux/audit.h>
 
 #include <cstring>
+#include <optional>
 
 namespace islet::runtime {
 
@@ -16,38 +17,45 @@ std::uint32_t native_audit_arch() {
 #endif
 }
 
+namespace {
+
+// What a load reads (A for BPF_LD, X for BPF_LDX): an immediate, a scratch
+// word, the length or, for A only, a word of seccomp_data; nullopt for what
+// the kernel's seccomp does not take.
+std::optional<std::uint32_t> load(const sock_filter& f, const std::uint32_t* mem, const seccomp_data& d) {
+    switch (BPF_MODE(f.code)) {
+        case BPF_IMM: return f.k;
+        case BPF_MEM: return f.k < BPF_MEMWORDS ? std::optional<std::uint32_t>(mem[f.k]) : std::nullopt;
+        case BPF_LEN: return static_cast<std::uint32_t>(sizeof d);
+        case BPF_ABS: {
+            if (BPF_CLASS(f.code) != BPF_LD || BPF_SIZE(f.code) != BPF_W || f.k % 4 != 0 || f.k + 4 > sizeof d)
+                return std::nullopt;
+            std::uint32_t word = 0;
+            std::memcpy(&word, reinterpret_cast<const unsigned char*>(&d) + f.k, 4);
+            return word;
+        }
+        default: return std::nullopt;
+    }
+}
+
+}  // namespace
+
 std::uint32_t run_seccomp_bpf(const std::vector<sock_filter>& prog, const seccomp_data& d) {
     constexpr std::uint32_t kBad = SECCOMP_RET_KILL_PROCESS;
     std::uint32_t a = 0;
     std::uint32_t x = 0;
     std::uint32_t mem[BPF_MEMWORDS] = {};
-    const auto* data = reinterpret_cast<const unsigned char*>(&d);
     for (size_t pc = 0; pc < prog.size(); ++pc) {
         const sock_filter& f = prog[pc];
         const std::uint32_t src = BPF_SRC(f.code) == BPF_X ? x : f.k;
         switch (BPF_CLASS(f.code)) {
             case BPF_LD:
-                if (BPF_MODE(f.code) == BPF_ABS && BPF_SIZE(f.code) == BPF_W && f.k % 4 == 0 && f.k + 4 <= sizeof d)
-                    std::memcpy(&a, data + f.k, 4);
-                else if (BPF_MODE(f.code) == BPF_IMM)
-                    a = f.k;
-                else if (BPF_MODE(f.code) == BPF_MEM && f.k < BPF_MEMWORDS)
-                    a = mem[f.k];
-                else if (BPF_MODE(f.code) == BPF_LEN)
-                    a = sizeof d;
-                else
-                    return kBad;
+            case BPF_LDX: {
+                const std::optional<std::uint32_t> value = load(f, mem, d);
+                if (!value) return kBad;
+                (BPF_CLASS(f.code) == BPF_LD ? a : x) = *value;
                 break;
-            case BPF_LDX:
-                if (BPF_MODE(f.code) == BPF_MEM && f.k < BPF_MEMWORDS)
-                    x = mem[f.k];
-                else if (BPF_MODE(f.code) == BPF_IMM)
-                    x = f.k;
-                else if (BPF_MODE(f.code) == BPF_LEN)
-                    x = sizeof d;
-                else
-                    return kBad;
-                break;
+            }
             case BPF_ST:
             case BPF_STX:
                 if (f.k >= BPF_MEMWORDS) return kBad;

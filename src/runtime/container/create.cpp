@@ -397,8 +397,8 @@ void Creation::prepare_inherited() {
     if (pid_join != plan_.joins.end() && sys::procfs_takes_pidns()) {
         ctx_.fds.pidns = ns::open_namespace(pid_join->second, "pid");
         plan_.pid_after_root = true;
-        ctx_.finish_before_fork = !config_.process || finishes_before_fork(security_, *config_.process);
-        if (ctx_.finish_before_fork && config_.process && init::has_exec_labels(*config_.process))
+        ctx_.fork_last = !config_.process || finishes_before_fork(security_, *config_.process);
+        if (ctx_.fork_last && config_.process && init::has_exec_labels(*config_.process))
             ctx_.fds.label_proc = sys::own_task_procfs();
     }
     ctx_.config = &config_;
@@ -595,8 +595,7 @@ void Creation::serve() {
     // A joined user namespace may fork too, or not (the helper decides, in
     // its own memory): only the pod's fork is certain here.
     s.fork_expected = plan_.pid_after_root;
-    s.listener_before_pid =
-        plan_.pid_after_root && ctx_.finish_before_fork && !(security_.seccomp && security_.seccomp->fork_notified);
+    s.listener_before_pid = ctx_.fork_last && !(security_.seccomp && security_.seccomp->fork_notified);
     s.pidfd = [&] { return pidfd_.get(); };
     s.died = [&] { return init_died(); };
     launch::serve_until_ready(s);

@@ -220,9 +220,8 @@ void Joining::prepare_child() {
     child_.preserved_fds = o_.preserve_fds;
     child_.fds.stub = host::make_exec_stub();
     // The joiner finishes the process in our pid namespace (exec_child.hpp).
-    child_.finish_before_fork = finishes_before_fork(security_, process_);
-    if (join_pid_ && child_.finish_before_fork && init::has_exec_labels(process_))
-        child_.fds.label_proc = sys::own_task_procfs();
+    child_.fork_last = join_pid_ && finishes_before_fork(security_, process_);
+    if (child_.fork_last && init::has_exec_labels(process_)) child_.fds.label_proc = sys::own_task_procfs();
     console_ = launch::open_console_channel(process_.terminal, o_.detach, o_.console_socket);
     child_.fds.console = std::move(console_.for_child);
     if (auto it = cg_dirs_.find("unified"); it != cg_dirs_.end() && !late_join_)
@@ -289,8 +288,7 @@ void Joining::serve() {
     s.state = [&] { return spec::state_view(c_->record, status_, pid_); };
     s.exec_pid = [&](pid_t pid) { forked(pid); };
     s.fork_expected = join_pid_;
-    s.listener_before_pid =
-        join_pid_ && child_.finish_before_fork && !(security_.seccomp && security_.seccomp->fork_notified);
+    s.listener_before_pid = child_.fork_last && !(security_.seccomp && security_.seccomp->fork_notified);
     s.pidfd = [&] { return pidfd_.get(); };
     // The joiner dead before it reported the final process (which is then
     // killed here): its exit, or the final process's `ready`, comes first.

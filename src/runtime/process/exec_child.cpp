@@ -35,20 +35,15 @@ void join_container(ExecChild& c) {
     if (::chdir("/") < 0) sys::throw_errno("chdir", "/");
 }
 
-// The final process is forked into the container's pid namespace after the
-// joiner finished it (pid_fork.hpp): unless the filter would not let it fork
-// or take its terminal (security.hpp finishes_before_fork); it is then forked
-// first and finishes there, as runc's does.
-bool fork_last(const ExecChild& c) { return c.join_pid && c.finish_before_fork; }
-
 // Forks the final process (a child of the runtime: CLONE_PARENT), if there
-// is a pid namespace to join; else the joiner is the process.
+// is a pid namespace to join; else the joiner is the process. After the
+// joiner finished it (ExecChild::fork_last), or, where the filter would not
+// let it fork or start its session, before: it then finishes there, as
+// runc's does.
 void fork_final(const ExecChild& c) {
     if (!c.join_pid) return;
     log::close_sink();  // a host file
     fork_into_pid_namespace(c.fds.sync.get());
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // reset by the fork; 0 again before ready
-    sys::sanitizer::open_child_report();
 }
 
 // Where LSM exec labels are written: a task view that shows this process.
@@ -56,7 +51,7 @@ void fork_final(const ExecChild& c) {
 // finishes outside the container's pid namespace: then the runtime's
 // (InitFds::label_proc).
 sys::UniqueFd label_proc(ExecChild& c) {
-    if (fork_last(c)) return std::move(c.fds.label_proc);
+    if (c.fork_last) return std::move(c.fds.label_proc);
     return sys::open_at_if_exists(AT_FDCWD, "/proc", O_PATH | O_DIRECTORY);
 }
 
@@ -77,16 +72,15 @@ void exec_child_main(ExecChild& c) noexcept {
         // In the container's cgroups now: the final CPU affinity (runtime-spec).
         if (p.exec_cpu_affinity)
             init::step("cpu affinity", [&] { set_cpu_affinity(p.exec_cpu_affinity->final_, "final"); });
-        const bool last = fork_last(c);
-        if (!last) fork_final(c);
+        if (!c.fork_last) fork_final(c);
         if (p.terminal) init::step("console", [&] { init::setup_console(c.fds.console.get(), p, false); });
         c.fds.console.reset();
         // A session is its leader's: the final process makes its own.
-        if (!last) init::step("session", [&] { init::new_session(p.terminal); });
+        if (!c.fork_last) init::step("session", [&] { init::new_session(p.terminal); });
         sys::UniqueFd proc = label_proc(c);
         const std::string path = init::finish_process(p, *c.security, c.env, proc.get(), c.fds.sync.get());
         proc.reset();
-        if (last) {
+        if (c.fork_last) {
             fork_final(c);
             init::step("session", [&] { init::new_session(p.terminal); });
         }

@@ -36,8 +36,8 @@ struct ExecChild {
     int join_flags = 0;     // CLONE_NEW* of the init's namespaces that differ from ours (pid aside)
     bool join_pid = false;  // the init's pid namespace differs from ours: fork into it
     // ... after finishing the process (security.hpp finishes_before_fork);
-    // else before, as runc's.
-    bool finish_before_fork = true;
+    // else, with join_pid, before, as runc's.
+    bool fork_last = false;
     int preserved_fds = 0;
 };
 

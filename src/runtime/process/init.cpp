@@ -119,10 +119,7 @@ void enter_joined_user_namespace(InitContext& ctx) {
     if (new_mount_ns && ctx.rootfs_target) ctx.rootfs_target = sys::open_path(".", O_PATH | O_DIRECTORY);
     if (!(p.unshare_after_user & CLONE_NEWPID)) return;
     if (::unshare(CLONE_NEWPID) < 0) sys::throw_errno("unshare the pid namespace");
-    fork_into_pid_namespace(ctx.fds.sync.get());
-    // The child: the real init. PDEATHSIG was reset by the fork.
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    sys::sanitizer::open_child_report();
+    fork_into_pid_namespace(ctx.fds.sync.get());  // returns in the real init
 }
 
 void become_root_in_user_namespace(const InitContext& ctx) {
@@ -256,12 +253,10 @@ void join_pid_namespace(InitContext& ctx) {
     if (::setns(ctx.fds.pidns.get(), CLONE_NEWPID) < 0) sys::throw_errno("setns into the pid namespace");
     ctx.fds.pidns.reset();
     ctx.proc = std::move(ctx.fds.label_proc);
-    if (ctx.finish_before_fork) return;
+    if (ctx.fork_last) return;
     if (ctx.process && init::has_exec_labels(*ctx.process)) ctx.proc = container_proc();
     log::close_sink();  // a host file
     fork_into_pid_namespace(ctx.fds.sync.get());
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // reset by the fork
-    sys::sanitizer::open_child_report();
 }
 
 // The container's init enters the pod's pid namespace finished
@@ -274,7 +269,6 @@ void fork_into_pod(InitContext& ctx) {
     ctx.proc.reset();
     log::close_sink();  // a host file
     fork_into_pid_namespace(ctx.fds.sync.get());
-    sys::sanitizer::open_child_report();
     init::new_session(ctx.process && ctx.process->terminal);
     test_hooks::pause_at("forked-before-ready");
 }
@@ -351,17 +345,16 @@ void init_main(InitContext& ctx) noexcept {
         enter_root(ctx);
         step("hostname", [&] { init::set_hostname(*ctx.config); });
         step("sysctl", [&] { init::write_sysctls(ctx.sysctls, ctx.proc.get()); });
-        const bool fork_last = ctx.ns_plan.pid_after_root && ctx.finish_before_fork;
         step("pid namespace", [&] { join_pid_namespace(ctx); });
         const bool terminal = ctx.process && ctx.process->terminal;
         if (terminal) step("console", [&] { init::setup_console(ctx.fds.console.get(), *ctx.process, true); });
         ctx.fds.console.reset();
-        if (!fork_last) step("session", [&] { init::new_session(terminal); });
+        if (!ctx.fork_last) step("session", [&] { init::new_session(terminal); });
         if (ctx.mounts->dev_read_only_later()) step("read-only /dev", [] { init::make_dev_read_only(); });
         if (ctx.process)
             ctx.exec_path =
                 init::finish_process(*ctx.process, *ctx.security, ctx.env, ctx.proc.get(), ctx.fds.sync.get());
-        if (fork_last) step("pid namespace", [&] { fork_into_pod(ctx); });
+        if (ctx.fork_last) step("pid namespace", [&] { fork_into_pod(ctx); });
         report_ready(ctx);
         test_hooks::pause_at("before-exec");
         run_program(ctx);

@@ -76,11 +76,11 @@ struct InitContext {
     // dumpable until `go`, which comes after the maps: until then it has
     // entered nothing and holds nothing its user could not read anyway.
     bool dumpable_until_go = false;
-    // A pid namespace joined after root (ns::Plan::pid_after_root): the init
-    // is finished before it forks into it (security.hpp
-    // finishes_before_fork), or, where its filter would not let it fork,
-    // forked first.
-    bool finish_before_fork = true;
+    // A pid namespace joined after root (ns::Plan::pid_after_root) that the
+    // init forks into once finished (security.hpp finishes_before_fork).
+    // False for such a namespace where the filter would not let it fork: the
+    // init then forks right after joining it and finishes inside.
+    bool fork_last = false;
     // For the cgroup filesystem mount: the host layout and the container's
     // directories (hierarchy name -> host path).
     cgroups::Host cgroup_host;

@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <linux/sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -12,6 +14,7 @@
 #include "sys/error.hpp"
 #include "sys/fd.hpp"
 #include "sys/retry.hpp"
+#include "sys/sanitizer.hpp"
 
 namespace islet::runtime {
 
@@ -46,6 +49,10 @@ void fork_into_pid_namespace(int sync_fd) {
         }
         ::_exit(0);
     }
+    // The new process: the runtime's child, dead with it until `ready`
+    // (PDEATHSIG is reset by the fork), its sanitizer reports its own.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    sys::sanitizer::open_child_report();
     parent_end.reset();
     char byte = 0;
     (void)sys::retry_eintr([&] { return ::read(wait_end.get(), &byte, 1); });

@@ -11,8 +11,9 @@
 
 namespace islet::runtime {
 
-// Returns in the new process only, and only once the forking process has
-// sent `exec_pid` on `sync_fd` and exited: the new process's own messages
+// Returns in the new process only (its death signal set, its sanitizer
+// report file registered), and only once the forking process has sent
+// `exec_pid` on `sync_fd` and exited: the new process's own messages
 // (`ready` above all) can never reach the runtime before its pid, whatever
 // the scheduler does. Throws sys::Error when clone3 fails.
 void fork_into_pid_namespace(int sync_fd);
